@@ -1,0 +1,287 @@
+package dev.litemem;
+
+import dev.litemem.index.Metric;
+import dev.litemem.internal.Database;
+import java.util.ArrayList;
+import java.util.HashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.Optional;
+
+/**
+ * A named set of records inside a LiteMem file, fixed to one embedding model, dimension and metric. Thread-safe: get
+ * one from {@link LiteMem#collection(String)} and share it.
+ */
+public final class Collection {
+    static final int MAX_ID_LENGTH = 512;
+    private final LiteMem store;
+    private final Database db;
+    private final long collectionId;
+    private final CollectionInfo info;
+
+    Collection(LiteMem store, Database db, long collectionId, CollectionInfo info) {
+        this.store = store;
+        this.db = db;
+        this.collectionId = collectionId;
+        this.info = info;
+    }
+
+    public String name() {
+        return info.name();
+    }
+
+    public CollectionInfo info() {
+        return info;
+    }
+
+    /** Inserts or replaces one record; returns the change-log sequence number it committed at. */
+    public long upsert(Record record) {
+        return upsertAll(List.of(record));
+    }
+
+    /**
+     * Inserts or replaces the records in one transaction: all of them or none. Records with text and no vector are
+     * embedded first (through the embedding cache), outside the transaction. Returns the sequence number of the
+     * batch's last change.
+     *
+     * @throws InvalidInputException naming the first bad record, for example {@code records[3].vector}; nothing is written
+     */
+    public long upsertAll(List<Record> records) {
+        if (records.isEmpty()) {
+            return store.lastSequence();
+        }
+        List<String> metadataJson = new ArrayList<>(records.size());
+        List<Integer> toEmbed = new ArrayList<>();
+        for (int i = 0; i < records.size(); i++) {
+            Record r = records.get(i);
+            metadataJson.add(validate(r, i));
+            if (!r.hasVector() && r.text() != null) {
+                toEmbed.add(i);
+            }
+        }
+        float[][] vectors = new float[records.size()][];
+        for (int i = 0; i < records.size(); i++) {
+            vectors[i] = records.get(i).vectorNoCopy();
+        }
+        EmbeddingCache.Result embedded = null;
+        Embedder embedder = null;
+        if (!toEmbed.isEmpty()) {
+            embedder = embedderFor("records[" + toEmbed.get(0) + "]");
+            List<String> texts = new ArrayList<>(toEmbed.size());
+            for (int i : toEmbed) {
+                texts.add(records.get(i).text());
+            }
+            embedded = EmbeddingCache.embed(db, embedder, texts);
+            for (int j = 0; j < toEmbed.size(); j++) {
+                float[] v = embedded.vectors().get(j);
+                checkVector(v, "records[" + toEmbed.get(j) + "].vector (from the embedder " + embedder.modelId() + ")");
+                vectors[toEmbed.get(j)] = v;
+            }
+        }
+        EmbeddingCache.Result cacheRows = embedded;
+        String model = embedder == null ? null : embedder.modelId();
+        return db.write(h -> {
+            long now = System.currentTimeMillis();
+            long seq = -1;
+            for (int i = 0; i < records.size(); i++) {
+                seq = RecordRows.upsert(h, collectionId, records.get(i), metadataJson.get(i), vectors[i], now, store.actor());
+            }
+            if (cacheRows != null) {
+                EmbeddingCache.store(h, model, cacheRows.computed(), now);
+            }
+            return seq;
+        });
+    }
+
+    public Optional<Record> get(String id) {
+        return db.read(h -> h.createQuery("SELECT " + RecordRows.COLUMNS + " FROM records r WHERE r.collection_id = ? AND r.id = ?")
+                .bind(0, collectionId).bind(1, id).map((rs, ctx) -> RecordRows.map(rs)).findOne());
+    }
+
+    /** The records with the given ids, in the order asked; ids that do not exist are left out. */
+    public List<Record> getAll(List<String> ids) {
+        Map<String, Record> found = new HashMap<>();
+        db.read(h -> {
+            for (String id : new java.util.LinkedHashSet<>(ids)) {
+                h.createQuery("SELECT " + RecordRows.COLUMNS + " FROM records r WHERE r.collection_id = ? AND r.id = ?")
+                        .bind(0, collectionId).bind(1, id).map((rs, ctx) -> RecordRows.map(rs)).findOne()
+                        .ifPresent(r -> found.put(id, r));
+            }
+            return null;
+        });
+        List<Record> result = new ArrayList<>();
+        for (String id : ids) {
+            Record r = found.get(id);
+            if (r != null) {
+                result.add(r);
+            }
+        }
+        return result;
+    }
+
+    /** Deletes one record; returns whether it existed. */
+    public boolean delete(String id) {
+        return deleteAll(List.of(id)) == 1;
+    }
+
+    /** Deletes the records with these ids in one transaction; returns how many existed. */
+    public int deleteAll(List<String> ids) {
+        return db.write(h -> {
+            List<Long> rowIds = new ArrayList<>();
+            List<String> found = new ArrayList<>();
+            for (String id : new java.util.LinkedHashSet<>(ids)) {
+                Long rowId = RecordRows.rowId(h, collectionId, id);
+                if (rowId != null) {
+                    rowIds.add(rowId);
+                    found.add(id);
+                }
+            }
+            RecordRows.delete(h, collectionId, rowIds, found, System.currentTimeMillis(), store.actor());
+            return rowIds.size();
+        });
+    }
+
+    /** Deletes every record matching the filter in one transaction; returns how many were deleted. */
+    public int deleteWhere(Filter filter) {
+        FilterSql.compile(filter);
+        return db.write(h -> {
+            List<Object[]> matches = RecordRows.matching(h, collectionId, filter);
+            List<Long> rowIds = new ArrayList<>();
+            List<String> ids = new ArrayList<>();
+            for (Object[] m : matches) {
+                rowIds.add((Long) m[0]);
+                ids.add((String) m[1]);
+            }
+            RecordRows.delete(h, collectionId, rowIds, ids, System.currentTimeMillis(), store.actor());
+            return rowIds.size();
+        });
+    }
+
+    public long count() {
+        return count(null);
+    }
+
+    /** How many records match the filter (all of them when it is null). */
+    public long count(Filter filter) {
+        SqlWhere where = SqlWhere.of(collectionId, filter);
+        return db.read(h -> where.bind(h.createQuery("SELECT count(*) FROM records r WHERE " + where.sql()))
+                .mapTo(Long.class).one());
+    }
+
+    /**
+     * One page of records in id order, starting after {@code cursor} (null for the first page).
+     *
+     * @param limit 1 to 10,000 records per page
+     */
+    public Page<Record> list(String cursor, int limit) {
+        return list(null, cursor, limit);
+    }
+
+    public Page<Record> list(Filter filter, String cursor, int limit) {
+        if (limit < 1 || limit > 10_000) {
+            throw new InvalidInputException("limit", "limit must be between 1 and 10000, was " + limit);
+        }
+        SqlWhere where = SqlWhere.of(collectionId, filter).after(cursor);
+        List<Record> rows = db.read(h -> where.bind(h.createQuery("SELECT " + RecordRows.COLUMNS + " FROM records r WHERE "
+                        + where.sql() + " ORDER BY r.id LIMIT " + (limit + 1)))
+                .map((rs, ctx) -> RecordRows.map(rs)).list());
+        if (rows.size() <= limit) {
+            return new Page<>(rows, null);
+        }
+        List<Record> page = rows.subList(0, limit);
+        return new Page<>(page, page.get(limit - 1).id());
+    }
+
+    /** The k records nearest to the vector, best first (exact scan). */
+    public List<Hit> search(float[] vector, int k) {
+        return search(SearchRequest.vector(vector).k(k));
+    }
+
+    /** The k records nearest in meaning to the text, best first (exact scan). */
+    public List<Hit> search(String text, int k) {
+        return search(SearchRequest.text(text).k(k));
+    }
+
+    public List<Hit> search(SearchRequest request) {
+        float[] query = request.queryVector();
+        if (query == null) {
+            String text = request.queryText();
+            if (text.isBlank()) {
+                throw new InvalidInputException("text", "the query text is empty: give some words to search for");
+            }
+            query = embedderFor("text").embed(text);
+        }
+        checkVector(query, "vector");
+        return ExactSearch.search(db, collectionId, info.spec().metric(), query, request.k(), request.filter());
+    }
+
+    private Embedder embedderFor(String field) {
+        String model = info.spec().model();
+        if (model.equals(CollectionSpec.CALLER_VECTORS)) {
+            throw new InvalidInputException(field, field + " needs a vector: collection '" + name() + "' holds vectors that the"
+                    + " caller supplies (model " + CollectionSpec.CALLER_VECTORS + "), so LiteMem cannot embed text for it");
+        }
+        Embedder embedder = store.embedder().orElseThrow(() -> new LiteMemException("collection '" + name()
+                + "' is filled by the model " + model + ", but this store has no embedder: open it with"
+                + " LiteMemOptions.builder().embedder(...), add litemem-embedding to the class path, or supply vectors"));
+        if (!embedder.modelId().equals(model)) {
+            throw new LiteMemException("collection '" + name() + "' holds vectors of the model " + model + ", but this store's"
+                    + " embedder is " + embedder.modelId() + ": vectors of different models cannot be compared; open the"
+                    + " store with the embedder " + model + ", or use another collection");
+        }
+        return embedder;
+    }
+
+    private String validate(Record r, int index) {
+        String at = "records[" + index + "]";
+        if (r == null) {
+            throw new InvalidInputException(at, at + " is null");
+        }
+        if (r.id().isBlank()) {
+            throw new InvalidInputException(at + ".id", at + ".id is empty: give a non-blank id, or none to have one generated");
+        }
+        if (r.id().length() > MAX_ID_LENGTH) {
+            throw new InvalidInputException(at + ".id", at + ".id has " + r.id().length() + " characters; at most "
+                    + MAX_ID_LENGTH + " are allowed");
+        }
+        if (r.text() == null && !r.hasVector()) {
+            throw new InvalidInputException(at, at + " has neither text nor vector: give at least one");
+        }
+        if (r.text() != null && !r.hasVector() && r.text().isBlank()) {
+            throw new InvalidInputException(at + ".text", at + ".text is empty or whitespace and there is no vector:"
+                    + " give text to embed or a vector");
+        }
+        if (r.hasVector()) {
+            checkVector(r.vectorNoCopy(), at + ".vector");
+        }
+        return Json.write(r.metadata(), at + ".metadata");
+    }
+
+    private void checkVector(float[] v, String field) {
+        int expected = info.spec().dimension();
+        if (v.length != expected) {
+            throw new InvalidInputException(field, field + " has " + v.length + " dimensions, but collection '" + name()
+                    + "' holds vectors of " + expected + " dimensions (model " + info.spec().model() + ")");
+        }
+        for (int i = 0; i < v.length; i++) {
+            if (!Float.isFinite(v[i])) {
+                throw new InvalidInputException(field, field + " has a " + (Float.isNaN(v[i]) ? "NaN" : "infinite")
+                        + " component at position " + i + ": every component must be a finite number");
+            }
+        }
+        if (info.spec().metric() == Metric.COSINE) {
+            double norm = 0;
+            for (float x : v) {
+                norm += x * x;
+            }
+            if (norm == 0) {
+                throw new InvalidInputException(field, field + " is all zeros, which has no direction to compare by cosine");
+            }
+        }
+    }
+
+    @Override
+    public String toString() {
+        return "Collection[" + name() + ", " + info.spec() + "]";
+    }
+}

@@ -1,0 +1,228 @@
+package dev.litemem;
+
+import dev.litemem.index.Metric;
+import dev.litemem.internal.Database;
+import java.nio.file.Path;
+import java.time.Instant;
+import java.util.List;
+import java.util.Objects;
+import java.util.Optional;
+import java.util.concurrent.ConcurrentHashMap;
+import java.util.regex.Pattern;
+import org.jdbi.v3.core.Handle;
+import org.jdbi.v3.core.HandleCallback;
+
+/**
+ * One LiteMem store: one SQLite file holding an agent's or a tenant's collections of records, their embeddings and
+ * their change log.
+ *
+ * <pre>{@code
+ * try (var mem = LiteMem.open(Path.of("agent-42.db"))) {
+ *     var notes = mem.collection("notes");
+ *     notes.upsert(Record.of("pref-1", "Alice prefers short answers", Map.of("user", "alice")));
+ *     var hits = notes.search("how does Alice like her answers?", 3);
+ * }
+ * }</pre>
+ *
+ * Thread-safe: share one instance per file across the threads of a process. Writes are serialized, reads run in
+ * parallel. Close it once, when no thread uses it any more.
+ */
+public final class LiteMem implements AutoCloseable {
+    private static final Pattern COLLECTION_NAME = Pattern.compile("[A-Za-z0-9][A-Za-z0-9_.-]{0,127}");
+    private final Database db;
+    private final LiteMemOptions options;
+    private final ConcurrentHashMap<String, Collection> collections = new ConcurrentHashMap<>();
+    private volatile Optional<Embedder> embedder;
+
+    private LiteMem(Database db, LiteMemOptions options) {
+        this.db = db;
+        this.options = options;
+        this.embedder = options.embedder().isPresent() ? options.embedder() : null;
+    }
+
+    /** Opens (or creates) the store in {@code file} with the default options. */
+    public static LiteMem open(Path file) {
+        return open(file, LiteMemOptions.defaults());
+    }
+
+    /**
+     * Opens (or creates) the store in {@code file}, migrating an older LiteMem file forward.
+     *
+     * @throws IncompatibleFileException if the file is not a LiteMem file or was written by a newer LiteMem (the file
+     *                                   is left unchanged)
+     */
+    public static LiteMem open(Path file, LiteMemOptions options) {
+        Objects.requireNonNull(file, "file");
+        Objects.requireNonNull(options, "options");
+        return new LiteMem(Database.open(file, options), options);
+    }
+
+    public Path path() {
+        return db.file();
+    }
+
+    /**
+     * The collection with this name, created on first use with the store's embedder (its model id and dimension) and
+     * the cosine metric.
+     */
+    public Collection collection(String name) {
+        Collection existing = collections.get(name);
+        if (existing != null) {
+            return existing;
+        }
+        Optional<CollectionInfo> stored = find(checkName(name));
+        if (stored.isPresent()) {
+            return cached(stored.get());
+        }
+        Embedder e = embedder().orElseThrow(() -> new LiteMemException("collection '" + name + "' does not exist and this"
+                + " store has no embedder to decide its model and dimension: create it with collection(name,"
+                + " CollectionSpec.vectors(dimension, metric)), or add litemem-embedding to the class path"));
+        return collection(name, CollectionSpec.of(e));
+    }
+
+    /**
+     * The collection with this name, created with {@code spec} if it does not exist.
+     *
+     * @throws LiteMemException if it exists with a different model, dimension or metric
+     */
+    public Collection collection(String name, CollectionSpec spec) {
+        checkName(name);
+        Objects.requireNonNull(spec, "spec");
+        CollectionInfo info = db.write(h -> {
+            Optional<CollectionInfo> stored = find(h, name);
+            if (stored.isPresent()) {
+                return stored.get();
+            }
+            long now = System.currentTimeMillis();
+            h.createUpdate("INSERT INTO collections (name, model, dimension, metric, created_at) VALUES (?, ?, ?, ?, ?)")
+                    .bind(0, name).bind(1, spec.model()).bind(2, spec.dimension()).bind(3, spec.metric().id()).bind(4, now)
+                    .execute();
+            return new CollectionInfo(name, spec, Instant.ofEpochMilli(now));
+        });
+        if (!info.spec().equals(spec)) {
+            throw new LiteMemException("collection '" + name + "' already exists with model " + info.spec().model() + ", "
+                    + info.spec().dimension() + " dimensions and metric " + info.spec().metric().id() + "; it cannot be"
+                    + " reopened as model " + spec.model() + ", " + spec.dimension() + " dimensions, metric "
+                    + spec.metric().id() + ": use another collection name");
+        }
+        return cached(info);
+    }
+
+    /** Every collection in the file, by name. */
+    public List<CollectionInfo> collections() {
+        return db.read(h -> h.createQuery("SELECT name, model, dimension, metric, created_at FROM collections ORDER BY name")
+                .map((rs, ctx) -> info(rs)).list());
+    }
+
+    /**
+     * Runs {@code work} in one write transaction on this file: statements on your own tables through the Jdbi
+     * {@link Handle}, and calls to this store's collections from the same thread, commit or roll back together.
+     */
+    public <T, X extends Exception> T inTransaction(HandleCallback<T, X> work) throws X {
+        return callChecked(work, true);
+    }
+
+    /** Runs {@code work} on a read-only connection (or inside this thread's current write transaction). */
+    public <T, X extends Exception> T withReadHandle(HandleCallback<T, X> work) throws X {
+        return callChecked(work, false);
+    }
+
+    @SuppressWarnings("unchecked")
+    private <T, X extends Exception> T callChecked(HandleCallback<T, X> work, boolean write) throws X {
+        try {
+            java.util.function.Function<Handle, T> f = h -> {
+                try {
+                    return work.withHandle(h);
+                } catch (RuntimeException e) {
+                    throw e;
+                } catch (Exception e) {
+                    throw new CheckedWrapper(e);
+                }
+            };
+            return write ? db.write(f) : db.read(f);
+        } catch (CheckedWrapper w) {
+            throw (X) w.getCause();
+        }
+    }
+
+    /** The sequence number of the newest change in the file, or 0 when there is none. */
+    public long lastSequence() {
+        return db.read(h -> h.createQuery("SELECT coalesce(max(seq), 0) FROM changes").mapTo(Long.class).one());
+    }
+
+    /** Up to {@code limit} changes with a sequence number above {@code afterSeq}, oldest first. */
+    public List<Change> changesSince(long afterSeq, int limit) {
+        return db.read(h -> h.createQuery("SELECT c.seq, c.at, k.name, c.record_id, c.op, c.actor FROM changes c"
+                        + " LEFT JOIN collections k ON k.id = c.collection_id WHERE c.seq > ? ORDER BY c.seq LIMIT ?")
+                .bind(0, afterSeq).bind(1, limit)
+                .map((rs, ctx) -> new Change(rs.getLong(1), Instant.ofEpochMilli(rs.getLong(2)), rs.getString(3),
+                        rs.getString(4), Change.Operation.fromDb(rs.getString(5)), rs.getString(6)))
+                .list());
+    }
+
+    /** Empties the embedding cache (texts are embedded again on their next write); returns how many entries it held. */
+    public int clearEmbeddingCache() {
+        return db.write(h -> h.createUpdate("DELETE FROM embedding_cache").execute());
+    }
+
+    /** The embedder used for records without vectors and text queries: the one given, else the bundled default. */
+    public Optional<Embedder> embedder() {
+        Optional<Embedder> e = embedder;
+        if (e == null) {
+            synchronized (this) {
+                if (embedder == null) {
+                    embedder = options.useBundledEmbedder() && !Embedders.available().isEmpty()
+                            ? Optional.of(Embedders.bundled()) : Optional.empty();
+                }
+                e = embedder;
+            }
+        }
+        return e;
+    }
+
+    String actor() {
+        return options.actor();
+    }
+
+    /** Closes the file's connections, waiting for operations in flight. Embedders are not closed (they are shared). */
+    @Override
+    public void close() {
+        db.close();
+    }
+
+    private Collection cached(CollectionInfo info) {
+        return collections.computeIfAbsent(info.name(), n -> {
+            long id = db.read(h -> h.createQuery("SELECT id FROM collections WHERE name = ?").bind(0, n).mapTo(Long.class).one());
+            return new Collection(this, db, id, info);
+        });
+    }
+
+    private Optional<CollectionInfo> find(String name) {
+        return db.read(h -> find(h, name));
+    }
+
+    private static Optional<CollectionInfo> find(Handle h, String name) {
+        return h.createQuery("SELECT name, model, dimension, metric, created_at FROM collections WHERE name = ?")
+                .bind(0, name).map((rs, ctx) -> info(rs)).findOne();
+    }
+
+    private static CollectionInfo info(java.sql.ResultSet rs) throws java.sql.SQLException {
+        return new CollectionInfo(rs.getString("name"),
+                new CollectionSpec(rs.getString("model"), rs.getInt("dimension"), Metric.fromId(rs.getString("metric"))),
+                Instant.ofEpochMilli(rs.getLong("created_at")));
+    }
+
+    private static String checkName(String name) {
+        if (name == null || !COLLECTION_NAME.matcher(name).matches()) {
+            throw new InvalidInputException("collection", "a collection name must be 1 to 128 letters, digits, '_', '.'"
+                    + " or '-', starting with a letter or digit");
+        }
+        return name;
+    }
+
+    private static final class CheckedWrapper extends RuntimeException {
+        CheckedWrapper(Exception cause) {
+            super(cause);
+        }
+    }
+}

@@ -1,0 +1,118 @@
+package dev.litemem;
+
+import java.time.Duration;
+import java.util.Objects;
+import java.util.Optional;
+
+/** How a {@link LiteMem} store is opened. Build with {@link #builder()}; {@link #defaults()} suits most uses. */
+public final class LiteMemOptions {
+    private final Durability durability;
+    private final Duration busyTimeout;
+    private final int readerConnections;
+    private final Embedder embedder;
+    private final boolean useBundledEmbedder;
+    private final String actor;
+
+    private LiteMemOptions(Builder b) {
+        this.durability = b.durability;
+        this.busyTimeout = b.busyTimeout;
+        this.readerConnections = b.readerConnections;
+        this.embedder = b.embedder;
+        this.useBundledEmbedder = b.useBundledEmbedder;
+        this.actor = b.actor;
+    }
+
+    public static LiteMemOptions defaults() {
+        return builder().build();
+    }
+
+    public static Builder builder() {
+        return new Builder();
+    }
+
+    public Durability durability() {
+        return durability;
+    }
+
+    public Duration busyTimeout() {
+        return busyTimeout;
+    }
+
+    public int readerConnections() {
+        return readerConnections;
+    }
+
+    /** The embedder given explicitly, if any. */
+    public Optional<Embedder> embedder() {
+        return Optional.ofNullable(embedder);
+    }
+
+    /** Whether the bundled model (module litemem-embedding) is used when no embedder was given. */
+    public boolean useBundledEmbedder() {
+        return useBundledEmbedder;
+    }
+
+    /** Who is writing, recorded in every change-log entry (for audit); may be null. */
+    public String actor() {
+        return actor;
+    }
+
+    public static final class Builder {
+        private Durability durability = Durability.FULL;
+        private Duration busyTimeout = Duration.ofSeconds(5);
+        private int readerConnections = Math.max(2, Math.min(8, Runtime.getRuntime().availableProcessors()));
+        private Embedder embedder;
+        private boolean useBundledEmbedder = true;
+        private String actor;
+
+        private Builder() {
+        }
+
+        public Builder durability(Durability durability) {
+            this.durability = Objects.requireNonNull(durability, "durability");
+            return this;
+        }
+
+        /** How long a write waits for another process's write lock before failing with {@link StoreBusyException}. */
+        public Builder busyTimeout(Duration busyTimeout) {
+            if (busyTimeout.isNegative() || busyTimeout.toMillis() > Integer.MAX_VALUE) {
+                throw new IllegalArgumentException("busyTimeout must be between 0 and " + Integer.MAX_VALUE + " ms");
+            }
+            this.busyTimeout = busyTimeout;
+            return this;
+        }
+
+        /** How many read-only connections serve concurrent reads (at least 1). */
+        public Builder readerConnections(int readerConnections) {
+            if (readerConnections < 1 || readerConnections > 64) {
+                throw new IllegalArgumentException("readerConnections must be between 1 and 64, was " + readerConnections);
+            }
+            this.readerConnections = readerConnections;
+            return this;
+        }
+
+        /** The embedder for records without vectors and for text queries. The caller keeps ownership (closes it). */
+        public Builder embedder(Embedder embedder) {
+            this.embedder = Objects.requireNonNull(embedder, "embedder");
+            return this;
+        }
+
+        /**
+         * Whether to fall back to the bundled model when no embedder is given (default true). Set false to make
+         * sure nothing is ever embedded implicitly: records then need vectors.
+         */
+        public Builder useBundledEmbedder(boolean useBundledEmbedder) {
+            this.useBundledEmbedder = useBundledEmbedder;
+            return this;
+        }
+
+        public Builder actor(String actor) {
+            this.actor = actor;
+            return this;
+        }
+
+        public LiteMemOptions build() {
+            return new LiteMemOptions(this);
+        }
+    }
+}

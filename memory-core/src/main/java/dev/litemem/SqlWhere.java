@@ -1,0 +1,47 @@
+package dev.litemem;
+
+import java.util.ArrayList;
+import java.util.List;
+import org.jdbi.v3.core.statement.SqlStatement;
+
+/** The WHERE clause of a query over one collection's records (alias {@code r}), with an optional filter and cursor. */
+final class SqlWhere {
+    private final String sql;
+    private final List<Object> params;
+
+    private SqlWhere(String sql, List<Object> params) {
+        this.sql = sql;
+        this.params = params;
+    }
+
+    static SqlWhere of(long collectionId, Filter filter) {
+        List<Object> params = new ArrayList<>(List.of(collectionId));
+        String sql = "r.collection_id = ?";
+        if (filter != null) {
+            FilterSql.Fragment f = FilterSql.compile(filter);
+            sql += " AND (" + f.sql() + ")";
+            params.addAll(f.params());
+        }
+        return new SqlWhere(sql, params);
+    }
+
+    SqlWhere after(String cursor) {
+        if (cursor == null) {
+            return this;
+        }
+        List<Object> more = new ArrayList<>(params);
+        more.add(cursor);
+        return new SqlWhere(sql + " AND r.id > ?", more);
+    }
+
+    String sql() {
+        return sql;
+    }
+
+    <S extends SqlStatement<S>> S bind(S statement) {
+        for (int i = 0; i < params.size(); i++) {
+            statement.bind(i, params.get(i));
+        }
+        return statement;
+    }
+}

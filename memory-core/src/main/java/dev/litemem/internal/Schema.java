@@ -1,0 +1,65 @@
+package dev.litemem.internal;
+
+import java.util.List;
+
+/**
+ * The file format: forward-only migrations, each applied in its own transaction together with the new
+ * {@code PRAGMA user_version}. Never edit a released step; add a new one. docs/ARCHITECTURE.md describes every table.
+ */
+public final class Schema {
+    /** SQLite's application_id for LiteMem files: ASCII "LMEM". */
+    public static final int APPLICATION_ID = 0x4C4D454D;
+
+    /** Migration i (0-based) takes the file from version i to version i + 1. */
+    static final List<List<String>> MIGRATIONS = List.of(
+            // 1: collections, records, change log.
+            List.of("""
+                    CREATE TABLE collections (
+                      id          INTEGER PRIMARY KEY,
+                      name        TEXT    NOT NULL UNIQUE,
+                      model       TEXT    NOT NULL,
+                      dimension   INTEGER NOT NULL CHECK (dimension > 0),
+                      metric      TEXT    NOT NULL CHECK (metric IN ('cosine', 'dot', 'l2')),
+                      created_at  INTEGER NOT NULL
+                    )""", """
+                    CREATE TABLE records (
+                      row_id         INTEGER PRIMARY KEY,
+                      collection_id  INTEGER NOT NULL REFERENCES collections (id) ON DELETE CASCADE,
+                      id             TEXT    NOT NULL,
+                      text           TEXT,
+                      metadata       TEXT    NOT NULL DEFAULT '{}' CHECK (json_valid(metadata) AND json_type(metadata) = 'object'),
+                      embedding      BLOB,
+                      created_at     INTEGER NOT NULL,
+                      updated_at     INTEGER NOT NULL,
+                      UNIQUE (collection_id, id)
+                    )""", """
+                    CREATE TABLE changes (
+                      seq            INTEGER PRIMARY KEY AUTOINCREMENT,
+                      at             INTEGER NOT NULL,
+                      collection_id  INTEGER NOT NULL,
+                      record_id      TEXT    NOT NULL,
+                      row_id         INTEGER,
+                      op             TEXT    NOT NULL CHECK (op IN ('insert', 'update', 'delete'))
+                    )""", """
+                    CREATE INDEX changes_by_collection ON changes (collection_id, seq)"""),
+            // 2: provenance (source document and chunk position) and the actor of each change, for the audit trail.
+            List.of("ALTER TABLE records ADD COLUMN source TEXT",
+                    "ALTER TABLE records ADD COLUMN chunk INTEGER",
+                    "CREATE INDEX records_by_source ON records (collection_id, source, chunk) WHERE source IS NOT NULL",
+                    "ALTER TABLE changes ADD COLUMN actor TEXT"),
+            // 3: the embedding cache: (model id, SHA-256 of the text) -> vector, so unchanged text is never embedded twice.
+            List.of("""
+                    CREATE TABLE embedding_cache (
+                      model       TEXT NOT NULL,
+                      text_sha256 BLOB NOT NULL,
+                      embedding   BLOB NOT NULL,
+                      created_at  INTEGER NOT NULL,
+                      PRIMARY KEY (model, text_sha256)
+                    ) WITHOUT ROWID"""));
+
+    /** The schema version this LiteMem writes and understands. */
+    public static final int CURRENT_VERSION = MIGRATIONS.size();
+
+    private Schema() {
+    }
+}

@@ -1,0 +1,26 @@
+package dev.litemem;
+
+import java.nio.file.Path;
+import java.util.Random;
+
+/** Helpers shared by the core tests. */
+final class Stores {
+    private Stores() {
+    }
+
+    static LiteMem open(Path file) {
+        return LiteMem.open(file, LiteMemOptions.builder().embedder(new TestEmbedder()).build());
+    }
+
+    static float[] randomVector(Random random, int dimension) {
+        float[] v = new float[dimension];
+        for (int i = 0; i < dimension; i++) {
+            v[i] = (float) random.nextGaussian();
+        }
+        return v;
+    }
+
+    static String integrityCheck(LiteMem mem) {
+        return mem.withReadHandle(h -> h.createQuery("PRAGMA integrity_check").mapTo(String.class).one());
+    }
+}
