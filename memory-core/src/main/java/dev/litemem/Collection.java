@@ -66,7 +66,7 @@ public final class Collection {
         EmbeddingCache.Result embedded = null;
         Embedder embedder = null;
         if (!toEmbed.isEmpty()) {
-            embedder = embedderFor("records[" + toEmbed.get(0) + "]");
+            embedder = embedderFor("records[" + toEmbed.get(0) + "].vector");
             List<String> texts = new ArrayList<>(toEmbed.size());
             for (int i : toEmbed) {
                 texts.add(records.get(i).text());
@@ -218,8 +218,8 @@ public final class Collection {
     private Embedder embedderFor(String field) {
         String model = info.spec().model();
         if (model.equals(CollectionSpec.CALLER_VECTORS)) {
-            throw new InvalidInputException(field, field + " needs a vector: collection '" + name() + "' holds vectors that the"
-                    + " caller supplies (model " + CollectionSpec.CALLER_VECTORS + "), so LiteMem cannot embed text for it");
+            throw new InvalidInputException(field, "collection '" + name() + "' holds vectors that the caller supplies (model "
+                    + CollectionSpec.CALLER_VECTORS + "), so LiteMem cannot embed text for it: give " + field);
         }
         Embedder embedder = store.embedder().orElseThrow(() -> new LiteMemException("collection '" + name()
                 + "' is filled by the model " + model + ", but this store has no embedder: open it with"

@@ -64,7 +64,8 @@ final class FilterSql {
             return join(or.filters(), " OR ");
         }
         if (filter instanceof Filter.Not not) {
-            return "NOT (" + sql(not.filter()) + ")";
+            // A missing field makes a condition NULL; NOT must then match, as it does in document stores.
+            return "NOT coalesce((" + sql(not.filter()) + "), 0)";
         }
         if (filter instanceof Filter.Exists exists) {
             checkField(exists.field(), "where." + exists.field());
@@ -102,8 +103,7 @@ final class FilterSql {
             list.append(list.length() == 0 ? "?" : ", ?");
             params.add(bindable(in.field(), v));
         }
-        return in.negated() ? "(" + target + " IS NULL OR " + target + " NOT IN (" + list + "))"
-                : target + " IN (" + list + ")";
+        return in.negated() ? "coalesce(" + target + " NOT IN (" + list + "), 1)" : target + " IN (" + list + ")";
     }
 
     private String compare(Filter.Compare c) {
@@ -119,7 +119,7 @@ final class FilterSql {
                 };
             }
             params.add(bindable(c.field(), value));
-            return column + " " + sqlOp(c.op(), true) + " ?";
+            return column + " " + sqlOp(c.op()) + " ?";
         }
         String path = jsonPath(c.field());
         if (value == null || value instanceof Boolean) {
@@ -134,30 +134,30 @@ final class FilterSql {
         if (c.op() == Filter.Op.EQ || c.op() == Filter.Op.NE) {
             params.add(path);
             params.add(value);
-            return "json_extract(r.metadata, ?) " + sqlOp(c.op(), false) + " ?";
+            return "json_extract(r.metadata, ?) " + sqlOp(c.op()) + " ?";
         }
         // Ordering comparisons only between values of the same kind: SQLite orders every number before every text.
         if (value instanceof Number) {
             params.add(path);
             params.add(path);
             params.add(value);
-            return "(json_type(r.metadata, ?) IN ('integer', 'real') AND json_extract(r.metadata, ?) " + sqlOp(c.op(), false) + " ?)";
+            return "(json_type(r.metadata, ?) IN ('integer', 'real') AND json_extract(r.metadata, ?) " + sqlOp(c.op()) + " ?)";
         }
         String text = (String) value;
         params.add(path);
         params.add(path);
         if (ISO_DATE.matcher(text).matches()) {
             params.add(toEpochMillis(text, "where." + c.field()) / 86_400_000.0 + 2440587.5);
-            return "(json_type(r.metadata, ?) = 'text' AND julianday(json_extract(r.metadata, ?)) " + sqlOp(c.op(), false) + " ?)";
+            return "(json_type(r.metadata, ?) = 'text' AND julianday(json_extract(r.metadata, ?)) " + sqlOp(c.op()) + " ?)";
         }
         params.add(text);
-        return "(json_type(r.metadata, ?) = 'text' AND json_extract(r.metadata, ?) " + sqlOp(c.op(), false) + " ?)";
+        return "(json_type(r.metadata, ?) = 'text' AND json_extract(r.metadata, ?) " + sqlOp(c.op()) + " ?)";
     }
 
-    private static String sqlOp(Filter.Op op, boolean column) {
+    private static String sqlOp(Filter.Op op) {
         return switch (op) {
             case EQ -> "=";
-            case NE -> column ? "IS NOT" : "IS NOT";
+            case NE -> "IS NOT";
             case GT -> ">";
             case GTE -> ">=";
             case LT -> "<";
