@@ -10,6 +10,7 @@ import java.io.IOException;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
 import org.junit.jupiter.api.Test;
@@ -153,5 +154,16 @@ class BeirDatasetTest {
         BeirDataset reports = BeirDataset.load(root.resolve("business-reports"));
         assertEquals(671, reports.documents().size());
         assertEquals(11, reports.judgedQueries().size());
+
+        // Ranking each query's judged documents by grade is the ideal ranking: nDCG and MRR are exactly 1.
+        Map<String, List<String>> ideal = new HashMap<>();
+        dbpedia.qrels().forEach((query, grades) -> ideal.put(query, grades.entrySet().stream()
+                .sorted(Map.Entry.<String, Integer>comparingByValue().reversed())
+                .map(Map.Entry::getKey).toList()));
+        RetrievalMetrics.Scores scores = RetrievalMetrics.evaluate(ideal, dbpedia.qrels());
+        assertEquals(40, scores.queriesScored());
+        assertEquals(1.0, scores.ndcgAt10(), 1e-12);
+        assertEquals(1.0, scores.mrrAt10(), 1e-12);
+        assertTrue(scores.recallAt10() < 1.0, "some dbpedia queries have more than 10 relevant documents");
     }
 }
