@@ -1,6 +1,7 @@
 package dev.litemem.datasets;
 
 import com.fasterxml.jackson.core.JsonProcessingException;
+import com.fasterxml.jackson.databind.DeserializationFeature;
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import java.io.BufferedReader;
@@ -21,7 +22,8 @@ import java.util.Set;
 
 /** Line-level parsing of the three BEIR files; every error names the file and the 1-based line. */
 final class BeirFiles {
-    private static final ObjectMapper JSON = new ObjectMapper();
+    private static final ObjectMapper JSON = new ObjectMapper()
+            .enable(DeserializationFeature.FAIL_ON_TRAILING_TOKENS);
 
     private BeirFiles() {
     }
@@ -135,9 +137,9 @@ final class BeirFiles {
         try {
             node = JSON.readTree(line);
         } catch (JsonProcessingException e) {
-            // Jackson's message quotes the input, so only its location is kept.
-            throw new DatasetException(where(file, lineNumber) + ": malformed JSON near column "
-                    + e.getLocation().getColumnNr());
+            // Jackson's message and cause quote the input, so only the column is kept.
+            String column = e.getLocation() == null ? "" : " near column " + e.getLocation().getColumnNr();
+            throw new DatasetException(where(file, lineNumber) + ": malformed JSON" + column);
         }
         if (node == null || !node.isObject()) {
             throw new DatasetException(where(file, lineNumber) + ": expected one JSON object per line");

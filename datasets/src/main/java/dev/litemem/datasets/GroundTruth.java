@@ -56,6 +56,9 @@ public final class GroundTruth {
             Thread.currentThread().interrupt();
             throw new DatasetException("interrupted while computing ground truth", e);
         } catch (ExecutionException e) {
+            if (e.getCause() instanceof Error) {
+                throw (Error) e.getCause();
+            }
             throw new DatasetException("ground truth computation failed", e.getCause());
         } finally {
             executor.shutdownNow();

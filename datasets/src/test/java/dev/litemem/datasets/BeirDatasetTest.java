@@ -108,6 +108,10 @@ class BeirDatasetTest {
 
         write("queries.jsonl", "[1, 2]");
         assertThrows(DatasetException.class, () -> BeirDataset.load(dir));
+
+        write("queries.jsonl", "{\"_id\": \"q1\", \"text\": \"a\"} {\"_id\": \"q2\", \"text\": \"b\"}");
+        DatasetException twoObjects = assertThrows(DatasetException.class, () -> BeirDataset.load(dir));
+        assertTrue(twoObjects.getMessage().contains("queries.jsonl line 1"), twoObjects.getMessage());
     }
 
     @Test
