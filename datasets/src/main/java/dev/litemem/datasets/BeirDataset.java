@@ -1,0 +1,106 @@
+package dev.litemem.datasets;
+
+import java.nio.file.Path;
+import java.util.ArrayList;
+import java.util.Collections;
+import java.util.HashSet;
+import java.util.List;
+import java.util.Map;
+import java.util.Set;
+
+/**
+ * A retrieval test set in the BEIR layout: {@code corpus.jsonl}, {@code queries.jsonl} and {@code qrels/<split>.tsv}.
+ *
+ * <p>Judgements that name a query or document missing from the files are kept (they still count as relevant, as in
+ * BEIR and trec_eval) and counted in {@link #judgementsWithUnknownQuery()} / {@link #judgementsWithUnknownDocument()}.
+ */
+public final class BeirDataset {
+
+    /** One corpus entry; {@code title} is empty when the file has none. */
+    public record Document(String id, String title, String text) {
+    }
+
+    /** One query. */
+    public record Query(String id, String text) {
+    }
+
+    private final List<Document> documents;
+    private final List<Query> queries;
+    private final Map<String, Map<String, Integer>> qrels;
+    private final int judgementsWithUnknownQuery;
+    private final int judgementsWithUnknownDocument;
+
+    private BeirDataset(List<Document> documents, List<Query> queries, Map<String, Map<String, Integer>> qrels) {
+        this.documents = Collections.unmodifiableList(documents);
+        this.queries = Collections.unmodifiableList(queries);
+        this.qrels = qrels;
+        Set<String> queryIds = new HashSet<>();
+        queries.forEach(q -> queryIds.add(q.id()));
+        Set<String> documentIds = new HashSet<>();
+        documents.forEach(d -> documentIds.add(d.id()));
+        int unknownQuery = 0;
+        int unknownDocument = 0;
+        for (Map.Entry<String, Map<String, Integer>> entry : qrels.entrySet()) {
+            if (!queryIds.contains(entry.getKey())) {
+                unknownQuery += entry.getValue().size();
+            }
+            for (String documentId : entry.getValue().keySet()) {
+                if (!documentIds.contains(documentId)) {
+                    unknownDocument++;
+                }
+            }
+        }
+        this.judgementsWithUnknownQuery = unknownQuery;
+        this.judgementsWithUnknownDocument = unknownDocument;
+    }
+
+    /** Loads {@code dir} with the {@code test} split of the qrels. */
+    public static BeirDataset load(Path dir) {
+        return load(dir, "test");
+    }
+
+    /** Loads {@code dir} with the qrels of {@code qrels/<split>.tsv}. */
+    public static BeirDataset load(Path dir, String split) {
+        List<Document> documents = BeirFiles.readCorpus(dir.resolve("corpus.jsonl"));
+        List<Query> queries = BeirFiles.readQueries(dir.resolve("queries.jsonl"));
+        Map<String, Map<String, Integer>> qrels = BeirFiles.readQrels(dir.resolve("qrels").resolve(split + ".tsv"));
+        return new BeirDataset(documents, queries, qrels);
+    }
+
+    /** Corpus documents in file order. */
+    public List<Document> documents() {
+        return documents;
+    }
+
+    /** All queries in file order, judged or not. */
+    public List<Query> queries() {
+        return queries;
+    }
+
+    /** Queries that have at least one judgement with grade &gt; 0: the ones {@link RetrievalMetrics} scores. */
+    public List<Query> judgedQueries() {
+        List<Query> judged = new ArrayList<>();
+        for (Query query : queries) {
+            Map<String, Integer> grades = qrels.get(query.id());
+            if (grades != null && grades.values().stream().anyMatch(g -> g > 0)) {
+                judged.add(query);
+            }
+        }
+        return judged;
+    }
+
+    /** Query id to document id to graded relevance (0 means judged not relevant). Unmodifiable. */
+    public Map<String, Map<String, Integer>> qrels() {
+        return qrels;
+    }
+
+    /** Number of qrels lines whose query id is not in queries.jsonl. */
+    public int judgementsWithUnknownQuery() {
+        return judgementsWithUnknownQuery;
+    }
+
+    /** Number of qrels lines whose document id is not in corpus.jsonl. */
+    public int judgementsWithUnknownDocument() {
+        return judgementsWithUnknownDocument;
+    }
+}
