@@ -26,6 +26,35 @@ public interface Embedder extends AutoCloseable {
      */
     Embeddings embed(List<String> texts);
 
+    /** The model's input limit in tokens: longer texts are cut, and counted in {@link Embeddings#truncated()}. */
+    default int maxTokens() {
+        return Integer.MAX_VALUE;
+    }
+
+    /**
+     * How many tokens the model sees for this text before truncation, for chunkers that must fit the limit. The
+     * default estimates it from words and punctuation; model-backed embedders count with their own tokenizer.
+     */
+    default int countTokens(String text) {
+        int tokens = 0;
+        boolean inWord = false;
+        for (int i = 0; i < text.length(); i++) {
+            char c = text.charAt(i);
+            if (Character.isLetterOrDigit(c)) {
+                if (!inWord) {
+                    tokens++;
+                }
+                inWord = true;
+            } else {
+                inWord = false;
+                if (!Character.isWhitespace(c)) {
+                    tokens++;
+                }
+            }
+        }
+        return tokens;
+    }
+
     /** Embeds one text. */
     default float[] embed(String text) {
         return embed(List.of(text)).vectors().get(0);
