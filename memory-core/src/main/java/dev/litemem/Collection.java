@@ -192,27 +192,45 @@ public final class Collection {
         return new Page<>(page, page.get(limit - 1).id());
     }
 
-    /** The k records nearest to the vector, best first (exact scan). */
+    /** The k records nearest to the vector, best first. */
     public List<Hit> search(float[] vector, int k) {
         return search(SearchRequest.vector(vector).k(k));
     }
 
-    /** The k records nearest in meaning to the text, best first (exact scan). */
+    /** The k records best matching the text, best first (hybrid: by meaning and by keywords). */
     public List<Hit> search(String text, int k) {
         return search(SearchRequest.text(text).k(k));
     }
 
     public List<Hit> search(SearchRequest request) {
-        float[] query = request.queryVector();
-        if (query == null) {
-            String text = request.queryText();
-            if (text.isBlank()) {
+        return query(request).hits();
+    }
+
+    /** Runs the search and says what ran: the semantic path, ef, how many rows the filter kept, each step's time. */
+    public SearchResult query(SearchRequest request) {
+        float[] vector = request.queryVector();
+        Embedder embedder = null;
+        if (vector == null) {
+            if (request.queryText().isBlank()) {
                 throw new InvalidInputException("text", "the query text is empty: give some words to search for");
             }
-            query = embedderFor("text").embed(text);
+            if (request.effectiveMode() != SearchMode.KEYWORD) {
+                embedder = embedderFor("text");
+            }
+        } else {
+            checkVector(vector, "vector");
         }
+        if (request.filter() != null) {
+            FilterSql.compile(request.filter());
+        }
+        return new Searcher(db, collectionId, info.spec().metric()).run(request, vector, embedder, this::semanticCandidates);
+    }
+
+    private List<Candidate> semanticCandidates(float[] query, int n, Filter filter, SearchRequest request,
+                                               Map<String, Object> explain) {
         checkVector(query, "vector");
-        return ExactSearch.search(db, collectionId, info.spec().metric(), query, request.k(), request.filter());
+        explain.put("path", "exact");
+        return ExactSearch.search(db, collectionId, info.spec().metric(), query, n, filter);
     }
 
     private Embedder embedderFor(String field) {

@@ -55,7 +55,24 @@ public final class Schema {
                       embedding   BLOB NOT NULL,
                       created_at  INTEGER NOT NULL,
                       PRIMARY KEY (model, text_sha256)
-                    ) WITHOUT ROWID"""));
+                    ) WITHOUT ROWID"""),
+            // 4: keyword search: an FTS5 index over the record text, kept in step by triggers in the writing transaction.
+            List.of("""
+                    CREATE VIRTUAL TABLE records_fts USING fts5 (
+                      text, content = 'records', content_rowid = 'row_id',
+                      tokenize = 'porter unicode61 remove_diacritics 2'
+                    )""", """
+                    CREATE TRIGGER records_fts_insert AFTER INSERT ON records BEGIN
+                      INSERT INTO records_fts (rowid, text) VALUES (new.row_id, new.text);
+                    END""", """
+                    CREATE TRIGGER records_fts_delete AFTER DELETE ON records BEGIN
+                      INSERT INTO records_fts (records_fts, rowid, text) VALUES ('delete', old.row_id, old.text);
+                    END""", """
+                    CREATE TRIGGER records_fts_update AFTER UPDATE OF text ON records BEGIN
+                      INSERT INTO records_fts (records_fts, rowid, text) VALUES ('delete', old.row_id, old.text);
+                      INSERT INTO records_fts (rowid, text) VALUES (new.row_id, new.text);
+                    END""",
+                    "INSERT INTO records_fts (records_fts) VALUES ('rebuild')"));
 
     /** The schema version this LiteMem writes and understands. */
     public static final int CURRENT_VERSION = MIGRATIONS.size();
