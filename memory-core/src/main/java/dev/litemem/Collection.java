@@ -1,6 +1,9 @@
 package dev.litemem;
 
 import dev.litemem.index.Metric;
+import dev.litemem.index.Neighbor;
+import dev.litemem.index.VectorIndex;
+import java.util.function.LongPredicate;
 import dev.litemem.internal.Database;
 import java.util.ArrayList;
 import java.util.HashMap;
@@ -18,12 +21,14 @@ public final class Collection {
     private final Database db;
     private final long collectionId;
     private final CollectionInfo info;
+    private final CollectionIndex index;
 
-    Collection(LiteMem store, Database db, long collectionId, CollectionInfo info) {
+    Collection(LiteMem store, Database db, long collectionId, CollectionInfo info, CollectionIndex index) {
         this.store = store;
         this.db = db;
         this.collectionId = collectionId;
         this.info = info;
+        this.index = index;
     }
 
     public String name() {
@@ -80,7 +85,7 @@ public final class Collection {
         }
         EmbeddingCache.Result cacheRows = embedded;
         String model = embedder == null ? null : embedder.modelId();
-        return db.write(h -> {
+        return written(db.write(h -> {
             long now = System.currentTimeMillis();
             long seq = -1;
             for (int i = 0; i < records.size(); i++) {
@@ -90,7 +95,12 @@ public final class Collection {
                 EmbeddingCache.store(h, model, cacheRows.computed(), now);
             }
             return seq;
-        });
+        }));
+    }
+
+    private <T> T written(T result) {
+        store.written(collectionId);
+        return result;
     }
 
     public Optional<Record> get(String id) {
@@ -126,7 +136,7 @@ public final class Collection {
 
     /** Deletes the records with these ids in one transaction; returns how many existed. */
     public int deleteAll(List<String> ids) {
-        return db.write(h -> {
+        return written(db.write(h -> {
             List<Long> rowIds = new ArrayList<>();
             List<String> found = new ArrayList<>();
             for (String id : new java.util.LinkedHashSet<>(ids)) {
@@ -138,13 +148,13 @@ public final class Collection {
             }
             RecordRows.delete(h, collectionId, rowIds, found, System.currentTimeMillis(), store.actor());
             return rowIds.size();
-        });
+        }));
     }
 
     /** Deletes every record matching the filter in one transaction; returns how many were deleted. */
     public int deleteWhere(Filter filter) {
         FilterSql.compile(filter);
-        return db.write(h -> {
+        return written(db.write(h -> {
             List<Object[]> matches = RecordRows.matching(h, collectionId, filter);
             List<Long> rowIds = new ArrayList<>();
             List<String> ids = new ArrayList<>();
@@ -154,7 +164,7 @@ public final class Collection {
             }
             RecordRows.delete(h, collectionId, rowIds, ids, System.currentTimeMillis(), store.actor());
             return rowIds.size();
-        });
+        }));
     }
 
     public long count() {
@@ -229,8 +239,46 @@ public final class Collection {
     private List<Candidate> semanticCandidates(float[] query, int n, Filter filter, SearchRequest request,
                                                Map<String, Object> explain) {
         checkVector(query, "vector");
-        explain.put("path", "exact");
-        return ExactSearch.search(db, collectionId, info.spec().metric(), query, n, filter);
+        VectorIndex vectors = index.ready();
+        LongPredicate allowed = filter == null ? null : RowFilter.matching(db, collectionId, filter);
+        List<Neighbor> found;
+        if (request.exact()) {
+            explain.put("path", "exact");
+            found = vectors.searchExact(query, n, allowed);
+        } else {
+            int ef = request.ef() != null ? request.ef() : info.spec().hnsw().efSearch();
+            explain.put("path", "graph");
+            explain.put("ef", Math.max(ef, n));
+            found = vectors.search(query, n, ef, allowed);
+        }
+        List<Candidate> candidates = new ArrayList<>(found.size());
+        for (Neighbor neighbor : found) {
+            candidates.add(new Candidate(neighbor.label(), neighbor.score()));
+        }
+        return candidates;
+    }
+
+    /** Loads the vector index now (from its checkpoint, or the rows) instead of at the first search. */
+    public IndexStats loadIndex() {
+        index.ready();
+        return index.stats();
+    }
+
+    /** Writes an index checkpoint now, so that the next open loads it instead of replaying the change log. */
+    public IndexStats checkpointIndex() {
+        index.ready();
+        index.checkpoint();
+        return index.stats();
+    }
+
+    /** Rebuilds the vector index from the rows now (it is also rebuilt by itself when its checkpoint is unusable). */
+    public IndexStats rebuildIndex() {
+        index.rebuild();
+        return index.stats();
+    }
+
+    public IndexStats indexStats() {
+        return index.stats();
     }
 
     private Embedder embedderFor(String field) {

@@ -57,7 +57,7 @@ class SearchModesTest {
         assertNotNull(top.keywordRank());
         double expected = Searcher.rrf(0.5, 60, top.semanticRank()) + Searcher.rrf(0.5, 60, top.keywordRank());
         assertEquals(expected, top.score(), 1e-6);
-        assertEquals("exact", result.semanticPath());
+        assertEquals("graph", result.semanticPath());
         assertTrue(result.stepMillis().containsKey("embed") && result.stepMillis().containsKey("keyword"));
     }
 
