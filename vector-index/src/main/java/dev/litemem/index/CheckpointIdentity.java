@@ -27,6 +27,11 @@ public record CheckpointIdentity(String collectionId, String modelId, int dimens
         }
     }
 
+    /** The same identity with another default search width (which a checkpoint does not pin). */
+    public CheckpointIdentity withEfSearch(int efSearch) {
+        return new CheckpointIdentity(collectionId, modelId, dimension, metric, params.withEfSearch(efSearch));
+    }
+
     /** True when a checkpoint written under {@code other} may be loaded under this identity. */
     public boolean sameGraphAs(CheckpointIdentity other) {
         return collectionId.equals(other.collectionId) && modelId.equals(other.modelId)

@@ -1,6 +1,7 @@
 package dev.litemem.index.internal;
 
 import com.github.jelmerk.hnswlib.core.hnsw.HnswIndex;
+import com.github.jelmerk.hnswlib.core.util.GenericObjectPool;
 import org.eclipse.collections.api.list.primitive.MutableIntList;
 import org.eclipse.collections.api.map.primitive.MutableObjectIntMap;
 import org.eclipse.collections.impl.list.mutable.primitive.IntArrayList;
@@ -9,13 +10,15 @@ import java.lang.invoke.MethodHandle;
 import java.lang.invoke.MethodHandles;
 import java.lang.invoke.MethodType;
 import java.lang.invoke.VarHandle;
+import java.util.concurrent.ArrayBlockingQueue;
 import java.util.concurrent.atomic.AtomicReferenceArray;
 
 /**
  * The one place that reaches into hnswlib-core 1.2.1's private state. The library offers no way to read or restore
  * its graph except Java serialization, which also writes every vector and runs without a lock. We read the nodes
  * (id, neighbour lists per level, item, deleted flag), the node count and the entry point to write a checkpoint and
- * to scan exactly, and we set them to restore a graph without re-inserting. Every handle is resolved when this
+ * to scan exactly, and we set them to restore a graph without re-inserting; we also read the size of its pool of
+ * visited-sets, which bounds safe concurrency. Every handle is resolved when this
  * class loads; if the library's fields change, {@link #verify()} (run by the tests and on first use) fails with a
  * message naming the field. Callers must hold a lock that excludes concurrent adds when they write.
  */
@@ -30,12 +33,14 @@ final class HnswInternals {
     private static final VarHandle NODE_CONNECTIONS;
     private static final VarHandle NODE_ITEM;
     private static final VarHandle NODE_DELETED;
+    private static final VarHandle VISITED_POOL;
+    private static final VarHandle POOL_ITEMS;
     private static final MethodHandle NODE_NEW;
     private static final RuntimeException FAILURE;
 
     static {
         VarHandle nodes = null, nodeCount = null, entryPoint = null, lookup = null;
-        VarHandle connections = null, item = null, deleted = null;
+        VarHandle connections = null, item = null, deleted = null, visitedPool = null, poolItems = null;
         MethodHandle nodeNew = null;
         RuntimeException failure = null;
         try {
@@ -46,6 +51,9 @@ final class HnswInternals {
             nodeCount = index.findVarHandle(HnswIndex.class, "nodeCount", int.class);
             entryPoint = index.findVarHandle(HnswIndex.class, "entryPoint", node);
             lookup = index.findVarHandle(HnswIndex.class, "lookup", MutableObjectIntMap.class);
+            visitedPool = index.findVarHandle(HnswIndex.class, "visitedBitSetPool", GenericObjectPool.class);
+            poolItems = MethodHandles.privateLookupIn(GenericObjectPool.class, MethodHandles.lookup())
+                    .findVarHandle(GenericObjectPool.class, "items", ArrayBlockingQueue.class);
             connections = nodeLookup.findVarHandle(node, "connections", MutableIntList[].class);
             item = nodeLookup.findVarHandle(node, "item", Object.class);
             deleted = nodeLookup.findVarHandle(node, "deleted", boolean.class);
@@ -62,6 +70,8 @@ final class HnswInternals {
         NODE_CONNECTIONS = connections;
         NODE_ITEM = item;
         NODE_DELETED = deleted;
+        VISITED_POOL = visitedPool;
+        POOL_ITEMS = poolItems;
         NODE_NEW = nodeNew;
         FAILURE = failure;
     }
@@ -88,6 +98,16 @@ final class HnswInternals {
     /** The entry node, or null when the graph is empty. */
     static Object entryPoint(HnswIndex<?, ?, ?, ?> index) {
         return ENTRY_POINT.get(index);
+    }
+
+    /**
+     * How many visited-sets the index pools. Every add and search borrows one and blocks while none is free, even
+     * while holding node monitors; with more concurrent callers than this the library can deadlock, so callers
+     * must limit concurrency to it. Call with adds and searches excluded (the count includes borrowed sets).
+     */
+    static int visitedPoolSize(HnswIndex<?, ?, ?, ?> index) {
+        ArrayBlockingQueue<?> items = (ArrayBlockingQueue<?>) POOL_ITEMS.get(VISITED_POOL.get(index));
+        return items.size() + items.remainingCapacity();
     }
 
     static MutableIntList[] connections(Object node) {

@@ -22,6 +22,7 @@ import java.util.concurrent.ExecutionException;
 import java.util.concurrent.ExecutorService;
 import java.util.concurrent.Executors;
 import java.util.concurrent.Future;
+import java.util.concurrent.Semaphore;
 import java.util.concurrent.ThreadLocalRandom;
 import java.util.concurrent.atomic.AtomicInteger;
 import java.util.concurrent.atomic.AtomicReferenceArray;
@@ -31,7 +32,8 @@ import java.util.function.LongPredicate;
 
 /**
  * {@link VectorIndex} over hnswlib-core's HnswIndex with our distance kernels. Adds, removes and searches share a
- * read lock (hnswlib-core handles their concurrency); growing the capacity, snapshotting for a checkpoint and
+ * read lock (hnswlib-core handles their concurrency, up to the size of its visited-set pool, which we enforce with
+ * a semaphore because beyond it the library deadlocks); growing the capacity, snapshotting for a checkpoint and
  * compaction take the write lock, so none of them sees a half-inserted node.
  */
 public final class HnswVectorIndex implements VectorIndex {
@@ -48,6 +50,8 @@ public final class HnswVectorIndex implements VectorIndex {
     private final MetricDistance distance;
     private final ReentrantReadWriteLock lock = new ReentrantReadWriteLock();
     private HnswIndex<Long, float[], StoredVector, Float> hnsw;
+    /** Caps concurrent calls into hnswlib-core at its visited-set pool size; see HnswInternals#visitedPoolSize. */
+    private volatile Semaphore hnswSlots;
 
     HnswVectorIndex(int dimension, Metric metric, HnswParams params, VectorMath math, int capacity) {
         HnswInternals.verify();
@@ -60,6 +64,7 @@ public final class HnswVectorIndex implements VectorIndex {
         this.math = math;
         this.distance = new MetricDistance(math, metric);
         this.hnsw = newHnsw(capacity);
+        this.hnswSlots = new Semaphore(HnswInternals.visitedPoolSize(hnsw));
     }
 
     public static HnswVectorIndex create(int dimension, Metric metric, HnswParams params) {
@@ -145,6 +150,10 @@ public final class HnswVectorIndex implements VectorIndex {
     @Override
     public HnswParams params() {
         return params;
+    }
+
+    HnswIndex<Long, float[], StoredVector, Float> hnsw() {
+        return hnsw;
     }
 
     /** The kernels this index computes with. */
@@ -257,12 +266,15 @@ public final class HnswVectorIndex implements VectorIndex {
     private void insert(StoredVector item) {
         while (true) {
             lock.readLock().lock();
+            Semaphore slots = hnswSlots;
+            slots.acquireUninterruptibly();
             try {
                 hnsw.add(item);
                 return;
             } catch (SizeLimitExceededException full) {
                 // fall through: grow, then retry
             } finally {
+                slots.release();
                 lock.readLock().unlock();
             }
             ensureCapacity(1);
@@ -276,6 +288,7 @@ public final class HnswVectorIndex implements VectorIndex {
             int capacity = hnsw.getMaxItemCount();
             if (needed > capacity) {
                 hnsw.resize((int) Math.min(Integer.MAX_VALUE - 8, Math.max(needed, 2L * capacity)));
+                hnswSlots = new Semaphore(HnswInternals.visitedPoolSize(hnsw)); // resize made a new pool
             }
         } finally {
             lock.writeLock().unlock();
@@ -386,7 +399,14 @@ public final class HnswVectorIndex implements VectorIndex {
     }
 
     private List<Neighbor> graphSearch(float[] q, int k, int width, LongPredicate filter) {
-        List<SearchResult<StoredVector, Float>> results = hnsw.findNearest(q, width);
+        List<SearchResult<StoredVector, Float>> results;
+        Semaphore slots = hnswSlots;
+        slots.acquireUninterruptibly();
+        try {
+            results = hnsw.findNearest(q, width);
+        } finally {
+            slots.release();
+        }
         List<Neighbor> out = new ArrayList<>(Math.min(k, results.size()));
         for (SearchResult<StoredVector, Float> result : results) {
             long label = result.item().label;

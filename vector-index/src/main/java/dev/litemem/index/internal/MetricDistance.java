@@ -26,11 +26,11 @@ final class MetricDistance implements DistanceFunction<float[], Float> {
 
     /** The higher-is-better score of {@link Metric} for a distance computed by {@link #distance}. */
     float toScore(float distance) {
-        return metric == Metric.L2 ? (float) -Math.sqrt(distance) : 1f - distance;
+        return metric == Metric.L2 ? (float) (0.0 - Math.sqrt(distance)) : 1f - distance;
     }
 
     /** The score computed directly, as exact search does. */
     float score(float[] query, float[] vector) {
-        return metric == Metric.L2 ? (float) -Math.sqrt(math.squaredDistance(query, vector)) : math.dot(query, vector);
+        return metric == Metric.L2 ? (float) (0.0 - Math.sqrt(math.squaredDistance(query, vector))) : math.dot(query, vector);
     }
 }
