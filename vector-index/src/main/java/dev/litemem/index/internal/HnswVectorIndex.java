@@ -407,17 +407,15 @@ public final class HnswVectorIndex implements VectorIndex {
         } finally {
             slots.release();
         }
-        List<Neighbor> out = new ArrayList<>(Math.min(k, results.size()));
+        List<Neighbor> out = new ArrayList<>(results.size());
         for (SearchResult<StoredVector, Float> result : results) {
             long label = result.item().label;
             if (filter == null || filter.test(label)) {
                 out.add(new Neighbor(label, distance.toScore(result.distance())));
-                if (out.size() == k) {
-                    break;
-                }
             }
         }
-        return out;
+        out.sort(TopK.BEST_FIRST); // the same order as exact search, ties by label
+        return out.size() > k ? new ArrayList<>(out.subList(0, k)) : out;
     }
 
     private double estimateSelectivity(LongPredicate filter, int live) {
