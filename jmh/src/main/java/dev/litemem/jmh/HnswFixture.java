@@ -63,9 +63,13 @@ final class HnswFixture {
         }
     }
 
+    static Path cachePath(int count) {
+        return Path.of("target", "hnsw-" + count + "x" + DIMENSION + ".ckpt");
+    }
+
     /** The cached index when its checkpoint exists, otherwise built (2 threads) and cached. */
     VectorIndex loadOrBuild() throws IOException {
-        Path cache = Path.of("target", "hnsw-" + count + "x" + DIMENSION + ".ckpt");
+        Path cache = cachePath(count);
         if (Files.exists(cache)) {
             return load(cache);
         }

@@ -29,34 +29,31 @@ public final class HnswIndexBench {
         double buildSeconds = (System.nanoTime() - start) / 1e9;
         System.out.printf("build (2 threads): %.1f s%n", buildSeconds);
 
-        Path checkpoint = Files.createTempFile("litemem-bench", ".ckpt");
-        try {
-            double[] writes = new double[3];
-            for (int i = 0; i < writes.length; i++) {
-                start = System.nanoTime();
-                fixture.write(index, checkpoint);
-                writes[i] = (System.nanoTime() - start) / 1e9;
-            }
-            long bytes = Files.size(checkpoint);
-            long vectorBytes = (long) count * HnswFixture.DIMENSION * Float.BYTES;
-            System.out.printf("checkpoint: %d bytes, %.1f bytes/vector, %.1f%% of the vectors' %d bytes%n",
-                    bytes, (double) bytes / count, 100.0 * bytes / vectorBytes, vectorBytes);
-            System.out.printf("checkpoint write: %.3f s (median of 3)%n", median(writes));
-
-            double[] loads = new double[3];
-            VectorIndex loaded = null;
-            for (int i = 0; i < loads.length; i++) {
-                start = System.nanoTime();
-                loaded = fixture.load(checkpoint);
-                loads[i] = (System.nanoTime() - start) / 1e9;
-            }
-            System.out.printf("checkpoint load: %.3f s (median of 3) = 1/%.0f of the build%n", median(loads),
-                    buildSeconds / median(loads));
-            System.out.printf("loaded recall@10 at ef 64: %.3f (original %.3f)%n",
-                    fixture.recall(loaded, 10, 64, 200), fixture.recall(index, 10, 64, 200));
-        } finally {
-            Files.deleteIfExists(checkpoint);
+        Path checkpoint = HnswFixture.cachePath(count); // HnswSearchBenchmark then loads instead of building
+        Files.createDirectories(checkpoint.toAbsolutePath().getParent());
+        double[] writes = new double[3];
+        for (int i = 0; i < writes.length; i++) {
+            start = System.nanoTime();
+            fixture.write(index, checkpoint);
+            writes[i] = (System.nanoTime() - start) / 1e9;
         }
+        long bytes = Files.size(checkpoint);
+        long vectorBytes = (long) count * HnswFixture.DIMENSION * Float.BYTES;
+        System.out.printf("checkpoint: %d bytes, %.1f bytes/vector, %.1f%% of the vectors' %d bytes%n",
+                bytes, (double) bytes / count, 100.0 * bytes / vectorBytes, vectorBytes);
+        System.out.printf("checkpoint write: %.3f s (median of 3)%n", median(writes));
+
+        double[] loads = new double[3];
+        VectorIndex loaded = null;
+        for (int i = 0; i < loads.length; i++) {
+            start = System.nanoTime();
+            loaded = fixture.load(checkpoint);
+            loads[i] = (System.nanoTime() - start) / 1e9;
+        }
+        System.out.printf("checkpoint load: %.3f s (median of 3) = 1/%.0f of the build%n", median(loads),
+                buildSeconds / median(loads));
+        System.out.printf("loaded recall@10 at ef 64: %.3f (original %.3f)%n",
+                fixture.recall(loaded, 10, 64, 200), fixture.recall(index, 10, 64, 200));
 
         for (int ef : new int[] {16, 32, 64}) {
             double[] qps = new double[3];
