@@ -386,16 +386,10 @@ public final class HnswVectorIndex implements VectorIndex {
     }
 
     private List<Neighbor> filteredGraphSearch(float[] q, int k, int width, LongPredicate filter, int live) {
-        while (true) {
-            List<Neighbor> found = graphSearch(q, k, width, filter);
-            if (found.size() >= k) {
-                return found;
-            }
-            if (width >= live) {
-                return exact(q, k, filter); // exact decides whether k matching labels exist
-            }
-            width = (int) Math.min(live, 2L * width);
-        }
+        List<Neighbor> found = graphSearch(q, k, width, filter);
+        // Fewer than k means the traversal ran out of reachable nodes before its result set filled (it only stops
+        // early when full), so a wider search cannot help; the exact scan also sees unreachable nodes.
+        return found.size() >= Math.min(k, live) ? found : exact(q, k, filter);
     }
 
     private List<Neighbor> graphSearch(float[] q, int k, int width, LongPredicate filter) {

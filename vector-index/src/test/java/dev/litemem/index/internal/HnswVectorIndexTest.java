@@ -40,7 +40,7 @@ class HnswVectorIndexTest {
     }
 
     @Test
-    void graphPathOfFilteredSearchWidensUntilItHasKResults() {
+    void graphPathOfFilteredSearchKeepsRecallAtFivePercent() {
         HnswVectorIndex index = SharedIndex.get();
         LongPredicate fivePercent = label -> (label / 7) % 20 == 3;
         long hits = 0;
