@@ -16,10 +16,11 @@ import java.util.List;
 import java.util.Map;
 import java.util.concurrent.ArrayBlockingQueue;
 import java.util.concurrent.BlockingQueue;
-import java.util.concurrent.ExecutionException;
+import java.util.concurrent.CountDownLatch;
 import java.util.concurrent.ExecutorService;
 import java.util.concurrent.Executors;
 import java.util.concurrent.Future;
+import java.util.concurrent.atomic.AtomicBoolean;
 import java.util.concurrent.atomic.AtomicInteger;
 import java.util.concurrent.atomic.AtomicReference;
 
@@ -160,46 +161,63 @@ final class SharedModel {
     List<float[][]> run(List<TokenBatch> batches, Pooling pooling, boolean normalize) {
         float[][][] results = new float[batches.size()][][];
         AtomicInteger next = new AtomicInteger();
-        AtomicReference<RuntimeException> failure = new AtomicReference<>();
+        AtomicReference<Throwable> failure = new AtomicReference<>();
         Runnable worker = () -> {
             for (int i; failure.get() == null && (i = next.getAndIncrement()) < batches.size(); ) {
                 try {
                     TokenBatch batch = batches.get(i);
                     results[i] = Pooler.pool(predictOne(batch), batch, pooling, normalize);
-                } catch (RuntimeException e) {
+                } catch (RuntimeException | Error e) {
                     failure.compareAndSet(null, e);
                 }
             }
         };
-        List<Future<?>> started = new ArrayList<>();
-        if (helpers != null) {
-            for (int h = 0; h < Math.min(key.threads(), batches.size()) - 1; h++) {
-                started.add(helpers.submit(worker));
-            }
+        int helperCount = helpers == null ? 0 : Math.min(key.threads(), batches.size()) - 1;
+        // A helper that has not started when the caller runs out of work is claimed back, so the caller waits only
+        // for helpers that are actually running.
+        AtomicBoolean[] claimed = new AtomicBoolean[helperCount];
+        CountDownLatch helpersDone = new CountDownLatch(helperCount);
+        List<Future<?>> submitted = new ArrayList<>(helperCount);
+        for (int h = 0; h < helperCount; h++) {
+            AtomicBoolean claim = new AtomicBoolean();
+            claimed[h] = claim;
+            submitted.add(helpers.submit(() -> {
+                if (claim.compareAndSet(false, true)) {
+                    try {
+                        worker.run();
+                    } finally {
+                        helpersDone.countDown();
+                    }
+                }
+            }));
         }
         worker.run();
-        for (Future<?> future : started) {
-            if (!future.cancel(false)) {
-                awaitQuietly(future);
+        for (int h = 0; h < helperCount; h++) {
+            if (claimed[h].compareAndSet(false, true)) {
+                submitted.get(h).cancel(false);
+                helpersDone.countDown();
             }
         }
-        if (failure.get() != null) {
-            throw failure.get();
+        awaitUninterruptibly(helpersDone);
+        Throwable failed = failure.get();
+        if (failed instanceof RuntimeException) {
+            throw (RuntimeException) failed;
+        }
+        if (failed != null) {
+            throw (Error) failed;
         }
         return List.of(results);
     }
 
-    private static void awaitQuietly(Future<?> future) {
+    private static void awaitUninterruptibly(CountDownLatch latch) {
         boolean interrupted = false;
         while (true) {
             try {
-                future.get();
+                latch.await();
                 break;
             } catch (InterruptedException e) {
+                // Helpers write into this call's result arrays: never return while one is still running.
                 interrupted = true;
-            } catch (ExecutionException e) {
-                // The worker records its own failures; anything else escaping it is a bug worth surfacing.
-                throw new EmbeddingException("An embedding worker failed unexpectedly.", e.getCause());
             }
         }
         if (interrupted) {

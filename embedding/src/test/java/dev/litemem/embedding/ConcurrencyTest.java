@@ -1,0 +1,54 @@
+package dev.litemem.embedding;
+
+import static org.junit.jupiter.api.Assertions.assertArrayEquals;
+import static org.junit.jupiter.api.Assertions.assertEquals;
+
+import java.util.ArrayList;
+import java.util.List;
+import java.util.concurrent.CountDownLatch;
+import java.util.concurrent.ExecutorService;
+import java.util.concurrent.Executors;
+import java.util.concurrent.Future;
+import org.junit.jupiter.api.Test;
+
+class ConcurrencyTest {
+
+    @Test
+    void eightThreadsAtOnceGetTheSameVectorsAsSerial() throws Exception {
+        List<List<String>> work = new ArrayList<>();
+        for (int t = 0; t < 8; t++) {
+            List<String> texts = new ArrayList<>();
+            for (int i = 0; i < 20 + t * 3; i++) {
+                texts.add(TestTexts.words(1 + (i * 13 + t * 7) % 60, t * 1000L + i));
+            }
+            work.add(texts);
+        }
+        try (OnnxEmbedder embedder = OnnxEmbedder.builder().threads(2).build()) {
+            List<List<float[]>> serial = new ArrayList<>();
+            for (List<String> texts : work) {
+                serial.add(embedder.embed(texts).vectors());
+            }
+            ExecutorService pool = Executors.newFixedThreadPool(8);
+            try {
+                CountDownLatch start = new CountDownLatch(1);
+                List<Future<List<float[]>>> futures = new ArrayList<>();
+                for (List<String> texts : work) {
+                    futures.add(pool.submit(() -> {
+                        start.await();
+                        return embedder.embed(texts).vectors();
+                    }));
+                }
+                start.countDown();
+                for (int t = 0; t < work.size(); t++) {
+                    List<float[]> concurrent = futures.get(t).get();
+                    assertEquals(serial.get(t).size(), concurrent.size());
+                    for (int i = 0; i < concurrent.size(); i++) {
+                        assertArrayEquals(serial.get(t).get(i), concurrent.get(i), 1e-6f, "thread " + t + " text " + i);
+                    }
+                }
+            } finally {
+                pool.shutdownNow();
+            }
+        }
+    }
+}
