@@ -20,7 +20,12 @@ final class Batches {
     private Batches() {
     }
 
-    static List<Planned> plan(Encoding[] encodings, int maxBatchSize) {
+    /**
+     * Plans batches of at most {@code maxBatchSize} rows and about {@link #TOKEN_BUDGET} tokens, and never fewer
+     * batches than {@code parallelism} when there are enough texts, so every thread gets work.
+     */
+    static List<Planned> plan(Encoding[] encodings, int maxBatchSize, int parallelism) {
+        int rowsPerBatch = Math.max(1, Math.min(maxBatchSize, ceilDiv(encodings.length, parallelism)));
         Integer[] order = new Integer[encodings.length];
         for (int i = 0; i < order.length; i++) {
             order[i] = i;
@@ -31,7 +36,7 @@ final class Batches {
         int start = 0;
         while (start < order.length) {
             int end = start + 1;
-            while (end < order.length && end - start < maxBatchSize
+            while (end < order.length && end - start < rowsPerBatch
                     && (long) (end - start + 1) * encodings[order[end]].getIds().length <= TOKEN_BUDGET) {
                 end++;
             }
@@ -43,6 +48,10 @@ final class Batches {
             start = end;
         }
         return planned;
+    }
+
+    private static int ceilDiv(int a, int b) {
+        return (a + b - 1) / b;
     }
 
     /** Pads {@code encodings[rows[from..to)]} to the longest of them. */

@@ -91,7 +91,7 @@ public final class OnnxEmbedder implements Embedder {
                 truncated++;
             }
         }
-        List<Batches.Planned> plan = Batches.plan(encodings, batchSize);
+        List<Batches.Planned> plan = Batches.plan(encodings, batchSize, model.threads());
         List<TokenBatch> batches = new ArrayList<>(plan.size());
         for (Batches.Planned planned : plan) {
             batches.add(planned.batch());

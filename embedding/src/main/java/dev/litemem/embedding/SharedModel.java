@@ -146,6 +146,10 @@ final class SharedModel {
         return dimension;
     }
 
+    int threads() {
+        return key.threads();
+    }
+
     int maxTokens() {
         return key.maxTokens();
     }
