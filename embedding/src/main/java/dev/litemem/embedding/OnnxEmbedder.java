@@ -11,8 +11,10 @@ import java.nio.file.Path;
 import java.security.MessageDigest;
 import java.util.ArrayList;
 import java.util.Arrays;
+import java.util.Collections;
 import java.util.HexFormat;
 import java.util.List;
+import java.util.Locale;
 import java.util.concurrent.atomic.AtomicBoolean;
 import java.util.concurrent.atomic.AtomicLong;
 
@@ -106,6 +108,11 @@ public final class OnnxEmbedder implements Embedder {
         }
         truncatedTotal.addAndGet(truncated);
         return new Embeddings(Arrays.asList(vectors), truncated);
+    }
+
+    @Override
+    public float[] embed(String text) {
+        return embed(Collections.singletonList(text)).vectors().get(0);
     }
 
     private static void validate(List<String> texts) {
@@ -251,7 +258,7 @@ public final class OnnxEmbedder implements Embedder {
             if (id == null) {
                 StringBuilder sb = new StringBuilder(spec.name());
                 if (usedPooling != spec.pooling()) {
-                    sb.append("+").append(usedPooling.name().toLowerCase(java.util.Locale.ROOT));
+                    sb.append("+").append(usedPooling.name().toLowerCase(Locale.ROOT));
                 }
                 if (usedNormalize != spec.normalize()) {
                     sb.append(usedNormalize ? "+normalized" : "+raw");
@@ -283,7 +290,7 @@ public final class OnnxEmbedder implements Embedder {
             boolean usedNormalize = normalize == null || normalize;
             int usedMax = maxTokens != null ? maxTokens : 512;
             String id = modelId != null ? modelId
-                    : "onnx-" + contentHash(onnx, tokenizer) + "-" + pooling.name().toLowerCase(java.util.Locale.ROOT)
+                    : "onnx-" + contentHash(onnx, tokenizer) + "-" + pooling.name().toLowerCase(Locale.ROOT)
                     + (usedNormalize ? "-normalized" : "-raw") + "-" + usedMax;
             return create(directory, id, pooling, usedNormalize, usedMax);
         }

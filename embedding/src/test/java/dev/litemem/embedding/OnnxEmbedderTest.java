@@ -109,7 +109,8 @@ class OnnxEmbedderTest {
                 () -> embedder.embed(Arrays.asList((String) null)));
         assertEquals("texts[0]", nul.field());
         assertThrows(InvalidInputException.class, () -> embedder.embed((List<String>) null));
-        assertThrows(InvalidInputException.class, () -> embedder.embed(""));
+        assertEquals("texts[0]", assertThrows(InvalidInputException.class, () -> embedder.embed("")).field());
+        assertEquals("texts[0]", assertThrows(InvalidInputException.class, () -> embedder.embed((String) null)).field());
     }
 
     @Test
