@@ -3,11 +3,12 @@ package dev.litemem.embedding;
 import ai.djl.Device;
 import ai.djl.MalformedModelException;
 import ai.djl.Model;
-import ai.djl.engine.Engine;
 import ai.djl.huggingface.tokenizers.Encoding;
 import ai.djl.huggingface.tokenizers.HuggingFaceTokenizer;
 import ai.djl.inference.Predictor;
 import ai.djl.translate.TranslateException;
+import ai.onnxruntime.OrtException;
+import ai.onnxruntime.OrtSession;
 import java.io.IOException;
 import java.nio.file.Path;
 import java.util.ArrayList;
@@ -41,6 +42,7 @@ final class SharedModel {
     private final Model model;
     private final BlockingQueue<Predictor<TokenBatch, HiddenStateTranslator.Hidden>> predictors;
     private final List<Predictor<TokenBatch, HiddenStateTranslator.Hidden>> allPredictors = new ArrayList<>();
+    private final OrtSession.SessionOptions sessionOptions;
     private final ExecutorService helpers;
     private final int dimension;
     private int references;
@@ -68,6 +70,7 @@ final class SharedModel {
         }
         allPredictors.forEach(Predictor::close);
         model.close();
+        sessionOptions.close();
         tokenizer.close();
     }
 
@@ -76,9 +79,15 @@ final class SharedModel {
         DjlSetup.ensureEngine();
         this.tokenizer = loadTokenizer(key);
         Model loaded = null;
+        OrtSession.SessionOptions sessionOptions = null;
         try {
             loaded = Model.newInstance("litemem-embedder", Device.cpu(), DjlSetup.ENGINE);
+            // Memory patterns are planned and cached per input shape; with batches of every length that cache only
+            // grows, so it is off (DJL's options can only turn it on).
+            sessionOptions = new OrtSession.SessionOptions();
+            sessionOptions.setMemoryPatternOptimization(false);
             loaded.load(key.modelFile(), null, Map.of(
+                    "sessionOptions", sessionOptions,
                     "interOpNumThreads", "1",
                     "intraOpNumThreads", String.valueOf(key.intraOpThreads())));
             List<String> inputs = loaded.getBlock().describeInput().keys();
@@ -100,11 +109,15 @@ final class SharedModel {
                 predictors.add(predictor);
             }
             this.model = loaded;
+            this.sessionOptions = sessionOptions;
             this.dimension = probeDimension();
-        } catch (IOException | MalformedModelException | RuntimeException e) {
+        } catch (IOException | MalformedModelException | OrtException | RuntimeException e) {
             allPredictors.forEach(Predictor::close);
             if (loaded != null) {
                 loaded.close();
+            }
+            if (sessionOptions != null) {
+                sessionOptions.close();
             }
             tokenizer.close();
             if (e instanceof EmbeddingException) {

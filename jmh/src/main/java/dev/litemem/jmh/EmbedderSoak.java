@@ -35,8 +35,10 @@ public final class EmbedderSoak {
             while (done < total) {
                 List<String> call = new ArrayList<>(CALL_SIZE);
                 for (int i = 0; i < CALL_SIZE; i++) {
-                    // Mostly short texts, with a long one (past the 256-token limit) now and then.
-                    int words = random.nextInt(20) == 0 ? 150 + random.nextInt(250) : 3 + random.nextInt(35);
+                    // Mostly short texts (memory notes, chat turns), some medium, and 1 in 100 past the 256-token limit.
+                    int kind = random.nextInt(100);
+                    int words = kind == 0 ? 150 + random.nextInt(250)
+                            : kind < 10 ? 13 + random.nextInt(48) : 2 + random.nextInt(11);
                     call.addAll(BenchTexts.generate(1, words, random.nextLong()));
                 }
                 Embeddings embeddings = embedder.embed(call);
