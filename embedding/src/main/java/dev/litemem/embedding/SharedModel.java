@@ -24,6 +24,7 @@ import java.util.concurrent.Future;
 import java.util.concurrent.atomic.AtomicBoolean;
 import java.util.concurrent.atomic.AtomicInteger;
 import java.util.concurrent.atomic.AtomicReference;
+import java.util.concurrent.locks.ReentrantReadWriteLock;
 
 /**
  * One loaded ONNX session and tokenizer, shared by every embedder with the same files, token limit and threads.
@@ -46,6 +47,9 @@ final class SharedModel {
     private final ExecutorService helpers;
     private final int dimension;
     private int references;
+    /** Calls hold the read lock; the last release takes the write lock, so native memory is never freed mid-call. */
+    private final ReentrantReadWriteLock lifecycle = new ReentrantReadWriteLock();
+    private boolean closed;
 
     static synchronized SharedModel acquire(Key key) {
         SharedModel shared = LOADED.get(key);
@@ -65,13 +69,31 @@ final class SharedModel {
             }
             LOADED.remove(key);
         }
-        if (helpers != null) {
-            helpers.shutdown();
+        lifecycle.writeLock().lock();
+        try {
+            closed = true;
+            if (helpers != null) {
+                helpers.shutdown();
+            }
+            allPredictors.forEach(Predictor::close);
+            model.close();
+            sessionOptions.close();
+            tokenizer.close();
+        } finally {
+            lifecycle.writeLock().unlock();
         }
-        allPredictors.forEach(Predictor::close);
-        model.close();
-        sessionOptions.close();
-        tokenizer.close();
+    }
+
+    private void enter() {
+        lifecycle.readLock().lock();
+        if (closed) {
+            lifecycle.readLock().unlock();
+            throw new EmbeddingException("This embedder is closed; build a new one.");
+        }
+    }
+
+    private void exit() {
+        lifecycle.readLock().unlock();
     }
 
     private SharedModel(Key key) {
@@ -168,7 +190,12 @@ final class SharedModel {
     }
 
     Encoding[] encode(List<String> texts) {
-        return tokenizer.batchEncode(texts);
+        enter();
+        try {
+            return tokenizer.batchEncode(texts);
+        } finally {
+            exit();
+        }
     }
 
     /**
@@ -176,6 +203,15 @@ final class SharedModel {
      * threads; each batch borrows a predictor for its duration, so concurrent callers share the pool fairly.
      */
     List<float[][]> run(List<TokenBatch> batches, Pooling pooling, boolean normalize) {
+        enter();
+        try {
+            return runOpen(batches, pooling, normalize);
+        } finally {
+            exit();
+        }
+    }
+
+    private List<float[][]> runOpen(List<TokenBatch> batches, Pooling pooling, boolean normalize) {
         float[][][] results = new float[batches.size()][][];
         AtomicInteger next = new AtomicInteger();
         AtomicReference<Throwable> failure = new AtomicReference<>();
