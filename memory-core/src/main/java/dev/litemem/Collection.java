@@ -303,7 +303,7 @@ public final class Collection {
             throw new InvalidInputException(field, "collection '" + name() + "' holds vectors that the caller supplies (model "
                     + CollectionSpec.CALLER_VECTORS + "), so LiteMem cannot embed text for it: give " + field);
         }
-        Embedder embedder = store.embedder().orElseThrow(() -> new LiteMemException("collection '" + name()
+        Embedder embedder = store.embedderFor(model).orElseThrow(() -> new LiteMemException("collection '" + name()
                 + "' is filled by the model " + model + ", but this store has no embedder: open it with"
                 + " LiteMemOptions.builder().embedder(...), add litemem-embedding to the class path, or supply vectors"));
         if (!embedder.modelId().equals(model)) {
