@@ -153,7 +153,7 @@ public final class Api {
 
     static ServerException toProblem(Exception e) {
         if (e instanceof ServerException s) {
-            if (s.status() >= 500) {
+            if (s.status() == 500) {
                 LOG.error("request failed: {}", s.getMessage());
             }
             return s;
@@ -242,7 +242,7 @@ public final class Api {
     private void createTenant(Context ctx) {
         requireAdmin(ctx);
         JsonNode body = Bodies.readObject(ctx, limits.maxBodyBytes());
-        String name = TenantKeys.checkName(Bodies.text(body, "name", "name", 64, true));
+        String name = TenantKeys.checkName(Bodies.text(body, "name", "name", 1024, true), "name");
         String key;
         synchronized (keys) {
             key = keys.create(name);

@@ -39,8 +39,12 @@ public final class TenantKeys {
 
     /** Throws a 400 unless the name is valid; called before the name comes near the file system. */
     static String checkName(String name) {
+        return checkName(name, "tenant");
+    }
+
+    static String checkName(String name, String field) {
         if (name == null || !NAME.matcher(name).matches()) {
-            throw Errors.invalid("tenant", "a tenant name must be 1 to 64 lowercase letters, digits, '_' or '-',"
+            throw Errors.invalid(field, "a tenant name must be 1 to 64 lowercase letters, digits, '_' or '-',"
                     + " starting with a letter or digit");
         }
         return name;
