@@ -57,6 +57,7 @@ public final class MemoryServer implements AutoCloseable {
                 c.jetty.host = config.host;
                 c.jetty.port = config.port;
                 configured.configure(c);
+                c.jetty.modifyServer(configured::configureJetty);
             });
             app.start();
             api.markReady();

@@ -116,6 +116,11 @@ public final class Api {
         config.routes.exception(Exception.class, (e, ctx) -> problem(ctx, e));
     }
 
+    /** Jetty's own error answers (for requests refused before routing) as problem+json too. */
+    public void configureJetty(org.eclipse.jetty.server.Server server) {
+        server.setErrorHandler(new JettyProblems());
+    }
+
     /** Registers a route whose handler is wrapped with error rendering and request metrics. */
     void route(JavalinConfig config, String method, String path, Handler handler) {
         routes.add(new Route(method, path));
