@@ -30,12 +30,15 @@ final class Bodies {
         JSON.getFactory().setStreamReadConstraints(StreamReadConstraints.builder().maxNestingDepth(64).build());
     }
 
+    static final long DRAIN_LIMIT = 64L << 20;
+
     private Bodies() {
     }
 
     static byte[] readBytes(Context ctx, long maxBytes) {
         long declared = ctx.req().getContentLengthLong();
         if (declared > maxBytes) {
+            refuse(ctx, declared);
             throw tooLarge(maxBytes);
         }
         try (InputStream in = ctx.req().getInputStream()) {
@@ -45,6 +48,7 @@ final class Bodies {
             for (int n; (n = in.read(buf)) != -1; ) {
                 total += n;
                 if (total > maxBytes) {
+                    refuse(ctx, declared);
                     throw tooLarge(maxBytes);
                 }
                 out.write(buf, 0, n);
@@ -52,6 +56,28 @@ final class Bodies {
             return out.toByteArray();
         } catch (IOException e) {
             throw new UncheckedIOException("reading the request body failed", e);
+        }
+    }
+
+    /**
+     * Before a 413: reads and drops the rest of a body of up to {@value #DRAIN_LIMIT} bytes, so the client gets the
+     * answer instead of a connection reset (closing a socket with unread input resets it); larger bodies are cut off
+     * and the connection closed.
+     */
+    private static void refuse(Context ctx, long declared) {
+        ctx.header("Connection", "close");
+        if (declared > DRAIN_LIMIT) {
+            return;
+        }
+        try {
+            InputStream in = ctx.req().getInputStream();
+            byte[] buf = new byte[64 * 1024];
+            long drained = 0;
+            for (int n; drained <= DRAIN_LIMIT && (n = in.read(buf)) != -1; ) {
+                drained += n;
+            }
+        } catch (IOException e) {
+            // The client went away: nothing to answer.
         }
     }
 
@@ -73,8 +99,11 @@ final class Bodies {
         try {
             node = JSON.readTree(bytes);
         } catch (JsonProcessingException e) {
-            throw Errors.invalidJson("the request body is not valid JSON (line " + e.getLocation().getLineNr()
-                    + ", column " + e.getLocation().getColumnNr() + "): " + e.getOriginalMessage().replaceAll("\\(.*", "").trim());
+            // Jackson's own message may quote the input: say only where.
+            String where = e.getLocation() == null ? "" : " (line " + e.getLocation().getLineNr() + ", column "
+                    + e.getLocation().getColumnNr() + ")";
+            throw Errors.invalidJson("the request body is not valid JSON" + where + ": check quoting, commas, duplicate"
+                    + " keys, NaN or Infinity (not JSON numbers) and nesting deeper than 64 levels");
         } catch (IOException e) {
             throw new UncheckedIOException(e);
         }
