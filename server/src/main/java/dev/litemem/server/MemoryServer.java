@@ -49,7 +49,7 @@ public final class MemoryServer implements AutoCloseable {
                     : Embedders.available().isEmpty() ? null : Embedders.bundled();
             api = new Api(new Api.Limits(config.maxBodyBytes, config.maxBatch, config.maxK, config.maxTextChars,
                     config.maxListLimit), config.dataDir, adminKey.key(), embedder, config.maxConcurrentEmbeds,
-                    config.maxOpenTenants, config.maxOpenTenantBytes, config.readerConnectionsPerTenant);
+                    config.maxOpenTenants, config.maxOpenTenantBytes, config.readerConnectionsPerTenant, config.durability);
             Api configured = api;
             Javalin app = Javalin.create(c -> {
                 c.startup.showJavalinBanner = false;

@@ -1,5 +1,6 @@
 package dev.litemem.server;
 
+import dev.litemem.Durability;
 import dev.litemem.Embedder;
 import java.nio.file.Path;
 import java.util.Objects;
@@ -23,6 +24,7 @@ public final class ServerConfig {
     final int maxTextChars;
     final int maxListLimit;
     final int maxConcurrentEmbeds;
+    final Durability durability;
 
     private ServerConfig(Builder b) {
         this.dataDir = b.dataDir;
@@ -39,6 +41,7 @@ public final class ServerConfig {
         this.maxTextChars = b.maxTextChars;
         this.maxListLimit = b.maxListLimit;
         this.maxConcurrentEmbeds = b.maxConcurrentEmbeds;
+        this.durability = b.durability;
     }
 
     public static Builder builder(Path dataDir) {
@@ -100,6 +103,7 @@ public final class ServerConfig {
         private int maxTextChars = 65_536;
         private int maxListLimit = 1000;
         private int maxConcurrentEmbeds = Math.max(1, Runtime.getRuntime().availableProcessors());
+        private Durability durability = Durability.FULL;
 
         private Builder(Path dataDir) {
             this.dataDir = Objects.requireNonNull(dataDir, "dataDir");
@@ -189,6 +193,15 @@ public final class ServerConfig {
         /** How many embedding calls run at once; the others wait in the embedder queue. */
         public Builder maxConcurrentEmbeds(int maxConcurrentEmbeds) {
             this.maxConcurrentEmbeds = positive(maxConcurrentEmbeds, "maxConcurrentEmbeds");
+            return this;
+        }
+
+        /**
+         * How hard each tenant's commits work to survive failures: FULL (the default) survives power loss; NORMAL
+         * survives a crash of the server process but may lose the last commits on power loss, for fewer fsyncs.
+         */
+        public Builder durability(Durability durability) {
+            this.durability = Objects.requireNonNull(durability, "durability");
             return this;
         }
 

@@ -54,12 +54,12 @@ public final class Api {
     }
 
     public Api(Limits limits, Path dataDir, String adminKey, dev.litemem.Embedder embedder, int maxConcurrentEmbeds,
-               int maxOpenTenants, long maxOpenTenantBytes, int readersPerTenant) {
+               int maxOpenTenants, long maxOpenTenantBytes, int readersPerTenant, dev.litemem.Durability durability) {
         this.limits = limits;
         this.keys = new TenantKeys(dataDir);
         this.embedder = embedder == null ? null : new MeteredEmbedder(embedder, maxConcurrentEmbeds);
         dev.litemem.LiteMemOptions.Builder options = dev.litemem.LiteMemOptions.builder()
-                .readerConnections(readersPerTenant).actor("litemem-server");
+                .readerConnections(readersPerTenant).durability(durability).actor("litemem-server");
         if (this.embedder != null) {
             options.embedder(this.embedder);
         } else {
