@@ -12,7 +12,7 @@ import picocli.CommandLine.Command;
 @Command(name = "litemem", mixinStandardHelpOptions = true, versionProvider = Main.Version.class,
         description = "Agent memory and RAG in one SQLite file.",
         subcommands = {DemoCommand.class, AddCommand.class, GetCommand.class, DeleteCommand.class, ListCommand.class,
-                StatsCommand.class, QueryCommand.class, CommandLine.HelpCommand.class})
+                StatsCommand.class, QueryCommand.class, ServeCommand.class, CommandLine.HelpCommand.class})
 public final class Main {
     public static final int EXIT_OK = 0;
     public static final int EXIT_FAILURE = 1;

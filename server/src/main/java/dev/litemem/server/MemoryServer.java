@@ -147,14 +147,26 @@ public final class MemoryServer implements AutoCloseable {
         run(b.build());
     }
 
-    /** Starts the server, prints where it listens and where the admin key is, and stops it on shutdown. */
-    public static void run(ServerConfig config) {
+    /**
+     * Starts the server, prints where it listens and where the admin key is, and stops it when the JVM shuts down
+     * (SIGTERM, Ctrl-C). Returns the running server.
+     */
+    public static MemoryServer run(ServerConfig config) {
         MemoryServer server = start(config);
         Runtime.getRuntime().addShutdownHook(new Thread(server::close, "litemem-server-shutdown"));
         server.adminKeyFile().ifPresent(f -> System.out.println((server.adminKeyGenerated() ? "admin key written to "
                 : "admin key read from ") + f.toAbsolutePath() + " (readable by its owner only)"));
+        if (!isLoopback(config.host)) {
+            System.out.println("warning: listening on " + config.host + ", beyond this machine: put TLS in front"
+                    + " (see docs/SERVER.md)");
+        }
         System.out.println("listening on " + server.baseUrl());
         System.out.flush();
+        return server;
+    }
+
+    private static boolean isLoopback(String host) {
+        return host.equals("localhost") || host.startsWith("127.") || host.equals("::1") || host.equals("[::1]");
     }
 
     private static String require(String value, String option) {
