@@ -238,10 +238,15 @@ class ApiTest {
     }
 
     @Test
-    void keysAreStoredOnlyAsHashes() throws Exception {
+    void keysAreStoredOnlyAsHashesAndTenantFilesAreOwnerOnly() throws Exception {
         String stored = Files.readString(dir.resolve("acme.key"));
         assertFalse(stored.contains(key));
         assertEquals(64, stored.trim().length());
+        assertEquals(200, s.call("PUT", records("acme", "notes"), key, "{\"records\": [{\"text\": \"x\"}]}").status());
+        for (String f : new String[] {"acme.key", "acme.db", "acme.db-wal", "acme.db-shm"}) {
+            assertEquals("rw-------", java.nio.file.attribute.PosixFilePermissions.toString(
+                    Files.getPosixFilePermissions(dir.resolve(f))), f);
+        }
     }
 
     @Test

@@ -76,6 +76,13 @@ public final class TenantKeys {
         Path file = dir.resolve(name + KEY_SUFFIX);
         Path tmp = dir.resolve(name + KEY_SUFFIX + ".tmp");
         try {
+            Files.deleteIfExists(tmp);
+            try {
+                Files.createFile(tmp, java.nio.file.attribute.PosixFilePermissions.asFileAttribute(
+                        java.nio.file.attribute.PosixFilePermissions.fromString("rw-------")));
+            } catch (UnsupportedOperationException e) {
+                Files.createFile(tmp);
+            }
             Files.write(tmp, HexFormat.of().formatHex(hash).getBytes(StandardCharsets.US_ASCII));
             try (var ch = java.nio.channels.FileChannel.open(tmp, java.nio.file.StandardOpenOption.WRITE)) {
                 ch.force(true);
