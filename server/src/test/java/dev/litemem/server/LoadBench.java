@@ -17,7 +17,7 @@ import java.util.concurrent.Future;
 /**
  * Sets up a load run and serves it until the process is stopped: {@code LoadBench DIR single} (one tenant of 100,000
  * records) or {@code LoadBench DIR many} (1,000 tenants of 1,000 records), 384-dimension random vectors, loaded over
- * HTTP in batches of 1,000. Writes DIR/wrk-search.lua, which sends vector searches (k 10) to random tenants, and
+ * HTTP in batches of 1,000 (in the many-tenant run only tenant 0 is loaded; the others start as copies of its file). Writes DIR/wrk-search.lua, which sends vector searches (k 10) to random tenants, and
  * prints the wrk command. See docs/SERVER.md for the figures.
  */
 public final class LoadBench {
@@ -38,16 +38,28 @@ public final class LoadBench {
         List<String> keys = new ArrayList<>();
         if (fresh) {
             long start = System.nanoTime();
-            ExecutorService pool = Executors.newFixedThreadPool(4);
-            List<Future<String>> created = new ArrayList<>();
-            for (int t = 0; t < tenants; t++) {
-                int tenant = t;
-                created.add(pool.submit(() -> load(http, server.baseUrl(), tenant, perTenant)));
+            keys.add(load(http, server.baseUrl(), 0, perTenant));
+            if (tenants > 1) {
+                // The other tenants get a copy of tenant 0's file (its export): the same records, each in its own
+                // file; loading a million records over HTTP would take most of an hour on a 2-core machine.
+                Path snapshot = dir.resolve("tenant-0.db");
+                http.send(HttpRequest.newBuilder(URI.create(server.baseUrl() + "/v1/tenants/" + name(0) + "/export"))
+                        .header("Authorization", "Bearer " + ADMIN).build(), HttpResponse.BodyHandlers.ofFile(snapshot));
+                ExecutorService pool = Executors.newFixedThreadPool(4);
+                List<Future<String>> created = new ArrayList<>();
+                for (int t = 1; t < tenants; t++) {
+                    int tenant = t;
+                    created.add(pool.submit(() -> {
+                        String key = createTenant(http, server.baseUrl(), name(tenant));
+                        Files.copy(snapshot, data.resolve(name(tenant) + ".db"));
+                        return key;
+                    }));
+                }
+                for (Future<String> f : created) {
+                    keys.add(f.get());
+                }
+                pool.shutdown();
             }
-            for (Future<String> f : created) {
-                keys.add(f.get());
-            }
-            pool.shutdown();
             Files.write(keysFile, keys);
             System.out.printf("loaded %d tenants x %d records in %.1f s%n", tenants, perTenant, (System.nanoTime() - start) / 1e9);
         } else {
@@ -92,12 +104,16 @@ public final class LoadBench {
         return v.append("]").toString();
     }
 
-    private static String load(HttpClient http, String base, int tenant, int count) throws IOException, InterruptedException {
-        String name = name(tenant);
+    private static String createTenant(HttpClient http, String base, String name) throws IOException, InterruptedException {
         HttpResponse<String> created = http.send(HttpRequest.newBuilder(URI.create(base + "/v1/tenants"))
                 .header("Authorization", "Bearer " + ADMIN)
                 .POST(HttpRequest.BodyPublishers.ofString("{\"name\": \"" + name + "\"}")).build(), HttpResponse.BodyHandlers.ofString());
-        String key = TestServer.JSON.readTree(created.body()).get("apiKey").asText();
+        return TestServer.JSON.readTree(created.body()).get("apiKey").asText();
+    }
+
+    private static String load(HttpClient http, String base, int tenant, int count) throws IOException, InterruptedException {
+        String name = name(tenant);
+        String key = createTenant(http, base, name);
         Random random = new Random(tenant);
         for (int from = 0; from < count; from += 1000) {
             StringBuilder body = new StringBuilder("{\"records\": [");
