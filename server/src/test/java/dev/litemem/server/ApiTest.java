@@ -189,6 +189,21 @@ class ApiTest {
         assertEquals(1, again.json().get("chunks").asInt());
         var left = s.call("GET", records("acme", "docs") + "?where=" + enc("{\"@source\":\"handbook.md\"}"), key, null).json();
         assertEquals(1, left.get("records").size(), "re-ingesting a source replaces its chunks");
+        String boundary = "----litemem-test-boundary";
+        String multipart = "--" + boundary + "\r\nContent-Disposition: form-data; name=\"file\"; filename=\"glossary.txt\"\r\n"
+                + "Content-Type: text/plain\r\n\r\nAPI key: a secret.\n\nTenant: one file.\r\n--" + boundary + "--\r\n";
+        var uploaded = s.call("POST", "/v1/tenants/acme/collections/docs/documents", key, multipart,
+                "multipart/form-data; boundary=" + boundary);
+        assertEquals(200, uploaded.status(), uploaded.body());
+        assertEquals("glossary.txt", uploaded.json().get("source").asText());
+        assertEquals(2, uploaded.json().get("chunks").asInt());
+        assertEquals("Tenant: one file.", s.call("GET", records("acme", "docs") + "/" + enc("glossary.txt#1"), key, null)
+                .json().get("text").asText());
+        var noFilePart = s.call("POST", "/v1/tenants/acme/collections/docs/documents", key, "--" + boundary
+                + "\r\nContent-Disposition: form-data; name=\"other\"\r\n\r\nx\r\n--" + boundary + "--\r\n",
+                "multipart/form-data; boundary=" + boundary);
+        assertEquals(400, noFilePart.status(), noFilePart.body());
+        assertEquals("file", noFilePart.field());
         var noSource = s.call("POST", "/v1/tenants/acme/collections/docs/documents", key, "text", "text/plain");
         assertEquals(400, noSource.status());
         assertEquals("source", noSource.field());

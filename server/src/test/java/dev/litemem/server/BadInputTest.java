@@ -133,6 +133,18 @@ class BadInputTest {
                         + "/v1/tenants/acme/collections/notes/documents?source=big.txt"))
                 .header("Authorization", "Bearer " + key).header("Content-Type", "text/plain")
                 .POST(HttpRequest.BodyPublishers.fromPublisher(new ChunkedPublisher(bytes))).build()));
+        String boundary = "b0undary";
+        String multipart = "--" + boundary + "\r\nContent-Disposition: form-data; name=\"file\"; filename=\"big.txt\"\r\n\r\n"
+                + "a".repeat(70 * 1024) + "\r\n--" + boundary + "--\r\n";
+        expect(413, "payload-too-large", "body", s.call("POST", "/v1/tenants/acme/collections/notes/documents", key,
+                multipart, "multipart/form-data; boundary=" + boundary));
+        byte[] multipartBytes = multipart.getBytes(StandardCharsets.UTF_8);
+        var chunkedMultipart = s.send(HttpRequest.newBuilder(URI.create(s.server.baseUrl()
+                        + "/v1/tenants/acme/collections/notes/documents"))
+                .header("Authorization", "Bearer " + key).header("Content-Type", "multipart/form-data; boundary=" + boundary)
+                .POST(HttpRequest.BodyPublishers.fromPublisher(new ChunkedPublisher(multipartBytes))).build());
+        assertTrue(chunkedMultipart.status() == 400 || chunkedMultipart.status() == 413, chunkedMultipart.body());
+        assertTrue(chunkedMultipart.contentType().startsWith("application/problem+json"));
         assertEquals(200, s.call("GET", PUT + "/a", key, null).status());
     }
 

@@ -97,6 +97,11 @@ public final class Api {
         } catch (IOException e) {
             throw new UncheckedIOException("cannot prepare the export folder in the data folder", e);
         }
+        long maxBody = limits.maxBodyBytes();
+        config.jetty.multipartConfig.maxTotalRequestSize(maxBody, io.javalin.config.SizeUnit.BYTES);
+        config.jetty.multipartConfig.maxFileSize(maxBody, io.javalin.config.SizeUnit.BYTES);
+        config.jetty.multipartConfig.maxInMemoryFileSize((int) Math.min(maxBody, 1 << 20), io.javalin.config.SizeUnit.BYTES);
+        config.jetty.multipartConfig.cacheDirectory(exportDir.toAbsolutePath().toString());
         route(config, "GET", "/health", this::health);
         route(config, "GET", "/metrics", ctx -> ctx.contentType("text/plain; version=0.0.4; charset=utf-8").result(metrics.scrape()));
         route(config, "GET", "/openapi.json", this::openApi);

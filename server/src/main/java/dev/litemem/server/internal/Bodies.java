@@ -81,6 +81,15 @@ final class Bodies {
         }
     }
 
+    /** 413 up front when the declared length is over the limit (the body is then drained as for any refusal). */
+    static void checkDeclaredLength(Context ctx, long maxBytes) {
+        long declared = ctx.req().getContentLengthLong();
+        if (declared > maxBytes) {
+            refuse(ctx, declared);
+            throw tooLarge(maxBytes);
+        }
+    }
+
     static String readText(Context ctx, long maxBytes) {
         return new String(readBytes(ctx, maxBytes), StandardCharsets.UTF_8);
     }

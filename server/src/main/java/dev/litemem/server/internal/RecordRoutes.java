@@ -238,7 +238,10 @@ final class RecordRoutes {
         ctx.json(o);
     }
 
-    /** A document as JSON {source, text, metadata}, or as a raw text body (an uploaded file) with ?source=NAME. */
+    /**
+     * A document as JSON {source, text, metadata}, as an uploaded file (multipart/form-data, part 'file'; the source
+     * is ?source=NAME or the file name), or as a raw text/* body with ?source=NAME.
+     */
     private void ingest(Context ctx) {
         String tenant = api.tenant(ctx, false);
         String contentType = ctx.contentType() == null ? "" : ctx.contentType().toLowerCase(java.util.Locale.ROOT);
@@ -250,6 +253,28 @@ final class RecordRoutes {
             source = Bodies.text(body, "source", "source", 2048, true);
             text = Bodies.text(body, "text", "text", Integer.MAX_VALUE, true);
             metadata = Bodies.metadata(body.get("metadata"), "metadata");
+        } else if (contentType.startsWith("multipart/form-data")) {
+            Bodies.checkDeclaredLength(ctx, limits.maxBodyBytes());
+            io.javalin.http.UploadedFile file;
+            try {
+                file = ctx.uploadedFile("file");
+            } catch (Exception e) {
+                // Jetty's ServletException (over the size limit, or malformed), thrown undeclared through Kotlin.
+                throw Errors.invalid("file", "the multipart body cannot be read: it is malformed, or larger than "
+                        + limits.maxBodyBytes() + " bytes");
+            }
+            if (file == null) {
+                throw Errors.invalid("file", "send the document in a multipart part named 'file'");
+            }
+            source = ctx.queryParam("source") != null ? ctx.queryParam("source") : file.filename();
+            if (source == null || source.isBlank() || source.length() > 2048) {
+                throw Errors.invalid("source", "give the document's name as ?source=NAME or as the part's file name");
+            }
+            try (java.io.InputStream in = file.content()) {
+                text = new String(in.readAllBytes(), java.nio.charset.StandardCharsets.UTF_8);
+            } catch (java.io.IOException e) {
+                throw new java.io.UncheckedIOException("reading the uploaded file failed", e);
+            }
         } else if (contentType.startsWith("text/")) {
             source = ctx.queryParam("source");
             if (source == null || source.isBlank() || source.length() > 2048) {
@@ -258,7 +283,8 @@ final class RecordRoutes {
             text = Bodies.readText(ctx, limits.maxBodyBytes());
         } else {
             throw new dev.litemem.server.ServerException(415, "unsupported-media-type", "Content-Type",
-                    "send the document as application/json {source, text, metadata} or as a text/* body with ?source=NAME");
+                    "send the document as application/json {source, text, metadata}, as multipart/form-data with a part"
+                            + " 'file', or as a text/* body with ?source=NAME");
         }
         if (api.embedder == null) {
             throw Errors.invalid("text", "this server has no embedder, so it cannot ingest documents");
