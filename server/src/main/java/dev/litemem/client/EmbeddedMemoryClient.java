@@ -52,12 +52,11 @@ public final class EmbeddedMemoryClient implements MemoryClient {
 
     @Override
     public List<Hit> search(String collection, Query query) {
-        if (!query.mode().equals("semantic")) {
-            throw new InvalidInputException("mode", "search mode '" + query.mode() + "' is not available in this version:"
-                    + " use semantic");
-        }
         SearchRequest request = (query.text() != null ? SearchRequest.text(query.text()) : SearchRequest.vector(query.vector()))
                 .k(query.k());
+        if (query.mode() != null) {
+            request.mode(dev.litemem.SearchMode.fromId(query.mode()));
+        }
         if (query.where() != null) {
             request.where(Filter.parse(query.where()));
         }

@@ -123,7 +123,9 @@ public final class HttpMemoryClient implements MemoryClient {
             }
         }
         body.put("k", query.k());
-        body.put("mode", query.mode());
+        if (query.mode() != null) {
+            body.put("mode", query.mode());
+        }
         if (query.where() != null) {
             try {
                 body.set("where", JSON.readTree(query.where()));

@@ -7,7 +7,7 @@ public final class Query {
     private final String text;
     private final float[] vector;
     private int k = 10;
-    private String mode = "semantic";
+    private String mode;
     private String where;
 
     private Query(String text, float[] vector) {
@@ -28,7 +28,7 @@ public final class Query {
         return this;
     }
 
-    /** semantic (the default); keyword and hybrid once the store supports them. */
+    /** semantic, keyword or hybrid; by default hybrid for text and semantic for a vector. */
     public Query mode(String mode) {
         this.mode = Objects.requireNonNull(mode, "mode");
         return this;

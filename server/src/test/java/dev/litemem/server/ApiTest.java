@@ -136,9 +136,17 @@ class ApiTest {
         assertEquals("b", byVector.get(0).get("id").asText());
         assertEquals(1.0, byVector.get(0).get("score").asDouble(), 1e-4);
 
-        var keyword = s.call("POST", "/v1/tenants/acme/collections/notes/search", key, "{\"text\": \"x\", \"mode\": \"keyword\"}");
-        assertEquals(501, keyword.status());
-        assertEquals("mode", keyword.field());
+        var keyword = s.call("POST", "/v1/tenants/acme/collections/notes/search", key,
+                "{\"text\": \"detailed answers\", \"mode\": \"keyword\"}").json().get("hits");
+        assertEquals("b", keyword.get(0).get("id").asText());
+        assertEquals(1, keyword.get(0).get("keywordRank").asInt());
+        assertTrue(!keyword.get(0).has("semanticRank"));
+        var hybrid = s.call("POST", "/v1/tenants/acme/collections/notes/search", key,
+                "{\"text\": \"detailed answers\", \"mode\": \"hybrid\", \"k\": 1}").json().get("hits");
+        assertTrue(hybrid.get(0).has("semanticRank") && hybrid.get(0).has("keywordRank"), hybrid.toString());
+        var badMode = s.call("POST", "/v1/tenants/acme/collections/notes/search", key, "{\"text\": \"x\", \"mode\": \"fuzzy\"}");
+        assertEquals(400, badMode.status());
+        assertEquals("mode", badMode.field());
         var missing = s.call("POST", "/v1/tenants/acme/collections/nothing/search", key, "{\"text\": \"x\"}");
         assertEquals(404, missing.status());
         assertEquals("collection-not-found", missing.problemType());

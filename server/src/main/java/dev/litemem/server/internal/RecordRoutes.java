@@ -219,10 +219,13 @@ final class RecordRoutes {
             throw Errors.invalid("text", "this server has no embedder: search by vector");
         }
         Integer k = Bodies.integer(body, "k", "k", 1, limits.maxK());
-        SearchModes.check(Bodies.text(body, "mode", "mode", 20, false));
+        dev.litemem.SearchMode mode = SearchModes.parse(Bodies.text(body, "mode", "mode", 20, false));
         String where = Bodies.filterJson(body, "where");
         boolean withVectors = body.path("includeVector").asBoolean(false);
         SearchRequest request = (text != null ? SearchRequest.text(text) : SearchRequest.vector(vector)).k(k == null ? 10 : k);
+        if (mode != null) {
+            request.mode(mode);
+        }
         if (where != null) {
             request.where(Filter.parse(where));
         }

@@ -1,23 +1,22 @@
 package dev.litemem.server.internal;
 
-import dev.litemem.server.ServerException;
+import dev.litemem.SearchMode;
 
-/**
- * The search modes the API names. The store searches by meaning (exact scan) today; keyword and hybrid search land
- * with the core's SearchRequest.mode, and this is the one place that then passes the mode through.
- */
+/** The search modes the API names: semantic, keyword, hybrid (the default for text), as in the core. */
 final class SearchModes {
     private SearchModes() {
     }
 
-    static void check(String mode) {
-        if (mode == null || mode.equals("semantic")) {
-            return;
+    /** The mode asked for, or null for the core's default. */
+    static SearchMode parse(String mode) {
+        if (mode == null) {
+            return null;
         }
-        if (mode.equals("keyword") || mode.equals("hybrid")) {
-            throw new ServerException(501, "mode-not-available", "mode",
-                    "search mode '" + mode + "' is not available in this version: use semantic");
-        }
-        throw Errors.invalid("mode", "mode must be semantic, keyword or hybrid");
+        return switch (mode) {
+            case "semantic" -> SearchMode.SEMANTIC;
+            case "keyword" -> SearchMode.KEYWORD;
+            case "hybrid" -> SearchMode.HYBRID;
+            default -> throw Errors.invalid("mode", "mode must be semantic, keyword or hybrid");
+        };
     }
 }

@@ -48,7 +48,19 @@ final class Views {
         ObjectNode r = record(h.record(), withVector);
         r.remove("id");
         o.setAll(r);
+        putIfPresent(o, "semanticRank", h.semanticRank());
+        putIfPresent(o, "semanticScore", h.semanticScore());
+        putIfPresent(o, "keywordRank", h.keywordRank());
+        putIfPresent(o, "keywordScore", h.keywordScore());
         return o;
+    }
+
+    private static void putIfPresent(ObjectNode o, String field, Number value) {
+        if (value instanceof Integer i) {
+            o.put(field, i);
+        } else if (value instanceof Float f) {
+            o.put(field, f);
+        }
     }
 
     static ArrayNode vector(float[] v) {
