@@ -55,7 +55,7 @@ class SearchModesTest {
         assertEquals("backup", top.record().id());
         assertNotNull(top.semanticRank());
         assertNotNull(top.keywordRank());
-        double expected = Searcher.rrf(0.5, 60, top.semanticRank()) + Searcher.rrf(0.5, 60, top.keywordRank());
+        double expected = Searcher.rrf(0.8, 20, top.semanticRank()) + Searcher.rrf(0.2, 20, top.keywordRank());
         assertEquals(expected, top.score(), 1e-6);
         assertEquals("graph", result.semanticPath());
         assertTrue(result.stepMillis().containsKey("embed") && result.stepMillis().containsKey("keyword"));
