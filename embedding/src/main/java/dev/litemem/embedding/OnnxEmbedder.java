@@ -142,6 +142,10 @@ public final class OnnxEmbedder implements Embedder {
         }
     }
 
+    SharedModel sharedModel() {
+        return model;
+    }
+
     @Override
     public String toString() {
         return "OnnxEmbedder[" + modelId + ", " + dimension() + " dims]";

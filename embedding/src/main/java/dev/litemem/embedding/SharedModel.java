@@ -84,6 +84,11 @@ final class SharedModel {
         }
     }
 
+    /** How many calls are running now (for tests). */
+    int callsInFlight() {
+        return lifecycle.getReadLockCount();
+    }
+
     private void enter() {
         lifecycle.readLock().lock();
         if (closed) {
