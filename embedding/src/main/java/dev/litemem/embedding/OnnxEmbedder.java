@@ -86,6 +86,15 @@ public final class OnnxEmbedder implements Embedder {
         if (texts.isEmpty()) {
             return new Embeddings(List.of(), 0);
         }
+        model.enter();
+        try {
+            return embedEncoded(texts);
+        } finally {
+            model.exit();
+        }
+    }
+
+    private Embeddings embedEncoded(List<String> texts) {
         Encoding[] encodings = model.encode(texts);
         int truncated = 0;
         for (Encoding encoding : encodings) {
@@ -140,6 +149,10 @@ public final class OnnxEmbedder implements Embedder {
         if (closeable && closed.compareAndSet(false, true)) {
             model.release();
         }
+    }
+
+    SharedModel sharedModel() {
+        return model;
     }
 
     @Override

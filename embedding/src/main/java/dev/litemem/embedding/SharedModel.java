@@ -84,7 +84,13 @@ final class SharedModel {
         }
     }
 
-    private void enter() {
+    /** How many calls are running now (for tests). */
+    int callsInFlight() {
+        return lifecycle.getReadLockCount();
+    }
+
+    /** Starts a call; throws if the model has been freed. Pair with {@link #exit()}. */
+    void enter() {
         lifecycle.readLock().lock();
         if (closed) {
             lifecycle.readLock().unlock();
@@ -92,7 +98,7 @@ final class SharedModel {
         }
     }
 
-    private void exit() {
+    void exit() {
         lifecycle.readLock().unlock();
     }
 
@@ -189,29 +195,17 @@ final class SharedModel {
         return key.maxTokens();
     }
 
+    /** Call between {@link #enter()} and {@link #exit()}. */
     Encoding[] encode(List<String> texts) {
-        enter();
-        try {
-            return tokenizer.batchEncode(texts);
-        } finally {
-            exit();
-        }
+        return tokenizer.batchEncode(texts);
     }
 
     /**
      * Runs the batches on the calling thread and, when there are several, on up to {@code threads - 1} helper
-     * threads; each batch borrows a predictor for its duration, so concurrent callers share the pool fairly.
+     * threads; each batch borrows a predictor for its duration, so concurrent callers share the pool fairly. Call
+     * between {@link #enter()} and {@link #exit()}.
      */
     List<float[][]> run(List<TokenBatch> batches, Pooling pooling, boolean normalize) {
-        enter();
-        try {
-            return runOpen(batches, pooling, normalize);
-        } finally {
-            exit();
-        }
-    }
-
-    private List<float[][]> runOpen(List<TokenBatch> batches, Pooling pooling, boolean normalize) {
         float[][][] results = new float[batches.size()][][];
         AtomicInteger next = new AtomicInteger();
         AtomicReference<Throwable> failure = new AtomicReference<>();
