@@ -119,6 +119,20 @@ public final class OnnxEmbedder implements Embedder {
         return new Embeddings(Arrays.asList(vectors), truncated);
     }
 
+    /** Tokens the model sees for this text before truncation (special tokens included), by the model's tokenizer. */
+    @Override
+    public int countTokens(String text) {
+        if (text == null) {
+            throw new dev.litemem.InvalidInputException("text", "text is null: give the text to count");
+        }
+        model.enter();
+        try {
+            return model.countTokens(text);
+        } finally {
+            model.exit();
+        }
+    }
+
     @Override
     public float[] embed(String text) {
         return embed(Collections.singletonList(text)).vectors().get(0);

@@ -40,6 +40,8 @@ final class SharedModel {
 
     private final Key key;
     private final HuggingFaceTokenizer tokenizer;
+    /** The same tokenizer without truncation, for counting a text's tokens (chunkers must fit the limit). */
+    private final HuggingFaceTokenizer counter;
     private final Model model;
     private final BlockingQueue<Predictor<TokenBatch, HiddenStateTranslator.Hidden>> predictors;
     private final List<Predictor<TokenBatch, HiddenStateTranslator.Hidden>> allPredictors = new ArrayList<>();
@@ -79,6 +81,7 @@ final class SharedModel {
             model.close();
             sessionOptions.close();
             tokenizer.close();
+            counter.close();
         } finally {
             lifecycle.writeLock().unlock();
         }
@@ -106,6 +109,7 @@ final class SharedModel {
         this.key = key;
         DjlSetup.ensureEngine();
         this.tokenizer = loadTokenizer(key);
+        this.counter = loadCounter(key, tokenizer);
         Model loaded = null;
         OrtSession.SessionOptions sessionOptions = null;
         try {
@@ -148,6 +152,7 @@ final class SharedModel {
                 sessionOptions.close();
             }
             tokenizer.close();
+            counter.close();
             if (e instanceof EmbeddingException) {
                 throw (EmbeddingException) e;
             }
@@ -175,6 +180,25 @@ final class SharedModel {
             throw new EmbeddingException("Could not load the tokenizer " + key.tokenizerFile() + ": "
                     + e.getMessage() + ". It must be a Hugging Face tokenizer.json.", e);
         }
+    }
+
+    private static HuggingFaceTokenizer loadCounter(Key key, HuggingFaceTokenizer tokenizer) {
+        try {
+            return HuggingFaceTokenizer.builder(Map.of("modelMaxLength", Integer.MAX_VALUE))
+                    .optTokenizerPath(key.tokenizerFile())
+                    .optTruncation(false)
+                    .optPadding(false)
+                    .build();
+        } catch (IOException | RuntimeException e) {
+            tokenizer.close();
+            throw new EmbeddingException("Could not load the tokenizer " + key.tokenizerFile() + ": "
+                    + e.getMessage() + ". It must be a Hugging Face tokenizer.json.", e);
+        }
+    }
+
+    /** Tokens the model would see for the text before truncation, special tokens included. */
+    int countTokens(String text) {
+        return counter.encode(text).getIds().length;
     }
 
     private int probeDimension() {

@@ -88,6 +88,16 @@ class OnnxEmbedderTest {
     }
 
     @Test
+    void countTokensUsesTheModelsTokenizerWithoutTruncation() {
+        String head = String.join(" ", java.util.Collections.nCopies(254, "river"));
+        assertEquals(256, embedder.countTokens(head), "254 words + [CLS] + [SEP]");
+        assertEquals(1002, embedder.countTokens(String.join(" ", java.util.Collections.nCopies(1000, "river"))));
+        assertEquals(0, embedder.embed(List.of(head)).truncated(), "256 tokens fit");
+        assertEquals(1, embedder.embed(List.of(head + " river")).truncated(), "257 do not");
+        assertTrue(embedder.countTokens("unbelievably") > 1, "word pieces are counted");
+    }
+
+    @Test
     void aTextCutAtTheLimitEqualsItsFirst256Tokens() {
         // 254 one-token words + [CLS] + [SEP] = 256 tokens: the longer text must embed identically.
         String head = String.join(" ", java.util.Collections.nCopies(254, "river"));
