@@ -1,6 +1,9 @@
 package dev.litemem;
 
 import dev.litemem.index.Metric;
+import dev.litemem.index.Neighbor;
+import dev.litemem.index.VectorIndex;
+import java.util.function.LongPredicate;
 import dev.litemem.internal.Database;
 import java.util.ArrayList;
 import java.util.HashMap;
@@ -18,12 +21,14 @@ public final class Collection {
     private final Database db;
     private final long collectionId;
     private final CollectionInfo info;
+    private final CollectionIndex index;
 
-    Collection(LiteMem store, Database db, long collectionId, CollectionInfo info) {
+    Collection(LiteMem store, Database db, long collectionId, CollectionInfo info, CollectionIndex index) {
         this.store = store;
         this.db = db;
         this.collectionId = collectionId;
         this.info = info;
+        this.index = index;
     }
 
     public String name() {
@@ -80,7 +85,7 @@ public final class Collection {
         }
         EmbeddingCache.Result cacheRows = embedded;
         String model = embedder == null ? null : embedder.modelId();
-        return db.write(h -> {
+        return written(db.write(h -> {
             long now = System.currentTimeMillis();
             long seq = -1;
             for (int i = 0; i < records.size(); i++) {
@@ -90,7 +95,12 @@ public final class Collection {
                 EmbeddingCache.store(h, model, cacheRows.computed(), now);
             }
             return seq;
-        });
+        }));
+    }
+
+    private <T> T written(T result) {
+        store.written(collectionId);
+        return result;
     }
 
     public Optional<Record> get(String id) {
@@ -126,7 +136,7 @@ public final class Collection {
 
     /** Deletes the records with these ids in one transaction; returns how many existed. */
     public int deleteAll(List<String> ids) {
-        return db.write(h -> {
+        return written(db.write(h -> {
             List<Long> rowIds = new ArrayList<>();
             List<String> found = new ArrayList<>();
             for (String id : new java.util.LinkedHashSet<>(ids)) {
@@ -138,13 +148,13 @@ public final class Collection {
             }
             RecordRows.delete(h, collectionId, rowIds, found, System.currentTimeMillis(), store.actor());
             return rowIds.size();
-        });
+        }));
     }
 
     /** Deletes every record matching the filter in one transaction; returns how many were deleted. */
     public int deleteWhere(Filter filter) {
         FilterSql.compile(filter);
-        return db.write(h -> {
+        return written(db.write(h -> {
             List<Object[]> matches = RecordRows.matching(h, collectionId, filter);
             List<Long> rowIds = new ArrayList<>();
             List<String> ids = new ArrayList<>();
@@ -154,7 +164,7 @@ public final class Collection {
             }
             RecordRows.delete(h, collectionId, rowIds, ids, System.currentTimeMillis(), store.actor());
             return rowIds.size();
-        });
+        }));
     }
 
     public long count() {
@@ -192,27 +202,83 @@ public final class Collection {
         return new Page<>(page, page.get(limit - 1).id());
     }
 
-    /** The k records nearest to the vector, best first (exact scan). */
+    /** The k records nearest to the vector, best first. */
     public List<Hit> search(float[] vector, int k) {
         return search(SearchRequest.vector(vector).k(k));
     }
 
-    /** The k records nearest in meaning to the text, best first (exact scan). */
+    /** The k records best matching the text, best first (hybrid: by meaning and by keywords). */
     public List<Hit> search(String text, int k) {
         return search(SearchRequest.text(text).k(k));
     }
 
     public List<Hit> search(SearchRequest request) {
-        float[] query = request.queryVector();
-        if (query == null) {
-            String text = request.queryText();
-            if (text.isBlank()) {
+        return query(request).hits();
+    }
+
+    /** Runs the search and says what ran: the semantic path, ef, how many rows the filter kept, each step's time. */
+    public SearchResult query(SearchRequest request) {
+        float[] vector = request.queryVector();
+        Embedder embedder = null;
+        if (vector == null) {
+            if (request.queryText().isBlank()) {
                 throw new InvalidInputException("text", "the query text is empty: give some words to search for");
             }
-            query = embedderFor("text").embed(text);
+            if (request.effectiveMode() != SearchMode.KEYWORD) {
+                embedder = embedderFor("text");
+            }
+        } else {
+            checkVector(vector, "vector");
         }
+        if (request.filter() != null) {
+            FilterSql.compile(request.filter());
+        }
+        return new Searcher(db, collectionId, info.spec().metric()).run(request, vector, embedder, this::semanticCandidates);
+    }
+
+    private List<Candidate> semanticCandidates(float[] query, int n, Filter filter, SearchRequest request,
+                                               Map<String, Object> explain) {
         checkVector(query, "vector");
-        return ExactSearch.search(db, collectionId, info.spec().metric(), query, request.k(), request.filter());
+        VectorIndex vectors = index.ready();
+        LongPredicate allowed = filter == null ? null : RowFilter.matching(db, collectionId, filter);
+        List<Neighbor> found;
+        if (request.exact()) {
+            explain.put("path", "exact");
+            found = vectors.searchExact(query, n, allowed);
+        } else {
+            int ef = request.ef() != null ? request.ef() : info.spec().hnsw().efSearch();
+            explain.put("path", "graph");
+            explain.put("ef", Math.max(ef, n));
+            found = vectors.search(query, n, ef, allowed);
+        }
+        List<Candidate> candidates = new ArrayList<>(found.size());
+        for (Neighbor neighbor : found) {
+            candidates.add(new Candidate(neighbor.label(), neighbor.score()));
+        }
+        return candidates;
+    }
+
+    /** Loads the vector index now (from its checkpoint, or the rows) instead of at the first search. */
+    public IndexStats loadIndex() {
+        index.ready();
+        return index.stats();
+    }
+
+    /** Writes an index checkpoint now, so that the next open loads it instead of replaying the change log. */
+    public IndexStats checkpointIndex() {
+        index.ready();
+        index.checkpoint();
+        return index.stats();
+    }
+
+    /** Rebuilds the vector index from the rows now (it is also rebuilt by itself when its checkpoint is unusable). */
+    public IndexStats rebuildIndex() {
+        index.rebuild();
+        return index.stats();
+    }
+
+    public IndexStats indexStats() {
+        return index.stats();
     }
 
     private Embedder embedderFor(String field) {

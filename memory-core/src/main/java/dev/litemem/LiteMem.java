@@ -1,5 +1,6 @@
 package dev.litemem;
 
+import dev.litemem.index.HnswParams;
 import dev.litemem.index.Metric;
 import dev.litemem.internal.Database;
 import java.nio.file.Path;
@@ -28,16 +29,21 @@ import org.jdbi.v3.core.HandleCallback;
  * parallel. Close it once, when no thread uses it any more.
  */
 public final class LiteMem implements AutoCloseable {
+    private static final String COLLECTION_COLUMNS =
+            "name, model, dimension, metric, created_at, hnsw_m, hnsw_ef_construction, hnsw_ef_search";
     private static final Pattern COLLECTION_NAME = Pattern.compile("[A-Za-z0-9][A-Za-z0-9_.-]{0,127}");
     private final Database db;
     private final LiteMemOptions options;
     private final ConcurrentHashMap<String, Collection> collections = new ConcurrentHashMap<>();
+    private final ConcurrentHashMap<Long, CollectionIndex> indexes = new ConcurrentHashMap<>();
+    private final IndexMaintainer maintainer;
     private volatile Optional<Embedder> embedder;
 
     private LiteMem(Database db, LiteMemOptions options) {
         this.db = db;
         this.options = options;
         this.embedder = options.embedder().isPresent() ? options.embedder() : null;
+        this.maintainer = new IndexMaintainer(db.file().getFileName().toString(), indexes.values());
     }
 
     /** Opens (or creates) the store in {@code file} with the default options. */
@@ -94,12 +100,14 @@ public final class LiteMem implements AutoCloseable {
                 return stored.get();
             }
             long now = System.currentTimeMillis();
-            h.createUpdate("INSERT INTO collections (name, model, dimension, metric, created_at) VALUES (?, ?, ?, ?, ?)")
+            h.createUpdate("INSERT INTO collections (name, model, dimension, metric, created_at, hnsw_m,"
+                            + " hnsw_ef_construction, hnsw_ef_search) VALUES (?, ?, ?, ?, ?, ?, ?, ?)")
                     .bind(0, name).bind(1, spec.model()).bind(2, spec.dimension()).bind(3, spec.metric().id()).bind(4, now)
+                    .bind(5, spec.hnsw().m()).bind(6, spec.hnsw().efConstruction()).bind(7, spec.hnsw().efSearch())
                     .execute();
             return new CollectionInfo(name, spec, Instant.ofEpochMilli(now));
         });
-        if (!info.spec().equals(spec)) {
+        if (!info.spec().sameVectorSpace(spec)) {
             throw new LiteMemException("collection '" + name + "' already exists with model " + info.spec().model() + ", "
                     + info.spec().dimension() + " dimensions and metric " + info.spec().metric().id() + "; it cannot be"
                     + " reopened as model " + spec.model() + ", " + spec.dimension() + " dimensions, metric "
@@ -110,7 +118,7 @@ public final class LiteMem implements AutoCloseable {
 
     /** Every collection in the file, by name. */
     public List<CollectionInfo> collections() {
-        return db.read(h -> h.createQuery("SELECT name, model, dimension, metric, created_at FROM collections ORDER BY name")
+        return db.read(h -> h.createQuery("SELECT " + COLLECTION_COLUMNS + " FROM collections ORDER BY name")
                 .map((rs, ctx) -> info(rs)).list());
     }
 
@@ -184,16 +192,40 @@ public final class LiteMem implements AutoCloseable {
         return options.actor();
     }
 
-    /** Closes the file's connections, waiting for operations in flight. Embedders are not closed (they are shared). */
+    /**
+     * Checkpoints every index that changed, then closes the file's connections, waiting for operations in flight.
+     * Embedders are not closed (the bundled ones are shared by the process; the caller owns its own).
+     */
     @Override
     public void close() {
+        maintainer.close();
+        RuntimeException failure = null;
+        for (CollectionIndex index : indexes.values()) {
+            try {
+                index.checkpoint();
+            } catch (RuntimeException e) {
+                if (failure == null) {
+                    failure = e;
+                } else {
+                    failure.addSuppressed(e);
+                }
+            }
+        }
         db.close();
+        if (failure != null) {
+            throw failure;
+        }
+    }
+
+    void written(long collectionId) {
+        maintainer.written(collectionId, indexes.get(collectionId));
     }
 
     private Collection cached(CollectionInfo info) {
         return collections.computeIfAbsent(info.name(), n -> {
             long id = db.read(h -> h.createQuery("SELECT id FROM collections WHERE name = ?").bind(0, n).mapTo(Long.class).one());
-            return new Collection(this, db, id, info);
+            CollectionIndex index = indexes.computeIfAbsent(id, i -> new CollectionIndex(db, i, info, options));
+            return new Collection(this, db, id, info, index);
         });
     }
 
@@ -202,13 +234,14 @@ public final class LiteMem implements AutoCloseable {
     }
 
     private static Optional<CollectionInfo> find(Handle h, String name) {
-        return h.createQuery("SELECT name, model, dimension, metric, created_at FROM collections WHERE name = ?")
+        return h.createQuery("SELECT " + COLLECTION_COLUMNS + " FROM collections WHERE name = ?")
                 .bind(0, name).map((rs, ctx) -> info(rs)).findOne();
     }
 
     private static CollectionInfo info(java.sql.ResultSet rs) throws java.sql.SQLException {
         return new CollectionInfo(rs.getString("name"),
-                new CollectionSpec(rs.getString("model"), rs.getInt("dimension"), Metric.fromId(rs.getString("metric"))),
+                new CollectionSpec(rs.getString("model"), rs.getInt("dimension"), Metric.fromId(rs.getString("metric")),
+                        new HnswParams(rs.getInt("hnsw_m"), rs.getInt("hnsw_ef_construction"), rs.getInt("hnsw_ef_search"))),
                 Instant.ofEpochMilli(rs.getLong("created_at")));
     }
 

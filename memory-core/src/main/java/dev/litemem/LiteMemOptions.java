@@ -12,6 +12,10 @@ public final class LiteMemOptions {
     private final Embedder embedder;
     private final boolean useBundledEmbedder;
     private final String actor;
+    private final int checkpointEveryChanges;
+    private final Duration checkpointInterval;
+    private final double compactionThreshold;
+    private final int indexThreads;
 
     private LiteMemOptions(Builder b) {
         this.durability = b.durability;
@@ -20,6 +24,10 @@ public final class LiteMemOptions {
         this.embedder = b.embedder;
         this.useBundledEmbedder = b.useBundledEmbedder;
         this.actor = b.actor;
+        this.checkpointEveryChanges = b.checkpointEveryChanges;
+        this.checkpointInterval = b.checkpointInterval;
+        this.compactionThreshold = b.compactionThreshold;
+        this.indexThreads = b.indexThreads;
     }
 
     public static LiteMemOptions defaults() {
@@ -57,6 +65,26 @@ public final class LiteMemOptions {
         return actor;
     }
 
+    /** An index is checkpointed once this many changes were applied to it since its last checkpoint. */
+    public int checkpointEveryChanges() {
+        return checkpointEveryChanges;
+    }
+
+    /** An index with changes since its last checkpoint is checkpointed at least this often. */
+    public Duration checkpointInterval() {
+        return checkpointInterval;
+    }
+
+    /** An index is rebuilt without its deleted nodes (in the background) once they are this share of its nodes. */
+    public double compactionThreshold() {
+        return compactionThreshold;
+    }
+
+    /** Threads that build and rebuild indexes. */
+    public int indexThreads() {
+        return indexThreads;
+    }
+
     public static final class Builder {
         private Durability durability = Durability.FULL;
         private Duration busyTimeout = Duration.ofSeconds(5);
@@ -64,6 +92,10 @@ public final class LiteMemOptions {
         private Embedder embedder;
         private boolean useBundledEmbedder = true;
         private String actor;
+        private int checkpointEveryChanges = 10_000;
+        private Duration checkpointInterval = Duration.ofMinutes(5);
+        private double compactionThreshold = 0.25;
+        private int indexThreads = Runtime.getRuntime().availableProcessors();
 
         private Builder() {
         }
@@ -108,6 +140,39 @@ public final class LiteMemOptions {
 
         public Builder actor(String actor) {
             this.actor = actor;
+            return this;
+        }
+
+        public Builder checkpointEveryChanges(int changes) {
+            if (changes < 1) {
+                throw new IllegalArgumentException("checkpointEveryChanges must be at least 1, was " + changes);
+            }
+            this.checkpointEveryChanges = changes;
+            return this;
+        }
+
+        public Builder checkpointInterval(Duration interval) {
+            if (interval.isNegative() || interval.isZero()) {
+                throw new IllegalArgumentException("checkpointInterval must be positive");
+            }
+            this.checkpointInterval = interval;
+            return this;
+        }
+
+        /** Share of deleted nodes (0 to 1) that triggers a background compaction; 1 never compacts. */
+        public Builder compactionThreshold(double threshold) {
+            if (!(threshold > 0 && threshold <= 1)) {
+                throw new IllegalArgumentException("compactionThreshold must be in (0, 1], was " + threshold);
+            }
+            this.compactionThreshold = threshold;
+            return this;
+        }
+
+        public Builder indexThreads(int threads) {
+            if (threads < 1 || threads > 256) {
+                throw new IllegalArgumentException("indexThreads must be between 1 and 256, was " + threads);
+            }
+            this.indexThreads = threads;
             return this;
         }
 

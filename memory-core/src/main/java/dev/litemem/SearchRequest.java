@@ -3,25 +3,40 @@ package dev.litemem;
 import java.util.Objects;
 
 /**
- * A search: by the caller's vector or by text (embedded with the collection's model), the number of hits, and an
- * optional metadata filter. Build with {@link #vector(float[])} or {@link #text(String)}.
+ * A search: by the caller's vector or by text, with the number of hits, an optional metadata filter, the mode, and
+ * the knobs of each mode. Build with {@link #vector(float[])} or {@link #text(String)}.
  */
 public final class SearchRequest {
     public static final int MAX_K = 10_000;
+    /** Reciprocal rank fusion's rank constant, as in Cormack et al. (2009). */
+    public static final int DEFAULT_RRF_K = 60;
+    /** The semantic side's weight in hybrid fusion; the keyword side gets 1 - weight. Chosen on the BEIR sets. */
+    public static final double DEFAULT_SEMANTIC_WEIGHT = 0.5;
+
     private final float[] vector;
     private final String text;
     private int k = 10;
+    private int offset;
     private Filter filter;
+    private SearchMode mode;
+    private double semanticWeight = DEFAULT_SEMANTIC_WEIGHT;
+    private int rrfK = DEFAULT_RRF_K;
+    private Float minScore;
+    private Double mmrLambda;
+    private boolean exact;
+    private Integer ef;
 
     private SearchRequest(float[] vector, String text) {
         this.vector = vector;
         this.text = text;
     }
 
+    /** A semantic search by the caller's own vector. */
     public static SearchRequest vector(float[] vector) {
         return new SearchRequest(Objects.requireNonNull(vector, "vector").clone(), null);
     }
 
+    /** A search by text: hybrid unless {@link #mode(SearchMode)} says otherwise. */
     public static SearchRequest text(String text) {
         return new SearchRequest(null, Objects.requireNonNull(text, "text"));
     }
@@ -35,9 +50,74 @@ public final class SearchRequest {
         return this;
     }
 
+    /** Skip this many hits first, for paging (default 0). */
+    public SearchRequest offset(int offset) {
+        if (offset < 0 || offset > MAX_K) {
+            throw new InvalidInputException("offset", "offset must be between 0 and " + MAX_K + ", was " + offset);
+        }
+        this.offset = offset;
+        return this;
+    }
+
     /** Only records matching the filter are considered. */
     public SearchRequest where(Filter filter) {
         this.filter = filter;
+        return this;
+    }
+
+    public SearchRequest mode(SearchMode mode) {
+        this.mode = Objects.requireNonNull(mode, "mode");
+        return this;
+    }
+
+    /** Hybrid fusion: the semantic side's weight, 0 to 1; the keyword side gets the rest. */
+    public SearchRequest semanticWeight(double weight) {
+        if (!(weight >= 0 && weight <= 1)) {
+            throw new InvalidInputException("semanticWeight", "the semantic weight must be between 0 and 1, was " + weight);
+        }
+        this.semanticWeight = weight;
+        return this;
+    }
+
+    /** Hybrid fusion: the rank constant of reciprocal rank fusion (default {@value #DEFAULT_RRF_K}). */
+    public SearchRequest rrfK(int rrfK) {
+        if (rrfK < 1 || rrfK > 10_000) {
+            throw new InvalidInputException("rrfK", "rrfK must be between 1 and 10000, was " + rrfK);
+        }
+        this.rrfK = rrfK;
+        return this;
+    }
+
+    /** Drop hits whose score is below this (in the mode's own scale, see {@link Hit#score()}). */
+    public SearchRequest minScore(float minScore) {
+        this.minScore = minScore;
+        return this;
+    }
+
+    /**
+     * Re-rank for diversity with maximal marginal relevance: lambda 1 is pure relevance, 0 pure diversity (0.5 is a
+     * common choice).
+     */
+    public SearchRequest mmr(double lambda) {
+        if (!(lambda >= 0 && lambda <= 1)) {
+            throw new InvalidInputException("mmr", "the MMR lambda must be between 0 and 1, was " + lambda);
+        }
+        this.mmrLambda = lambda;
+        return this;
+    }
+
+    /** Semantic side: scan every vector instead of searching the graph (exact, slower). */
+    public SearchRequest exact(boolean exact) {
+        this.exact = exact;
+        return this;
+    }
+
+    /** Semantic side: the graph's search breadth for this query (default: the collection's efSearch). */
+    public SearchRequest ef(int ef) {
+        if (ef < 1 || ef > 100_000) {
+            throw new InvalidInputException("ef", "ef must be between 1 and 100000, was " + ef);
+        }
+        this.ef = ef;
         return this;
     }
 
@@ -53,7 +133,42 @@ public final class SearchRequest {
         return k;
     }
 
+    int offset() {
+        return offset;
+    }
+
     Filter filter() {
         return filter;
+    }
+
+    SearchMode effectiveMode() {
+        if (mode != null) {
+            return mode;
+        }
+        return text != null ? SearchMode.HYBRID : SearchMode.SEMANTIC;
+    }
+
+    double semanticWeight() {
+        return semanticWeight;
+    }
+
+    int rrfK() {
+        return rrfK;
+    }
+
+    Float minScore() {
+        return minScore;
+    }
+
+    Double mmrLambda() {
+        return mmrLambda;
+    }
+
+    boolean exact() {
+        return exact;
+    }
+
+    Integer ef() {
+        return ef;
     }
 }

@@ -39,8 +39,13 @@ final class SqlWhere {
     }
 
     <S extends SqlStatement<S>> S bind(S statement) {
+        return bind(statement, 0);
+    }
+
+    /** Binds this clause's parameters from position {@code first} on. */
+    <S extends SqlStatement<S>> S bind(S statement, int first) {
         for (int i = 0; i < params.size(); i++) {
-            statement.bind(i, params.get(i));
+            statement.bind(first + i, params.get(i));
         }
         return statement;
     }

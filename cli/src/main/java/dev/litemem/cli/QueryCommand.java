@@ -4,7 +4,8 @@ import dev.litemem.Collection;
 import dev.litemem.Filter;
 import dev.litemem.Hit;
 import dev.litemem.LiteMem;
-import dev.litemem.LiteMemException;
+import dev.litemem.InvalidInputException;
+import dev.litemem.SearchMode;
 import dev.litemem.SearchRequest;
 import java.io.PrintWriter;
 import java.util.ArrayList;
@@ -23,9 +24,6 @@ import picocli.CommandLine.Spec;
 
 @Command(name = "query", mixinStandardHelpOptions = true, description = "Finds the records closest in meaning to TEXT.")
 final class QueryCommand implements Callable<Integer> {
-    /** How hits are found: by meaning (embeddings), by words (keyword index), or both fused. */
-    enum Mode { SEMANTIC, KEYWORD, HYBRID }
-
     private static final Set<String> STOP_WORDS = Set.of("the", "and", "for", "how", "what", "when", "who", "which",
             "does", "can", "are", "was", "were", "with", "from", "that", "this", "into", "about", "our", "you", "your");
 
@@ -38,8 +36,9 @@ final class QueryCommand implements Callable<Integer> {
     @Option(names = "--k", defaultValue = "5", description = "How many hits (default: ${DEFAULT-VALUE}).")
     int k;
 
-    @Option(names = "--mode", defaultValue = "semantic", paramLabel = "MODE",
-            description = "hybrid, semantic or keyword (default: ${DEFAULT-VALUE}).")
+    @Option(names = "--mode", defaultValue = "hybrid", paramLabel = "MODE",
+            description = "hybrid (meaning and words, fused), semantic (meaning) or keyword (words, BM25)"
+                    + " (default: ${DEFAULT-VALUE}).")
     String mode;
 
     @Option(names = "--where", paramLabel = "FILTER", description = "Only records matching this JSON filter, e.g. '{\"user\": \"alice\"}'.")
@@ -53,7 +52,7 @@ final class QueryCommand implements Callable<Integer> {
 
     @Override
     public Integer call() {
-        Mode parsedMode = parseMode(mode);
+        SearchMode parsedMode = parseMode(mode);
         try (LiteMem mem = store.open(false)) {
             SearchRequest request = SearchRequest.text(text).k(k);
             if (where != null) {
@@ -65,22 +64,18 @@ final class QueryCommand implements Callable<Integer> {
         return Main.EXIT_OK;
     }
 
-    private Mode parseMode(String value) {
+    private SearchMode parseMode(String value) {
         try {
-            return Mode.valueOf(value.toUpperCase(Locale.ROOT));
-        } catch (IllegalArgumentException e) {
+            return SearchMode.fromId(value);
+        } catch (InvalidInputException e) {
             throw new picocli.CommandLine.ParameterException(spec.commandLine(), "--mode must be hybrid, semantic or keyword,"
                     + " was '" + value + "'");
         }
     }
 
     /** The one place the search mode reaches the store. */
-    static List<Hit> search(Collection collection, SearchRequest request, Mode mode) {
-        if (mode != Mode.SEMANTIC) {
-            throw new LiteMemException("--mode " + mode.name().toLowerCase(Locale.ROOT) + " is not available in this build"
-                    + " (no keyword index yet): use --mode semantic");
-        }
-        return collection.search(request);
+    static List<Hit> search(Collection collection, SearchRequest request, SearchMode mode) {
+        return collection.search(request.mode(mode));
     }
 
     static void print(PrintWriter out, List<Hit> hits, boolean json) {

@@ -97,6 +97,9 @@ class CliEndToEndTest {
         assertTrue(gone.out().isBlank(), gone.out());
         Cli.Result zephyr = Cli.run(dir, "query", "Zephyr codename", "--db", "notes.db", "--k", "1", "--json");
         assertEquals("handbook/glossary.txt", json(zephyr.lastLine()).get("source").asText(), zephyr.toString());
+        Cli.Result keyword = Cli.run(dir, "query", "zephyr", "--db", "notes.db", "--mode", "keyword", "--json");
+        assertEquals(1, keyword.lines().size(), keyword.toString());
+        assertEquals("handbook/glossary.txt", json(keyword.lastLine()).get("source").asText(), keyword.toString());
 
         Cli.Result third = Cli.run(dir, "ingest", "handbook", "--db", "notes.db", "--prune", "--json");
         JsonNode s3 = json(third.lastLine());

@@ -167,6 +167,33 @@ public final class Database implements AutoCloseable {
         }
     }
 
+    /**
+     * Runs {@code work} on a read-only connection even inside this thread's write transaction: it sees committed data
+     * only. Derived state (the vector index) must never be built from changes that may still roll back.
+     */
+    public <T> T readCommitted(Function<Handle, T> work) {
+        enter();
+        try (Handle handle = readerJdbi.open()) {
+            return work.apply(handle);
+        } catch (RuntimeException e) {
+            throw translate(e);
+        } finally {
+            exit();
+        }
+    }
+
+    /** Like {@link #readCommitted} inside one read transaction: every statement sees the same snapshot. */
+    public <T> T readSnapshot(Function<Handle, T> work) {
+        return readCommitted(h -> {
+            h.execute("BEGIN");
+            try {
+                return work.apply(h);
+            } finally {
+                h.execute("COMMIT");
+            }
+        });
+    }
+
     /** Whether the calling thread is inside a write transaction. */
     public boolean inWriteTransaction() {
         return currentWrite.get() != null;

@@ -56,7 +56,45 @@ public final class Schema {
                       created_at  INTEGER NOT NULL,
                       PRIMARY KEY (model, text_sha256)
                     ) WITHOUT ROWID"""),
-            // 4: ingested documents (one row per source file; its chunks are the records with that source), for
+            // 4: keyword search: an FTS5 index over the record text, kept in step by triggers in the writing transaction.
+            List.of("""
+                    CREATE VIRTUAL TABLE records_fts USING fts5 (
+                      text, content = 'records', content_rowid = 'row_id',
+                      tokenize = 'porter unicode61 remove_diacritics 2'
+                    )""", """
+                    CREATE TRIGGER records_fts_insert AFTER INSERT ON records BEGIN
+                      INSERT INTO records_fts (rowid, text) VALUES (new.row_id, new.text);
+                    END""", """
+                    CREATE TRIGGER records_fts_delete AFTER DELETE ON records BEGIN
+                      INSERT INTO records_fts (records_fts, rowid, text) VALUES ('delete', old.row_id, old.text);
+                    END""", """
+                    CREATE TRIGGER records_fts_update AFTER UPDATE OF text ON records BEGIN
+                      INSERT INTO records_fts (records_fts, rowid, text) VALUES ('delete', old.row_id, old.text);
+                      INSERT INTO records_fts (rowid, text) VALUES (new.row_id, new.text);
+                    END""",
+                    "INSERT INTO records_fts (records_fts) VALUES ('rebuild')"),
+            // 5: HNSW parameters per collection, and index checkpoints: the graph of a collection's vectors (never the
+            // vectors themselves) in bounded pages, written in one transaction with the change-log sequence it covers.
+            List.of("ALTER TABLE collections ADD COLUMN hnsw_m INTEGER NOT NULL DEFAULT 16",
+                    "ALTER TABLE collections ADD COLUMN hnsw_ef_construction INTEGER NOT NULL DEFAULT 200",
+                    "ALTER TABLE collections ADD COLUMN hnsw_ef_search INTEGER NOT NULL DEFAULT 64", """
+                    CREATE TABLE index_checkpoints (
+                      id             INTEGER PRIMARY KEY,
+                      collection_id  INTEGER NOT NULL REFERENCES collections (id) ON DELETE CASCADE,
+                      seq            INTEGER NOT NULL,
+                      byte_count     INTEGER NOT NULL,
+                      page_count     INTEGER NOT NULL,
+                      node_count     INTEGER NOT NULL,
+                      created_at     INTEGER NOT NULL
+                    )""", """
+                    CREATE INDEX index_checkpoints_by_collection ON index_checkpoints (collection_id, seq)""", """
+                    CREATE TABLE index_checkpoint_pages (
+                      checkpoint_id  INTEGER NOT NULL REFERENCES index_checkpoints (id) ON DELETE CASCADE,
+                      page           INTEGER NOT NULL,
+                      data           BLOB    NOT NULL,
+                      PRIMARY KEY (checkpoint_id, page)
+                    )"""),
+            // 6: ingested documents (one row per source file; its chunks are the records with that source), for
             // incremental ingest: unchanged content hash and chunker settings -> the file is skipped.
             List.of("""
                     CREATE TABLE documents (

@@ -1,0 +1,91 @@
+package dev.litemem.index;
+
+import java.io.IOException;
+import java.io.InputStream;
+import java.io.OutputStream;
+import java.util.List;
+import java.util.function.LongFunction;
+import java.util.function.LongPredicate;
+
+/**
+ * An in-memory nearest-neighbour index over float vectors, each under a caller-chosen {@code long} label.
+ * Scores are higher-is-better (see {@link Metric}). All methods are thread-safe.
+ */
+public interface VectorIndex {
+
+    int MAX_DIMENSION = 65_536;
+
+    /** A new, empty HNSW index. */
+    static VectorIndex create(int dimension, Metric metric, HnswParams params) {
+        return dev.litemem.index.internal.HnswVectorIndex.create(dimension, metric, params);
+    }
+
+    /**
+     * Restores an index from a checkpoint written by {@link #writeCheckpoint}. The vectors are not in the checkpoint:
+     * {@code vectors} supplies each label's current vector, or {@code null} when the label no longer exists.
+     * Nodes whose vector is missing or changed since the checkpoint are unlinked and changed ones re-inserted, so
+     * the result always answers from the vectors supplied.
+     *
+     * @throws CorruptCheckpointException            checksum, truncation or structure is wrong
+     * @throws CheckpointMismatchException           written for another identity (see {@link CheckpointIdentity})
+     * @throws UnsupportedCheckpointVersionException written by a newer format version
+     */
+    static VectorIndex readCheckpoint(InputStream in, CheckpointIdentity expected, LongFunction<float[]> vectors)
+            throws IOException {
+        return dev.litemem.index.internal.HnswVectorIndex.readCheckpoint(in, expected, vectors);
+    }
+
+    int dimension();
+
+    Metric metric();
+
+    HnswParams params();
+
+    /** Inserts the vector, or replaces the one stored under this label. The vector is copied. */
+    void add(long label, float[] vector);
+
+    /** Adds {@code vectors[i]} under {@code labels[i]} using up to {@code threads} threads. */
+    void addAll(long[] labels, float[][] vectors, int threads);
+
+    /** Removes the label; returns false when it was not present. */
+    boolean remove(long label);
+
+    boolean contains(long label);
+
+    /** Number of live labels. */
+    int size();
+
+    /** Removed or replaced nodes still held in the graph (they cost memory and search time until compaction). */
+    int deletedCount();
+
+    /** {@code deletedCount / (size + deletedCount)}, 0 when empty. */
+    double deletedRatio();
+
+    /** Approximate top-k using the default efSearch. */
+    default List<Neighbor> search(float[] query, int k) {
+        return search(query, k, params().efSearch(), null);
+    }
+
+    /**
+     * Approximate top-k, best first. {@code ef} is the candidate list width (raised to k when smaller);
+     * {@code filter}, when not null, keeps only labels it accepts. Returns min(k, matching labels) results.
+     */
+    List<Neighbor> search(float[] query, int k, int ef, LongPredicate filter);
+
+    /** Exact top-k by scanning every vector, best first; {@code filter} as in {@link #search}. */
+    List<Neighbor> searchExact(float[] query, int k, LongPredicate filter);
+
+    /**
+     * Writes the graph (not the vectors) in the format of CHECKPOINT-FORMAT.md. Consistent while other threads add
+     * and remove: the graph is snapshotted under an exclusive lock, then written without it.
+     *
+     * @param identity must agree with this index's dimension, metric and graph parameters
+     */
+    void writeCheckpoint(OutputStream out, CheckpointIdentity identity) throws IOException;
+
+    /**
+     * Builds a new index holding only the live vectors (no deleted nodes). This index stays usable meanwhile;
+     * changes made to it after the copy starts are not in the copy.
+     */
+    VectorIndex compactCopy(int threads);
+}

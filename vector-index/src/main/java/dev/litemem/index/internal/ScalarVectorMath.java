@@ -1,0 +1,55 @@
+package dev.litemem.index.internal;
+
+/** Plain Java loops; used when the Vector API module is not enabled. */
+public final class ScalarVectorMath implements VectorMath {
+
+    public static final ScalarVectorMath INSTANCE = new ScalarVectorMath();
+
+    private ScalarVectorMath() {
+    }
+
+    @Override
+    public float dot(float[] a, float[] b) {
+        // Four accumulators: the JIT does not reorder float additions, so one accumulator serialises on latency.
+        float s0 = 0, s1 = 0, s2 = 0, s3 = 0;
+        int i = 0;
+        int bound = a.length & ~3;
+        for (; i < bound; i += 4) {
+            s0 += a[i] * b[i];
+            s1 += a[i + 1] * b[i + 1];
+            s2 += a[i + 2] * b[i + 2];
+            s3 += a[i + 3] * b[i + 3];
+        }
+        for (; i < a.length; i++) {
+            s0 += a[i] * b[i];
+        }
+        return (s0 + s1) + (s2 + s3);
+    }
+
+    @Override
+    public float squaredDistance(float[] a, float[] b) {
+        float s0 = 0, s1 = 0, s2 = 0, s3 = 0;
+        int i = 0;
+        int bound = a.length & ~3;
+        for (; i < bound; i += 4) {
+            float d0 = a[i] - b[i];
+            float d1 = a[i + 1] - b[i + 1];
+            float d2 = a[i + 2] - b[i + 2];
+            float d3 = a[i + 3] - b[i + 3];
+            s0 += d0 * d0;
+            s1 += d1 * d1;
+            s2 += d2 * d2;
+            s3 += d3 * d3;
+        }
+        for (; i < a.length; i++) {
+            float d = a[i] - b[i];
+            s0 += d * d;
+        }
+        return (s0 + s1) + (s2 + s3);
+    }
+
+    @Override
+    public String name() {
+        return "scalar";
+    }
+}
