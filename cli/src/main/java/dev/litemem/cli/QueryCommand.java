@@ -123,7 +123,8 @@ final class QueryCommand implements Callable<Integer> {
         if (text == null) {
             return "";
         }
-        String flat = text.replaceAll("\\s+", " ").strip();
+        // One line, without the text's own Markdown emphasis, so that the marks added here are the only ones.
+        String flat = text.replaceAll("\\*\\*|__", "").replaceAll("\\s+", " ").strip();
         Pattern p = terms.isEmpty() ? null : Pattern.compile("(?iu)\\b(" + String.join("|",
                 terms.stream().map(t -> Pattern.quote(stem(t))).toList()) + ")[\\p{L}\\p{N}]*");
         int start = 0;
