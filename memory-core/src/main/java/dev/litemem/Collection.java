@@ -281,6 +281,14 @@ public final class Collection {
         return index.stats();
     }
 
+    /**
+     * The live vector index, loaded and caught up, for benchmarks and tools: its labels are the records' row ids
+     * ({@code records.row_id}), not record ids. Use {@link #search} for records.
+     */
+    public VectorIndex vectorIndex() {
+        return index.ready();
+    }
+
     private Embedder embedderFor(String field) {
         String model = info.spec().model();
         if (model.equals(CollectionSpec.CALLER_VECTORS)) {

@@ -207,6 +207,7 @@ final class CollectionIndex {
         fresh.addAll(labels, vectors, options.indexThreads());
         index = fresh;
         appliedSeq = s.maxSeq;
+        checkpointSeq = -1; // whatever is stored does not describe this graph: the next checkpoint replaces it
         changesSinceCheckpoint = labels.length;
         source = reason == null ? "new" : "rebuilt (" + reason + ")";
         if (reason != null) {

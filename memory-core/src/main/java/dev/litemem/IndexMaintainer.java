@@ -25,11 +25,15 @@ final class IndexMaintainer implements AutoCloseable {
     private volatile boolean stopping;
     private boolean signalled;
 
-    IndexMaintainer(String name, Collection<CollectionIndex> all) {
+    IndexMaintainer(String name, Collection<CollectionIndex> all, boolean background) {
         this.all = all;
-        this.thread = new Thread(this::run, "litemem-index: " + name);
-        this.thread.setDaemon(true);
-        this.thread.start();
+        if (background) {
+            this.thread = new Thread(this::run, "litemem-index: " + name);
+            this.thread.setDaemon(true);
+            this.thread.start();
+        } else {
+            this.thread = null;
+        }
     }
 
     /** A write to the collection committed (or will commit with the caller's transaction). */
@@ -48,7 +52,7 @@ final class IndexMaintainer implements AutoCloseable {
         while (!stopping) {
             lock.lock();
             try {
-                if (!signalled) {
+                if (!signalled && !stopping) {
                     signal.await(IDLE_WAKEUP_MILLIS, TimeUnit.MILLISECONDS);
                 }
                 signalled = false;
@@ -82,13 +86,25 @@ final class IndexMaintainer implements AutoCloseable {
         }
     }
 
-    /** Stops the thread and waits for the step it is in. */
+    /** The collections written since the store opened. */
+    Collection<CollectionIndex> writtenIndexes() {
+        return written.values();
+    }
+
+    /** Stops the thread after the step it is in (a build is not cut short: close checkpoints its result). */
     @Override
     public void close() {
         stopping = true;
-        thread.interrupt();
+        lock.lock();
         try {
-            thread.join();
+            signal.signal();
+        } finally {
+            lock.unlock();
+        }
+        try {
+            if (thread != null) {
+                thread.join();
+            }
         } catch (InterruptedException e) {
             Thread.currentThread().interrupt();
             throw new LiteMemException("interrupted while stopping the index thread", e);

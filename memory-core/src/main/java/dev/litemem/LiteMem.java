@@ -5,7 +5,9 @@ import dev.litemem.index.Metric;
 import dev.litemem.internal.Database;
 import java.nio.file.Path;
 import java.time.Instant;
+import java.util.HashSet;
 import java.util.List;
+import java.util.Set;
 import java.util.Objects;
 import java.util.Optional;
 import java.util.concurrent.ConcurrentHashMap;
@@ -43,7 +45,8 @@ public final class LiteMem implements AutoCloseable {
         this.db = db;
         this.options = options;
         this.embedder = options.embedder().isPresent() ? options.embedder() : null;
-        this.maintainer = new IndexMaintainer(db.file().getFileName().toString(), indexes.values());
+        this.maintainer = new IndexMaintainer(db.file().getFileName().toString(), indexes.values(),
+                options.backgroundIndexing());
     }
 
     /** Opens (or creates) the store in {@code file} with the default options. */
@@ -193,15 +196,23 @@ public final class LiteMem implements AutoCloseable {
     }
 
     /**
-     * Checkpoints every index that changed, then closes the file's connections, waiting for operations in flight.
+     * Brings the index of every collection written or searched since opening up to date and checkpoints it (so the
+     * next open loads it instead of building it), then closes the file's connections, waiting for operations in flight.
      * Embedders are not closed (the bundled ones are shared by the process; the caller owns its own).
      */
     @Override
     public void close() {
         maintainer.close();
         RuntimeException failure = null;
+        Set<CollectionIndex> toCheckpoint = new HashSet<>(maintainer.writtenIndexes());
         for (CollectionIndex index : indexes.values()) {
+            if (index.loaded()) {
+                toCheckpoint.add(index);
+            }
+        }
+        for (CollectionIndex index : toCheckpoint) {
             try {
+                index.ready();
                 index.checkpoint();
             } catch (RuntimeException e) {
                 if (failure == null) {

@@ -16,6 +16,7 @@ public final class LiteMemOptions {
     private final Duration checkpointInterval;
     private final double compactionThreshold;
     private final int indexThreads;
+    private final boolean backgroundIndexing;
 
     private LiteMemOptions(Builder b) {
         this.durability = b.durability;
@@ -28,6 +29,15 @@ public final class LiteMemOptions {
         this.checkpointInterval = b.checkpointInterval;
         this.compactionThreshold = b.compactionThreshold;
         this.indexThreads = b.indexThreads;
+        this.backgroundIndexing = b.backgroundIndexing;
+    }
+
+    /**
+     * Whether a background thread keeps indexes in step as writes commit (default true). Without it, an index is
+     * built or caught up by the first search after the writes, and by {@link LiteMem#close()}.
+     */
+    public boolean backgroundIndexing() {
+        return backgroundIndexing;
     }
 
     public static LiteMemOptions defaults() {
@@ -96,6 +106,7 @@ public final class LiteMemOptions {
         private Duration checkpointInterval = Duration.ofMinutes(5);
         private double compactionThreshold = 0.25;
         private int indexThreads = Runtime.getRuntime().availableProcessors();
+        private boolean backgroundIndexing = true;
 
         private Builder() {
         }
@@ -173,6 +184,11 @@ public final class LiteMemOptions {
                 throw new IllegalArgumentException("indexThreads must be between 1 and 256, was " + threads);
             }
             this.indexThreads = threads;
+            return this;
+        }
+
+        public Builder backgroundIndexing(boolean backgroundIndexing) {
+            this.backgroundIndexing = backgroundIndexing;
             return this;
         }
 
