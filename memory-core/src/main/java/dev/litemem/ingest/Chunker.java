@@ -127,8 +127,17 @@ final class Chunker {
             text.append(u.text().strip());
         }
         String body = text.toString();
-        String embed = prefix.isEmpty() ? body : prefix + "\n\n" + body;
+        String embed = withPrefix(prefix, body);
         return new Chunk(index, body, embed, headings, units.get(0).page(), size + overhead);
+    }
+
+    /** The text a chunk is embedded from: its title and heading path, then its text. */
+    static String embedText(String title, List<String> headings, String text) {
+        return withPrefix(prefix(title, headings), text);
+    }
+
+    private static String withPrefix(String prefix, String body) {
+        return prefix.isEmpty() ? body : prefix + "\n\n" + body;
     }
 
     private static String prefix(String title, List<String> headings) {

@@ -113,7 +113,7 @@ public final class Ingester {
         Thread writerThread = daemon("litemem-ingest-writer").newThread(writer);
         writerThread.start();
         try {
-            embedAll(files, readers, stored, fingerprint, chunker, embedder, writer, run);
+            embedAll(files, readers, stored, fingerprint, chunker, embedder, writer, run, collection);
         } finally {
             readers.shutdownNow();
             writer.finish();
@@ -172,12 +172,20 @@ public final class Ingester {
         Pending(Parsed.Ready ready) {
             this.ready = ready;
             this.vectors = new float[ready.chunks().size()][];
-            this.missing = vectors.length;
+            for (int i = 0; i < vectors.length; i++) {
+                vectors[i] = ready.reused().get(ready.chunks().get(i).embedText());
+            }
+            int reused = 0;
+            for (float[] v : vectors) {
+                reused += v == null ? 0 : 1;
+            }
+            this.missing = vectors.length - reused;
         }
     }
 
     private void embedAll(List<SourceFile> files, ExecutorService readers, Map<String, DocumentTable.Stored> stored,
-                          String fingerprint, Chunker chunker, Embedder embedder, Writer writer, Run run) {
+                          String fingerprint, Chunker chunker, Embedder embedder, Writer writer, Run run,
+                          Collection collection) {
         int window = Math.max(8, readerThreads * 4);
         Deque<Future<Parsed>> inFlight = new ArrayDeque<>();
         int next = 0;
@@ -186,7 +194,7 @@ public final class Ingester {
         while (!cancelled && writer.failure == null) {
             while (next < files.size() && inFlight.size() < window) {
                 SourceFile f = files.get(next++);
-                inFlight.add(readers.submit(() -> read(f, stored.get(f.source()), fingerprint, chunker)));
+                inFlight.add(readers.submit(() -> read(f, stored.get(f.source()), fingerprint, chunker, collection)));
             }
             if (queued.size() < batchSize && !inFlight.isEmpty()) {
                 Parsed parsed = await(inFlight.poll());
@@ -206,7 +214,9 @@ public final class Ingester {
                     Pending p = new Pending((Parsed.Ready) parsed);
                     waiting.add(p);
                     for (int i = 0; i < p.vectors.length; i++) {
-                        queued.add(new Object[] {p, i});
+                        if (p.vectors[i] == null) {
+                            queued.add(new Object[] {p, i});
+                        }
                     }
                 }
                 continue;
@@ -261,7 +271,8 @@ public final class Ingester {
     }
 
     /** Runs on a reader thread: read, hash, and (unless unchanged) extract and chunk one file. */
-    private static Parsed read(SourceFile f, DocumentTable.Stored previous, String fingerprint, Chunker chunker) {
+    private static Parsed read(SourceFile f, DocumentTable.Stored previous, String fingerprint, Chunker chunker,
+                               Collection collection) {
         byte[] content;
         long modified;
         try {
@@ -277,12 +288,36 @@ public final class Ingester {
         try {
             Extracted extracted = Extractors.extract(f.file().getFileName().toString(), content);
             List<Chunk> chunks = chunker.chunk(extracted);
-            return new Parsed.Ready(f, previous == null, extracted.title(), content.length, modified, sha, chunks);
+            Map<String, float[]> reused = previous == null || !previous.chunker().equals(fingerprint) ? Map.of()
+                    : previousVectors(collection, f.source());
+            return new Parsed.Ready(f, previous == null, extracted.title(), content.length, modified, sha, chunks, reused);
         } catch (IOException | RuntimeException e) {
             String why = e.getMessage() == null ? e.getClass().getSimpleName() : e.getMessage();
             return new Parsed.Failed(f, "cannot parse " + Extractors.format(f.file().getFileName().toString())
                     .name().toLowerCase(java.util.Locale.ROOT) + ": " + why);
         }
+    }
+
+    /**
+     * The vectors of a changed file's current chunks by the text they were embedded from, so that an edit re-embeds
+     * only the chunks it changed (same chunker settings and model, so the same text gives the same vector).
+     */
+    private static Map<String, float[]> previousVectors(Collection collection, String source) {
+        Map<String, float[]> out = new java.util.HashMap<>();
+        String cursor = null;
+        do {
+            dev.litemem.Page<Record> page = collection.list(Filter.eq(Filter.SOURCE, source), cursor, 1000);
+            for (Record r : page.items()) {
+                Object headings = r.metadata().get("headings");
+                Object title = r.metadata().get("title");
+                if (r.hasVector() && r.text() != null && headings instanceof List<?> list) {
+                    List<String> names = list.stream().map(String::valueOf).toList();
+                    out.put(Chunker.embedText(title instanceof String t ? t : null, names, r.text()), r.vector());
+                }
+            }
+            cursor = page.nextCursor();
+        } while (cursor != null);
+        return out;
     }
 
     static byte[] sha256(byte[] content) {

@@ -12,7 +12,8 @@ sealed interface Parsed {
     record Failed(SourceFile file, String message) implements Parsed {
     }
 
+    /** {@code reused}: vectors of the file's previous chunks by embedded text, for chunks an edit left alone. */
     record Ready(SourceFile file, boolean isNew, String title, long size, long modifiedMillis, byte[] sha256,
-                 List<Chunk> chunks) implements Parsed {
+                 List<Chunk> chunks, java.util.Map<String, float[]> reused) implements Parsed {
     }
 }

@@ -94,6 +94,27 @@ class IngesterTest {
     }
 
     @Test
+    void anEditReembedsOnlyTheChunksItChanged() throws IOException {
+        Path root = copySamples();
+        try (LiteMem mem = open()) {
+            Ingester.builder(mem).build().run(List.of(root));
+            Path file = root.resolve("api-key-rotation.md");
+            String source = root + "/api-key-rotation.md";
+            long chunks = mem.collection("docs").count(Filter.eq(Filter.SOURCE, source));
+            assertTrue(chunks >= 4, "chunks: " + chunks);
+            Files.writeString(file, Files.readString(file).replace("Never\npaste a key into chat", "Never\npaste a key into email"));
+            int before = embedder.embedded.get();
+            IngestSummary edit = Ingester.builder(mem).build().run(List.of(root));
+            assertEquals(1, edit.filesChanged());
+            assertEquals(chunks, edit.chunks());
+            assertEquals(1, embedder.embedded.get() - before, "only the edited chunk is embedded again");
+            assertTrue(mem.collection("docs").list(Filter.eq(Filter.SOURCE, source), null, 100).items().stream()
+                    .anyMatch(r -> r.text().contains("paste a key into email")));
+            assertDocumentsMatchChunks(mem);
+        }
+    }
+
+    @Test
     void withoutPruneDocumentsOfDeletedFilesStay() throws IOException {
         Path root = copySamples();
         try (LiteMem mem = open()) {
