@@ -6,19 +6,12 @@ import dev.litemem.Embeddings;
 import dev.litemem.Filter;
 import dev.litemem.LiteMem;
 import dev.litemem.LiteMemException;
-import dev.litemem.Record;
-import java.io.IOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
-import java.security.MessageDigest;
-import java.security.NoSuchAlgorithmException;
-import java.time.Instant;
 import java.util.ArrayDeque;
 import java.util.ArrayList;
-import java.util.Arrays;
 import java.util.Deque;
 import java.util.HashSet;
-import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.Objects;
@@ -109,7 +102,7 @@ public final class Ingester {
 
         Run run = new Run(started, files.size(), errors);
         ExecutorService readers = Executors.newFixedThreadPool(readerThreads, daemon("litemem-ingest-reader"));
-        Writer writer = new Writer(collection, collectionId, fingerprint, run);
+        StoreWriter writer = new StoreWriter(mem, collection, collectionId, fingerprint, run::stored);
         Thread writerThread = daemon("litemem-ingest-writer").newThread(writer);
         writerThread.start();
         try {
@@ -154,6 +147,21 @@ public final class Ingester {
             this.errors = errors;
         }
 
+        void stored(List<PendingFile> group) {
+            synchronized (this) {
+                for (PendingFile p : group) {
+                    if (p.ready.isNew()) {
+                        added++;
+                    } else {
+                        changed++;
+                    }
+                    done++;
+                    chunks += p.vectors.length;
+                }
+            }
+            report();
+        }
+
         void report() {
             IngestProgress p;
             synchronized (this) {
@@ -163,38 +171,18 @@ public final class Ingester {
         }
     }
 
-    /** One file's chunks with their vectors, filled in as batches come back from the embedder. */
-    private static final class Pending {
-        final Parsed.Ready ready;
-        final float[][] vectors;
-        int missing;
-
-        Pending(Parsed.Ready ready) {
-            this.ready = ready;
-            this.vectors = new float[ready.chunks().size()][];
-            for (int i = 0; i < vectors.length; i++) {
-                vectors[i] = ready.reused().get(ready.chunks().get(i).embedText());
-            }
-            int reused = 0;
-            for (float[] v : vectors) {
-                reused += v == null ? 0 : 1;
-            }
-            this.missing = vectors.length - reused;
-        }
-    }
-
     private void embedAll(List<SourceFile> files, ExecutorService readers, Map<String, DocumentTable.Stored> stored,
-                          String fingerprint, Chunker chunker, Embedder embedder, Writer writer, Run run,
+                          String fingerprint, Chunker chunker, Embedder embedder, StoreWriter writer, Run run,
                           Collection collection) {
         int window = Math.max(8, readerThreads * 4);
         Deque<Future<Parsed>> inFlight = new ArrayDeque<>();
         int next = 0;
-        Deque<Pending> waiting = new ArrayDeque<>();
+        Deque<PendingFile> waiting = new ArrayDeque<>();
         List<Object[]> queued = new ArrayList<>();
         while (!cancelled && writer.failure == null) {
             while (next < files.size() && inFlight.size() < window) {
                 SourceFile f = files.get(next++);
-                inFlight.add(readers.submit(() -> read(f, stored.get(f.source()), fingerprint, chunker, collection)));
+                inFlight.add(readers.submit(() -> FileParser.parse(f, stored.get(f.source()), fingerprint, chunker, collection)));
             }
             if (queued.size() < batchSize && !inFlight.isEmpty()) {
                 Parsed parsed = await(inFlight.poll());
@@ -211,7 +199,7 @@ public final class Ingester {
                     }
                     run.report();
                 } else {
-                    Pending p = new Pending((Parsed.Ready) parsed);
+                    PendingFile p = new PendingFile((Parsed.Ready) parsed);
                     waiting.add(p);
                     for (int i = 0; i < p.vectors.length; i++) {
                         if (p.vectors[i] == null) {
@@ -229,7 +217,7 @@ public final class Ingester {
             if (!batch.isEmpty()) {
                 List<String> texts = new ArrayList<>(batch.size());
                 for (Object[] slot : batch) {
-                    texts.add(((Pending) slot[0]).ready.chunks().get((Integer) slot[1]).embedText());
+                    texts.add(((PendingFile) slot[0]).ready.chunks().get((Integer) slot[1]).embedText());
                 }
                 Embeddings embeddings = embedder.embed(texts);
                 if (embeddings.vectors().size() != texts.size()) {
@@ -240,12 +228,12 @@ public final class Ingester {
                     run.truncated += embeddings.truncated();
                 }
                 for (int i = 0; i < batch.size(); i++) {
-                    Pending p = (Pending) batch.get(i)[0];
+                    PendingFile p = (PendingFile) batch.get(i)[0];
                     p.vectors[(Integer) batch.get(i)[1]] = embeddings.vectors().get(i);
                     p.missing--;
                 }
             }
-            List<Pending> complete = new ArrayList<>();
+            List<PendingFile> complete = new ArrayList<>();
             while (!waiting.isEmpty() && waiting.peek().missing == 0) {
                 complete.add(waiting.poll());
             }
@@ -268,187 +256,6 @@ public final class Ingester {
             }
             throw cause instanceof RuntimeException r ? r : new LiteMemException("reading failed: " + cause, cause);
         }
-    }
-
-    /** Runs on a reader thread: read, hash, and (unless unchanged) extract and chunk one file. */
-    private static Parsed read(SourceFile f, DocumentTable.Stored previous, String fingerprint, Chunker chunker,
-                               Collection collection) {
-        byte[] content;
-        long modified;
-        try {
-            content = Files.readAllBytes(f.file());
-            modified = Files.getLastModifiedTime(f.file()).toMillis();
-        } catch (IOException e) {
-            return new Parsed.Failed(f, "cannot read: " + e.getClass().getSimpleName());
-        }
-        byte[] sha = sha256(content);
-        if (previous != null && Arrays.equals(previous.sha256(), sha) && previous.chunker().equals(fingerprint)) {
-            return new Parsed.Unchanged(f);
-        }
-        try {
-            Extracted extracted = Extractors.extract(f.file().getFileName().toString(), content);
-            List<Chunk> chunks = chunker.chunk(extracted);
-            Map<String, float[]> reused = previous == null || !previous.chunker().equals(fingerprint) ? Map.of()
-                    : previousVectors(collection, f.source());
-            return new Parsed.Ready(f, previous == null, extracted.title(), content.length, modified, sha, chunks, reused);
-        } catch (IOException | RuntimeException e) {
-            String why = e.getMessage() == null ? e.getClass().getSimpleName() : e.getMessage();
-            return new Parsed.Failed(f, "cannot parse " + Extractors.format(f.file().getFileName().toString())
-                    .name().toLowerCase(java.util.Locale.ROOT) + ": " + why);
-        }
-    }
-
-    /**
-     * The vectors of a changed file's current chunks by the text they were embedded from, so that an edit re-embeds
-     * only the chunks it changed (same chunker settings and model, so the same text gives the same vector).
-     */
-    private static Map<String, float[]> previousVectors(Collection collection, String source) {
-        Map<String, float[]> out = new java.util.HashMap<>();
-        String cursor = null;
-        do {
-            dev.litemem.Page<Record> page = collection.list(Filter.eq(Filter.SOURCE, source), cursor, 1000);
-            for (Record r : page.items()) {
-                Object headings = r.metadata().get("headings");
-                Object title = r.metadata().get("title");
-                if (r.hasVector() && r.text() != null && headings instanceof List<?> list) {
-                    List<String> names = list.stream().map(String::valueOf).toList();
-                    out.put(Chunker.embedText(title instanceof String t ? t : null, names, r.text()), r.vector());
-                }
-            }
-            cursor = page.nextCursor();
-        } while (cursor != null);
-        return out;
-    }
-
-    static byte[] sha256(byte[] content) {
-        try {
-            return MessageDigest.getInstance("SHA-256").digest(content);
-        } catch (NoSuchAlgorithmException e) {
-            throw new IllegalStateException("every Java runtime has SHA-256", e);
-        }
-    }
-
-    /** Stores completed files, one transaction per group: old chunks out, new chunks and the document row in. */
-    private final class Writer implements Runnable {
-        private static final List<Pending> END = new ArrayList<>();
-        private final java.util.concurrent.BlockingQueue<List<Pending>> queue = new java.util.concurrent.ArrayBlockingQueue<>(2);
-        private final Collection collection;
-        private final long collectionId;
-        private final String fingerprint;
-        private final Run run;
-        volatile Throwable failure;
-
-        Writer(Collection collection, long collectionId, String fingerprint, Run run) {
-            this.collection = collection;
-            this.collectionId = collectionId;
-            this.fingerprint = fingerprint;
-            this.run = run;
-        }
-
-        void submit(List<Pending> group) {
-            putUninterruptibly(group);
-        }
-
-        void finish() {
-            putUninterruptibly(END);
-        }
-
-        private void putUninterruptibly(List<Pending> group) {
-            boolean interrupted = false;
-            while (true) {
-                try {
-                    if (failure != null && group != END) {
-                        return;
-                    }
-                    if (queue.offer(group, 100, java.util.concurrent.TimeUnit.MILLISECONDS)) {
-                        break;
-                    }
-                } catch (InterruptedException e) {
-                    interrupted = true;
-                }
-            }
-            if (interrupted) {
-                Thread.currentThread().interrupt();
-            }
-        }
-
-        @Override
-        public void run() {
-            while (true) {
-                List<Pending> group;
-                try {
-                    group = queue.take();
-                } catch (InterruptedException e) {
-                    failure = e;
-                    return;
-                }
-                if (group == END) {
-                    return;
-                }
-                if (failure != null) {
-                    continue;
-                }
-                try {
-                    store(group);
-                } catch (Throwable t) {
-                    failure = t;
-                }
-            }
-        }
-
-        private void store(List<Pending> group) {
-            Instant now = Instant.now();
-            mem.inTransaction(h -> {
-                for (Pending p : group) {
-                    Parsed.Ready r = p.ready;
-                    String source = r.file().source();
-                    collection.deleteWhere(Filter.eq(Filter.SOURCE, source));
-                    List<Record> records = new ArrayList<>(r.chunks().size());
-                    for (Chunk c : r.chunks()) {
-                        records.add(Record.builder().id(recordId(source, c.index())).text(c.text())
-                                .metadata(metadata(r, c)).vector(p.vectors[c.index()]).source(source, c.index()).build());
-                    }
-                    collection.upsertAll(records);
-                    DocumentTable.upsert(h, collectionId, new Document(source, r.title(), r.size(),
-                            Instant.ofEpochMilli(r.modifiedMillis()), "", r.chunks().size(), now), r.sha256(), fingerprint);
-                }
-                return null;
-            });
-            synchronized (run) {
-                for (Pending p : group) {
-                    if (p.ready.isNew()) {
-                        run.added++;
-                    } else {
-                        run.changed++;
-                    }
-                    run.done++;
-                    run.chunks += p.vectors.length;
-                }
-            }
-            run.report();
-        }
-    }
-
-    static String recordId(String source, int chunk) {
-        String id = source + "#" + chunk;
-        if (id.length() <= 512) {
-            return id;
-        }
-        return java.util.HexFormat.of().formatHex(sha256(source.getBytes(java.nio.charset.StandardCharsets.UTF_8)))
-                + "#" + chunk;
-    }
-
-    private static Map<String, Object> metadata(Parsed.Ready r, Chunk c) {
-        Map<String, Object> m = new LinkedHashMap<>();
-        m.put("path", r.file().relative());
-        m.put("title", r.title());
-        m.put("headings", c.headings());
-        m.put("heading", String.join(" > ", c.headings()));
-        if (c.page() != null) {
-            m.put("page", c.page());
-        }
-        m.put("tokens", c.tokens());
-        return m;
     }
 
     /** Deletes the documents under the roots whose files no longer exist; returns how many. */

@@ -64,7 +64,7 @@ class IngesterTest {
             assertDocumentsMatchChunks(mem);
             int embeddedAfterFirst = embedder.embedded.get();
 
-            Record chunk = mem.collection("docs").get(Ingester.recordId(root.toString() + "/api-key-rotation.md", 0)).orElseThrow();
+            Record chunk = mem.collection("docs").get(StoreWriter.recordId(root.toString() + "/api-key-rotation.md", 0)).orElseThrow();
             assertEquals("api-key-rotation.md", chunk.metadata().get("path"));
             assertEquals("Rotating the API keys", chunk.metadata().get("title"));
             assertEquals(List.of("Rotating the API keys"), chunk.metadata().get("headings"));
@@ -152,7 +152,7 @@ class IngesterTest {
             assertEquals(2, s.errors().size());
             assertEquals(List.of(root + "/binary.txt", root + "/broken.pdf"),
                     s.errors().stream().map(IngestSummary.FileError::path).sorted().toList());
-            Record pdfChunk = mem.collection("docs").get(Ingester.recordId(root + "/report.pdf", 0)).orElseThrow();
+            Record pdfChunk = mem.collection("docs").get(StoreWriter.recordId(root + "/report.pdf", 0)).orElseThrow();
             assertTrue(pdfChunk.text().contains("kiwi harvest"));
             assertEquals(1, pdfChunk.metadata().get("page"));
         }
@@ -229,7 +229,7 @@ class IngesterTest {
         try (LiteMem mem = open()) {
             IngestSummary s = Ingester.builder(mem).build().run(List.of(log));
             assertEquals(1, s.filesAdded());
-            Map<String, Object> metadata = mem.collection("docs").get(Ingester.recordId(log.toString(), 0)).orElseThrow().metadata();
+            Map<String, Object> metadata = mem.collection("docs").get(StoreWriter.recordId(log.toString(), 0)).orElseThrow().metadata();
             assertEquals("server.log", metadata.get("path"));
         }
     }
