@@ -88,8 +88,12 @@ public final class Collection {
         return written(db.write(h -> {
             long now = System.currentTimeMillis();
             long seq = -1;
-            for (int i = 0; i < records.size(); i++) {
-                seq = RecordRows.upsert(h, collectionId, records.get(i), metadataJson.get(i), vectors[i], now, store.actor());
+            try (RecordWriter writer = new RecordWriter(h, collectionId, store.actor())) {
+                for (int i = 0; i < records.size(); i++) {
+                    seq = writer.upsert(records.get(i), metadataJson.get(i), vectors[i], now);
+                }
+            } catch (java.sql.SQLException e) {
+                throw new LiteMemException("writing records failed: " + e.getMessage(), e);
             }
             if (cacheRows != null) {
                 EmbeddingCache.store(h, model, cacheRows.computed(), now);
@@ -137,17 +141,20 @@ public final class Collection {
     /** Deletes the records with these ids in one transaction; returns how many existed. */
     public int deleteAll(List<String> ids) {
         return written(db.write(h -> {
-            List<Long> rowIds = new ArrayList<>();
-            List<String> found = new ArrayList<>();
-            for (String id : new java.util.LinkedHashSet<>(ids)) {
-                Long rowId = RecordRows.rowId(h, collectionId, id);
-                if (rowId != null) {
-                    rowIds.add(rowId);
-                    found.add(id);
+            long now = System.currentTimeMillis();
+            int deleted = 0;
+            try (RecordWriter writer = new RecordWriter(h, collectionId, store.actor())) {
+                for (String id : new java.util.LinkedHashSet<>(ids)) {
+                    long rowId = writer.rowId(id);
+                    if (rowId >= 0) {
+                        writer.delete(rowId, id, now);
+                        deleted++;
+                    }
                 }
+            } catch (java.sql.SQLException e) {
+                throw new LiteMemException("deleting records failed: " + e.getMessage(), e);
             }
-            RecordRows.delete(h, collectionId, rowIds, found, System.currentTimeMillis(), store.actor());
-            return rowIds.size();
+            return deleted;
         }));
     }
 
@@ -156,14 +163,15 @@ public final class Collection {
         FilterSql.compile(filter);
         return written(db.write(h -> {
             List<Object[]> matches = RecordRows.matching(h, collectionId, filter);
-            List<Long> rowIds = new ArrayList<>();
-            List<String> ids = new ArrayList<>();
-            for (Object[] m : matches) {
-                rowIds.add((Long) m[0]);
-                ids.add((String) m[1]);
+            long now = System.currentTimeMillis();
+            try (RecordWriter writer = new RecordWriter(h, collectionId, store.actor())) {
+                for (Object[] m : matches) {
+                    writer.delete((Long) m[0], (String) m[1], now);
+                }
+            } catch (java.sql.SQLException e) {
+                throw new LiteMemException("deleting records failed: " + e.getMessage(), e);
             }
-            RecordRows.delete(h, collectionId, rowIds, ids, System.currentTimeMillis(), store.actor());
-            return rowIds.size();
+            return matches.size();
         }));
     }
 
@@ -295,7 +303,7 @@ public final class Collection {
             throw new InvalidInputException(field, "collection '" + name() + "' holds vectors that the caller supplies (model "
                     + CollectionSpec.CALLER_VECTORS + "), so LiteMem cannot embed text for it: give " + field);
         }
-        Embedder embedder = store.embedder().orElseThrow(() -> new LiteMemException("collection '" + name()
+        Embedder embedder = store.embedderFor(model).orElseThrow(() -> new LiteMemException("collection '" + name()
                 + "' is filled by the model " + model + ", but this store has no embedder: open it with"
                 + " LiteMemOptions.builder().embedder(...), add litemem-embedding to the class path, or supply vectors"));
         if (!embedder.modelId().equals(model)) {

@@ -210,8 +210,8 @@ final class CollectionIndex {
         checkpointSeq = -1; // whatever is stored does not describe this graph: the next checkpoint replaces it
         changesSinceCheckpoint = labels.length;
         source = reason == null ? "new" : "rebuilt (" + reason + ")";
-        if (reason != null) {
-            LOG.info("Rebuilt the index of collection '{}' from its {} rows in {} ms: {}", info.name(), labels.length,
+        if (reason != null && !reason.equals("no checkpoint")) {
+            LOG.warn("Rebuilt the index of collection '{}' from its {} rows in {} ms: {}", info.name(), labels.length,
                     (System.nanoTime() - started) / 1_000_000, reason);
         }
     }

@@ -191,6 +191,22 @@ public final class LiteMem implements AutoCloseable {
         return e;
     }
 
+    /**
+     * The embedder for a collection of the given model: the store's own when it was given explicitly or matches;
+     * otherwise the bundled model of that id, when one is on the class path (so a file filled with another bundled
+     * model just works).
+     */
+    Optional<Embedder> embedderFor(String model) {
+        Optional<Embedder> own = embedder();
+        if (options.embedder().isPresent() || (own.isPresent() && own.get().modelId().equals(model))) {
+            return own;
+        }
+        if (options.useBundledEmbedder() && Embedders.available().contains(model)) {
+            return Optional.of(Embedders.bundled(model));
+        }
+        return own;
+    }
+
     String actor() {
         return options.actor();
     }

@@ -3,7 +3,6 @@ package dev.litemem.cli;
 import dev.litemem.Collection;
 import dev.litemem.Hit;
 import dev.litemem.LiteMem;
-import dev.litemem.LiteMemOptions;
 import dev.litemem.Record;
 import dev.litemem.SearchMode;
 import dev.litemem.SearchRequest;
@@ -47,6 +46,10 @@ final class EvalCommand implements Callable<Integer> {
     @Option(names = "--chunk-words", defaultValue = "150", hidden = true)
     int chunkWords;
 
+    @Option(names = "--model", paramLabel = "NAME", description = "Bundled embedding model: all-minilm-l6-v2"
+            + " (default) or bge-small-en-v1.5.")
+    String model;
+
     @Option(names = "--exact", description = "Semantic side by exact scan instead of the HNSW graph.")
     boolean exact;
 
@@ -73,8 +76,9 @@ final class EvalCommand implements Callable<Integer> {
         BeirDataset data = BeirDataset.load(dir);
         Path file = db != null ? db : Files.createTempFile("litemem-eval-", ".db");
         PrintWriter out = spec.commandLine().getOut();
-        try (LiteMem mem = LiteMem.open(file, LiteMemOptions.defaults())) {
-            Collection corpus = mem.collection(chunk ? "corpus-chunks" : "corpus");
+        try (LiteMem mem = LiteMem.open(file, StoreOptions.options(model))) {
+            String name = (chunk ? "corpus-chunks-" : "corpus-") + (model == null ? "default" : model);
+            Collection corpus = mem.collection(name);
             long ingestStarted = System.nanoTime();
             int records = ingest(corpus, data);
             double ingestSeconds = (System.nanoTime() - ingestStarted) / 1e9;
@@ -100,6 +104,7 @@ final class EvalCommand implements Callable<Integer> {
                     line.put("dataset", dir.getFileName().toString());
                     line.put("exact", exact);
                     line.put("chunked", chunk);
+                    line.put("model", corpus.info().spec().model());
                     line.put("query_seconds", seconds);
                     Output.jsonLine(out, line);
                 } else {

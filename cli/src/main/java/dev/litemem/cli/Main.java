@@ -12,8 +12,8 @@ import picocli.CommandLine.Command;
 @Command(name = "litemem", mixinStandardHelpOptions = true, versionProvider = Main.Version.class,
         description = "Agent memory and RAG in one SQLite file.",
         subcommands = {DemoCommand.class, IngestCommand.class, AddCommand.class, GetCommand.class, DeleteCommand.class,
-                ListCommand.class, StatsCommand.class, QueryCommand.class, EvalCommand.class, ExportCommand.class,
-                CommandLine.HelpCommand.class})
+                ListCommand.class, StatsCommand.class, QueryCommand.class, EvalCommand.class, BenchCommand.class,
+                ExportCommand.class, CommandLine.HelpCommand.class})
 public final class Main {
     public static final int EXIT_OK = 0;
     public static final int EXIT_FAILURE = 1;

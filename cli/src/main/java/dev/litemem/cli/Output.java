@@ -32,6 +32,10 @@ final class Output {
         m.put("id", h.record().id());
         m.put("score", h.score());
         m.putAll(record(h.record()));
+        m.put("semantic_rank", h.semanticRank());
+        m.put("semantic_score", h.semanticScore());
+        m.put("keyword_rank", h.keywordRank());
+        m.put("keyword_score", h.keywordScore());
         return m;
     }
 

@@ -16,13 +16,22 @@ final class StoreOptions {
             description = "The collection (default: ${DEFAULT-VALUE}).")
     String collection;
 
+    @Option(names = "--model", paramLabel = "NAME", description = "The bundled embedding model for new collections:"
+            + " all-minilm-l6-v2 (default) or bge-small-en-v1.5. Existing collections keep their own model.")
+    String model;
+
     /** Opens the store, which must exist unless {@code create} is true. */
     LiteMem open(boolean create) {
         if (!create && !Files.exists(db)) {
             throw new dev.litemem.LiteMemException(db + " does not exist: check the path, or create it with 'litemem add'"
                     + " or 'litemem ingest'");
         }
-        return LiteMem.open(db, LiteMemOptions.defaults());
+        return LiteMem.open(db, options(model));
+    }
+
+    static LiteMemOptions options(String model) {
+        return model == null ? LiteMemOptions.defaults()
+                : LiteMemOptions.builder().embedder(dev.litemem.Embedders.bundled(model)).build();
     }
 
     Collection existingCollection(LiteMem mem) {

@@ -16,8 +16,8 @@ import java.util.concurrent.atomic.AtomicReferenceArray;
 /**
  * The one place that reaches into hnswlib-core 1.2.1's private state. The library offers no way to read or restore
  * its graph except Java serialization, which also writes every vector and runs without a lock. We read the nodes
- * (id, neighbour lists per level, item, deleted flag), the node count and the entry point to write a checkpoint and
- * to scan exactly, and we set them to restore a graph without re-inserting; we also read the size of its pool of
+ * (id, neighbour lists per level, item, deleted flag), the node count and the entry point to write a checkpoint,
+ * to scan exactly and to search with a filter, and we set them to restore a graph without re-inserting; we also read the size of its pool of
  * visited-sets, which bounds safe concurrency. Every handle is resolved when this
  * class loads; if the library's fields change, {@link #verify()} (run by the tests and on first use) fails with a
  * message naming the field. Callers must hold a lock that excludes concurrent adds when they write.
@@ -30,6 +30,7 @@ final class HnswInternals {
     private static final VarHandle NODE_COUNT;
     private static final VarHandle ENTRY_POINT;
     private static final VarHandle LOOKUP;
+    private static final VarHandle NODE_ID;
     private static final VarHandle NODE_CONNECTIONS;
     private static final VarHandle NODE_ITEM;
     private static final VarHandle NODE_DELETED;
@@ -40,6 +41,7 @@ final class HnswInternals {
 
     static {
         VarHandle nodes = null, nodeCount = null, entryPoint = null, lookup = null;
+        VarHandle nodeId = null;
         VarHandle connections = null, item = null, deleted = null, visitedPool = null, poolItems = null;
         MethodHandle nodeNew = null;
         RuntimeException failure = null;
@@ -54,6 +56,7 @@ final class HnswInternals {
             visitedPool = index.findVarHandle(HnswIndex.class, "visitedBitSetPool", GenericObjectPool.class);
             poolItems = MethodHandles.privateLookupIn(GenericObjectPool.class, MethodHandles.lookup())
                     .findVarHandle(GenericObjectPool.class, "items", ArrayBlockingQueue.class);
+            nodeId = nodeLookup.findVarHandle(node, "id", int.class);
             connections = nodeLookup.findVarHandle(node, "connections", MutableIntList[].class);
             item = nodeLookup.findVarHandle(node, "item", Object.class);
             deleted = nodeLookup.findVarHandle(node, "deleted", boolean.class);
@@ -67,6 +70,7 @@ final class HnswInternals {
         NODE_COUNT = nodeCount;
         ENTRY_POINT = entryPoint;
         LOOKUP = lookup;
+        NODE_ID = nodeId;
         NODE_CONNECTIONS = connections;
         NODE_ITEM = item;
         NODE_DELETED = deleted;
@@ -108,6 +112,10 @@ final class HnswInternals {
     static int visitedPoolSize(HnswIndex<?, ?, ?, ?> index) {
         ArrayBlockingQueue<?> items = (ArrayBlockingQueue<?>) POOL_ITEMS.get(VISITED_POOL.get(index));
         return items.size() + items.remainingCapacity();
+    }
+
+    static int id(Object node) {
+        return (int) NODE_ID.get(node);
     }
 
     static MutableIntList[] connections(Object node) {

@@ -1,6 +1,5 @@
 package dev.litemem.index.internal;
 
-import com.github.jelmerk.hnswlib.core.SearchResult;
 import com.github.jelmerk.hnswlib.core.hnsw.HnswIndex;
 import com.github.jelmerk.hnswlib.core.hnsw.SizeLimitExceededException;
 import dev.litemem.index.CheckpointIdentity;
@@ -31,9 +30,10 @@ import java.util.function.LongFunction;
 import java.util.function.LongPredicate;
 
 /**
- * {@link VectorIndex} over hnswlib-core's HnswIndex with our distance kernels. Adds, removes and searches share a
- * read lock (hnswlib-core handles their concurrency, up to the size of its visited-set pool, which we enforce with
- * a semaphore because beyond it the library deadlocks); growing the capacity, snapshotting for a checkpoint and
+ * {@link VectorIndex} over hnswlib-core's HnswIndex with our distance kernels: hnswlib-core builds the graph,
+ * {@link GraphSearcher} searches it (with the filter applied during traversal). Adds, removes and searches share a
+ * read lock (hnswlib-core handles concurrent adds up to the size of its visited-set pool, which we enforce with a
+ * semaphore because beyond it the library deadlocks); growing the capacity, snapshotting for a checkpoint and
  * compaction take the write lock, so none of them sees a half-inserted node.
  */
 public final class HnswVectorIndex implements VectorIndex {
@@ -49,7 +49,7 @@ public final class HnswVectorIndex implements VectorIndex {
     private final VectorMath math;
     private final MetricDistance distance;
     private final ReentrantReadWriteLock lock = new ReentrantReadWriteLock();
-    private HnswIndex<Long, float[], StoredVector, Float> hnsw;
+    private final HnswIndex<Long, float[], StoredVector, Float> hnsw;
     /** Caps concurrent calls into hnswlib-core at its visited-set pool size; see HnswInternals#visitedPoolSize. */
     private volatile Semaphore hnswSlots;
 
@@ -132,7 +132,7 @@ public final class HnswVectorIndex implements VectorIndex {
         return HnswIndex.newBuilder(dimension, distance, capacity)
                 .withM(params.m())
                 .withEfConstruction(params.efConstruction())
-                .withEf(1) // per-query width is passed as k to findNearest, which searches max(ef, k)
+                .withEf(1) // unused: GraphSearcher takes a width per query
                 .withRemoveEnabled()
                 .build();
     }
@@ -363,12 +363,12 @@ public final class HnswVectorIndex implements VectorIndex {
                 List<Neighbor> found = graphSearch(q, k, width, null);
                 return found.size() >= Math.min(k, live) ? found : exact(q, k, null);
             }
+            // The graph visits about width / selectivity nodes to collect width matches.
             double selectivity = estimateSelectivity(filter, live);
-            double graphWidth = width / selectivity;
-            if (selectivity * live <= EXACT_COST_FACTOR * graphWidth) {
+            if (selectivity * live <= EXACT_COST_FACTOR * (width / selectivity)) {
                 return exact(q, k, filter);
             }
-            return filteredGraphSearch(q, k, (int) Math.min(live, Math.ceil(graphWidth * 1.2)), filter, live);
+            return filteredGraphSearch(q, k, width, filter, live);
         } finally {
             lock.readLock().unlock();
         }
@@ -386,38 +386,20 @@ public final class HnswVectorIndex implements VectorIndex {
     }
 
     private List<Neighbor> filteredGraphSearch(float[] q, int k, int width, LongPredicate filter, int live) {
-        while (true) {
-            List<Neighbor> found = graphSearch(q, k, width, filter);
-            if (found.size() >= k) {
-                return found;
-            }
-            if (width >= live) {
-                return exact(q, k, filter); // exact decides whether k matching labels exist
-            }
-            width = (int) Math.min(live, 2L * width);
-        }
+        List<Neighbor> found = graphSearch(q, k, width, filter);
+        // Fewer than k means the traversal ran out of reachable nodes before its result set filled (it only stops
+        // early when full), so a wider search cannot help; the exact scan also sees unreachable nodes.
+        return found.size() >= Math.min(k, live) ? found : exact(q, k, filter);
     }
 
     private List<Neighbor> graphSearch(float[] q, int k, int width, LongPredicate filter) {
-        List<SearchResult<StoredVector, Float>> results;
-        Semaphore slots = hnswSlots;
-        slots.acquireUninterruptibly();
-        try {
-            results = hnsw.findNearest(q, width);
-        } finally {
-            slots.release();
+        GraphSearcher.Results results = GraphSearcher.search(hnsw, distance, q, width, filter);
+        List<Neighbor> out = new ArrayList<>(results.size());
+        for (int i = 0; i < results.size(); i++) {
+            out.add(new Neighbor(results.item(i).label, distance.toScore(results.distance(i))));
         }
-        List<Neighbor> out = new ArrayList<>(Math.min(k, results.size()));
-        for (SearchResult<StoredVector, Float> result : results) {
-            long label = result.item().label;
-            if (filter == null || filter.test(label)) {
-                out.add(new Neighbor(label, distance.toScore(result.distance())));
-                if (out.size() == k) {
-                    break;
-                }
-            }
-        }
-        return out;
+        out.sort(TopK.BEST_FIRST); // the same order as exact search, ties by label
+        return out.size() > k ? new ArrayList<>(out.subList(0, k)) : out;
     }
 
     private double estimateSelectivity(LongPredicate filter, int live) {

@@ -21,6 +21,10 @@ final class MetricDistance implements DistanceFunction<float[], Float> {
 
     @Override
     public Float distance(float[] u, float[] v) {
+        return rawDistance(u, v);
+    }
+
+    float rawDistance(float[] u, float[] v) {
         return metric == Metric.L2 ? math.squaredDistance(u, v) : 1f - math.dot(u, v);
     }
 
@@ -31,6 +35,9 @@ final class MetricDistance implements DistanceFunction<float[], Float> {
 
     /** The score computed directly, as exact search does. */
     float score(float[] query, float[] vector) {
-        return metric == Metric.L2 ? (float) (0.0 - Math.sqrt(math.squaredDistance(query, vector))) : math.dot(query, vector);
+        if (metric == Metric.L2) {
+            return (float) (0.0 - Math.sqrt(math.squaredDistance(query, vector))); // 0.0 - x: never -0.0
+        }
+        return math.dot(query, vector);
     }
 }

@@ -1,0 +1,49 @@
+// Side-by-side peer for `litemem bench ann`: C++ hnswlib (through the npm package hnswlib-node) on the same fvecs files.
+// Usage: npm install hnswlib-node && node hnswlib-node-bench.mjs BASE.fvecs QUERIES.fvecs GT.ivecs [M] [EFC] [EFS]
+// Prints one JSON object: build_s (one thread), and recall@10 / qps (median of 3 passes, one thread) for each ef.
+import fs from 'node:fs';
+import hnswlib from 'hnswlib-node';
+
+function readVecs(path, int) {
+  const buf = fs.readFileSync(path);
+  const dim = buf.readInt32LE(0);
+  const rowBytes = 4 + 4 * dim;
+  const n = buf.length / rowBytes;
+  const out = new Array(n);
+  for (let i = 0; i < n; i++) {
+    const row = new Array(dim);
+    for (let d = 0; d < dim; d++) {
+      const at = i * rowBytes + 4 + 4 * d;
+      row[d] = int ? buf.readInt32LE(at) : buf.readFloatLE(at);
+    }
+    out[i] = row;
+  }
+  return out;
+}
+
+const [base, queries, gt] = [readVecs(process.argv[2], false), readVecs(process.argv[3], false), readVecs(process.argv[4], true)];
+const m = Number(process.argv[5] ?? 16), efc = Number(process.argv[6] ?? 200);
+const efs = (process.argv[7] ?? '10,16,32,64,128,256').split(',').map(Number);
+const k = 10;
+const index = new hnswlib.HierarchicalNSW('ip', base[0].length);
+index.initIndex(base.length, m, efc, 42);
+let started = process.hrtime.bigint();
+for (let i = 0; i < base.length; i++) index.addPoint(base[i], i);
+const buildS = Number(process.hrtime.bigint() - started) / 1e9;
+const curve = [];
+for (const ef of efs) {
+  index.setEf(ef);
+  let found;
+  const times = [];
+  for (let pass = 0; pass < 4; pass++) {
+    found = [];
+    started = process.hrtime.bigint();
+    for (const q of queries) found.push(index.searchKnn(q, k).neighbors);
+    if (pass > 0) times.push(Number(process.hrtime.bigint() - started) / 1e9);
+  }
+  times.sort((a, b) => a - b);
+  let hits = 0;
+  found.forEach((ids, q) => { const truth = new Set(gt[q].slice(0, k)); ids.forEach(id => { if (truth.has(id)) hits++; }); });
+  curve.push({ ef, 'recall@10': hits / (k * queries.length), qps: queries.length / times[1] });
+}
+console.log(JSON.stringify({ implementation: 'hnswlib-node (C++ hnswlib)', n: base.length, dim: base[0].length, m, ef_construction: efc, build_s: buildS, curve }));
