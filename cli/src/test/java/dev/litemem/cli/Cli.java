@@ -29,16 +29,22 @@ final class Cli {
         }
     }
 
+    /** The CLI with the tests' small word-hash embedder (fast, deterministic). */
     static ProcessBuilder command(Path workDir, String... args) {
+        return command(workDir, true, args);
+    }
+
+    /** @param testEmbedder false to run with the bundled ONNX model, as users do */
+    static ProcessBuilder command(Path workDir, boolean testEmbedder, String... args) {
         List<String> command = new ArrayList<>();
         command.add(Path.of(System.getProperty("java.home"), "bin", "java").toString());
         command.add("-cp");
         command.add(System.getProperty("java.class.path"));
-        command.add("-Xmx256m");
+        command.add("-Xmx512m");
         // Short-lived processes: skip the optimizing compiler and the parallel collector, start faster.
         command.add("-XX:TieredStopAtLevel=1");
         command.add("-XX:+UseSerialGC");
-        command.add("-Dlitemem.test.embedder=true");
+        command.add("-Dlitemem.test.embedder=" + testEmbedder);
         command.add(Main.class.getName());
         command.addAll(List.of(args));
         ProcessBuilder pb = new ProcessBuilder(command).directory(workDir.toFile());
@@ -47,7 +53,16 @@ final class Cli {
     }
 
     static Result run(Path workDir, String... args) throws IOException, InterruptedException {
-        Process p = command(workDir, args).redirectInput(ProcessBuilder.Redirect.from(nullFile())).start();
+        return run(workDir, true, args);
+    }
+
+    /** Runs the CLI with the bundled ONNX model. */
+    static Result runWithBundledModel(Path workDir, String... args) throws IOException, InterruptedException {
+        return run(workDir, false, args);
+    }
+
+    private static Result run(Path workDir, boolean testEmbedder, String... args) throws IOException, InterruptedException {
+        Process p = command(workDir, testEmbedder, args).redirectInput(ProcessBuilder.Redirect.from(nullFile())).start();
         byte[][] streams = new byte[2][];
         Thread errReader = new Thread(() -> {
             try {
@@ -58,9 +73,9 @@ final class Cli {
         });
         errReader.start();
         streams[0] = p.getInputStream().readAllBytes();
-        if (!p.waitFor(120, TimeUnit.SECONDS)) {
+        if (!p.waitFor(300, TimeUnit.SECONDS)) {
             p.destroyForcibly();
-            throw new AssertionError("the CLI did not finish within 120 s: " + String.join(" ", args));
+            throw new AssertionError("the CLI did not finish within 300 s: " + String.join(" ", args));
         }
         errReader.join();
         return new Result(p.exitValue(), new String(streams[0], StandardCharsets.UTF_8),

@@ -188,14 +188,21 @@ class CliEndToEndTest {
         assertTrue(first.has("id") && first.has("text") && first.has("metadata") && first.has("source"));
     }
 
+    /** README's main job, with the bundled ONNX model as a user runs it. */
     @Test
-    void demoIngestsTheSamplesAndAnswers() throws Exception {
-        Cli.Result r = Cli.run(dir, "demo", "--db", "demo.db", "--samples", SAMPLES.toString());
+    void demoIngestsTheSamplesWithTheBundledModelAndAnswers() throws Exception {
+        Cli.Result r = Cli.runWithBundledModel(dir, "demo", "--db", "demo.db", "--samples", SAMPLES.toString());
         assertEquals(0, r.exit(), r.toString());
         assertTrue(r.out().contains("12 files added"), r.out());
+        assertTrue(r.out().contains("model all-minilm-l6-v2"), r.out());
         assertTrue(r.out().contains("Q: How do I rotate the API keys?"), r.out());
-        assertTrue(r.out().contains("api-key-rotation.md"), r.out());
-        Cli.Result again = Cli.run(dir, "demo", "--db", "demo.db", "--samples", SAMPLES.toString());
+        assertTrue(r.out().contains("1. ") && r.out().substring(r.out().indexOf("1. ")).split("\\R")[0]
+                .contains("api-key-rotation.md"), r.out());
+        Cli.Result hits = Cli.runWithBundledModel(dir, "query", "When are the nightly database backups taken?",
+                "--db", "demo.db", "--k", "3", "--mode", "semantic", "--json");
+        assertEquals(0, hits.exit(), hits.toString());
+        assertEquals(SAMPLES + "/backup-restore.md", json(hits.lines().get(0)).get("source").asText(), hits.toString());
+        Cli.Result again = Cli.runWithBundledModel(dir, "demo", "--db", "demo.db", "--samples", SAMPLES.toString());
         assertTrue(again.out().contains("0 files added, 0 changed, 12 unchanged"), again.out());
     }
 
