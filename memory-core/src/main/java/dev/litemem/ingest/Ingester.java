@@ -34,7 +34,7 @@ import java.util.concurrent.Future;
  * are replaced; with {@link Builder#prune(boolean)} documents whose files are gone are removed. Reading, parsing and
  * chunking run on reader threads, storing on a writer thread, so the calling thread only feeds the embedder. A file
  * that cannot be read or parsed is reported and skipped. {@link #cancel()} stops after the current batch; whatever was
- * committed stays.
+ * committed stays. Build one Ingester per run.
  */
 public final class Ingester {
     private final LiteMem mem;
