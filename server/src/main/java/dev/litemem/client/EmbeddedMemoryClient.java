@@ -1,0 +1,82 @@
+package dev.litemem.client;
+
+import dev.litemem.Collection;
+import dev.litemem.CollectionInfo;
+import dev.litemem.Filter;
+import dev.litemem.Hit;
+import dev.litemem.InvalidInputException;
+import dev.litemem.LiteMem;
+import dev.litemem.Page;
+import dev.litemem.Record;
+import dev.litemem.SearchRequest;
+import java.util.List;
+import java.util.Optional;
+
+/** A {@link MemoryClient} over a LiteMem file in this process. */
+public final class EmbeddedMemoryClient implements MemoryClient {
+    private final LiteMem mem;
+    private final boolean owned;
+
+    /** Uses an open store; closing the client leaves it open when {@code owned} is false. */
+    public EmbeddedMemoryClient(LiteMem mem, boolean owned) {
+        this.mem = mem;
+        this.owned = owned;
+    }
+
+    @Override
+    public long put(String collection, List<Record> records) {
+        return mem.collection(collection).upsertAll(records);
+    }
+
+    @Override
+    public Optional<Record> get(String collection, String id) {
+        return existing(collection).flatMap(c -> c.get(id));
+    }
+
+    @Override
+    public boolean delete(String collection, String id) {
+        return existing(collection).map(c -> c.delete(id)).orElse(false);
+    }
+
+    @Override
+    public int deleteWhere(String collection, String whereJson) {
+        Filter filter = Filter.parse(whereJson);
+        return existing(collection).map(c -> c.deleteWhere(filter)).orElse(0);
+    }
+
+    @Override
+    public Page<Record> list(String collection, String whereJson, String cursor, int limit) {
+        Filter filter = whereJson == null ? null : Filter.parse(whereJson);
+        return existing(collection).map(c -> c.list(filter, cursor, limit)).orElse(new Page<>(List.of(), null));
+    }
+
+    @Override
+    public List<Hit> search(String collection, Query query) {
+        if (!query.mode().equals("semantic")) {
+            throw new InvalidInputException("mode", "search mode '" + query.mode() + "' is not available in this version:"
+                    + " use semantic");
+        }
+        SearchRequest request = (query.text() != null ? SearchRequest.text(query.text()) : SearchRequest.vector(query.vector()))
+                .k(query.k());
+        if (query.where() != null) {
+            request.where(Filter.parse(query.where()));
+        }
+        return existing(collection).map(c -> c.search(request)).orElse(List.of());
+    }
+
+    private Optional<Collection> existing(String name) {
+        for (CollectionInfo info : mem.collections()) {
+            if (info.name().equals(name)) {
+                return Optional.of(mem.collection(name));
+            }
+        }
+        return Optional.empty();
+    }
+
+    @Override
+    public void close() {
+        if (owned) {
+            mem.close();
+        }
+    }
+}

@@ -1,0 +1,178 @@
+package dev.litemem.server;
+
+import dev.litemem.Embedder;
+import dev.litemem.Embedders;
+import dev.litemem.server.internal.AdminKey;
+import dev.litemem.server.internal.Api;
+import dev.litemem.server.internal.DataDirLock;
+import io.javalin.Javalin;
+import java.nio.file.Path;
+import java.util.List;
+import java.util.Optional;
+
+/**
+ * The LiteMem memory server: remote agents read and write their memory over HTTP, each tenant in its own SQLite file
+ * under the data folder. See docs/SERVER.md.
+ *
+ * <pre>{@code
+ * MemoryServer server = MemoryServer.start(ServerConfig.builder(Path.of("tenants")).port(8080).build());
+ * // ... serve; then
+ * server.close();
+ * }</pre>
+ */
+public final class MemoryServer implements AutoCloseable {
+    private final DataDirLock lock;
+    private final Api api;
+    private final Javalin app;
+    private final AdminKey.Resolved adminKey;
+    private final String host;
+
+    private MemoryServer(DataDirLock lock, Api api, Javalin app, AdminKey.Resolved adminKey, String host) {
+        this.lock = lock;
+        this.api = api;
+        this.app = app;
+        this.adminKey = adminKey;
+        this.host = host;
+    }
+
+    /**
+     * Locks the data folder, resolves the admin key and starts listening.
+     *
+     * @throws ServerException of type {@code data-folder-in-use} if another server serves the folder
+     */
+    public static MemoryServer start(ServerConfig config) {
+        DataDirLock lock = DataDirLock.acquire(config.dataDir);
+        Api api = null;
+        try {
+            AdminKey.Resolved adminKey = AdminKey.resolve(config.dataDir, config.adminKey);
+            Embedder embedder = config.embedder != null ? config.embedder
+                    : Embedders.available().isEmpty() ? null : Embedders.bundled();
+            api = new Api(new Api.Limits(config.maxBodyBytes, config.maxBatch, config.maxK, config.maxTextChars,
+                    config.maxListLimit), config.dataDir, adminKey.key(), embedder, config.maxConcurrentEmbeds,
+                    config.maxOpenTenants, config.maxOpenTenantBytes, config.readerConnectionsPerTenant, config.durability);
+            Api configured = api;
+            Javalin app = Javalin.create(c -> {
+                c.startup.showJavalinBanner = false;
+                c.startup.showOldJavalinVersionWarning = false;
+                c.jetty.host = config.host;
+                c.jetty.port = config.port;
+                configured.configure(c);
+                c.jetty.modifyServer(configured::configureJetty);
+            });
+            app.start();
+            api.markReady();
+            return new MemoryServer(lock, api, app, adminKey, config.host);
+        } catch (RuntimeException e) {
+            if (api != null) {
+                api.close();
+            }
+            lock.close();
+            throw e;
+        }
+    }
+
+    /** The port it listens on (the one picked when the configuration said 0). */
+    public int port() {
+        return app.port();
+    }
+
+    /** For example {@code http://127.0.0.1:8080}. */
+    public String baseUrl() {
+        String h = host.contains(":") ? "[" + host + "]" : host;
+        return "http://" + h + ":" + port();
+    }
+
+    /** The admin key file in the data folder, when the key came from there rather than from the environment. */
+    public Optional<Path> adminKeyFile() {
+        return adminKey.file();
+    }
+
+    /** Whether this start generated a new admin key (and wrote it to {@link #adminKeyFile()}). */
+    public boolean adminKeyGenerated() {
+        return adminKey.generated();
+    }
+
+    /** The routes it serves, as method and path template (the same as in /openapi.json). */
+    public List<String> routes() {
+        return api.routes().stream().map(r -> r.method() + " " + r.path()).toList();
+    }
+
+    /** Stops taking requests, finishes those in flight, closes every tenant file and releases the data folder. */
+    @Override
+    public synchronized void close() {
+        try {
+            app.stop();
+        } finally {
+            try {
+                api.close();
+            } finally {
+                lock.close();
+            }
+        }
+    }
+
+    /**
+     * Runs a server until the process is stopped: {@code --data DIR [--port 8080] [--host 127.0.0.1]
+     * [--max-open-tenants N]}. Prints one line {@code listening on URL} when ready.
+     */
+    public static void main(String[] args) {
+        ServerConfig.Builder b = null;
+        String host = null;
+        Integer port = null;
+        Integer maxOpen = null;
+        for (int i = 0; i < args.length; i++) {
+            String value = i + 1 < args.length ? args[i + 1] : null;
+            switch (args[i]) {
+                case "--data" -> b = ServerConfig.builder(Path.of(require(value, "--data")));
+                case "--host" -> host = require(value, "--host");
+                case "--port" -> port = Integer.parseInt(require(value, "--port"));
+                case "--max-open-tenants" -> maxOpen = Integer.parseInt(require(value, "--max-open-tenants"));
+                default -> throw new IllegalArgumentException("unknown option " + args[i]
+                        + ": use --data DIR [--port N] [--host ADDRESS] [--max-open-tenants N]");
+            }
+            i++;
+        }
+        if (b == null) {
+            throw new IllegalArgumentException("give the data folder: --data DIR");
+        }
+        if (host != null) {
+            b.host(host);
+        }
+        if (port != null) {
+            b.port(port);
+        }
+        if (maxOpen != null) {
+            b.maxOpenTenants(maxOpen);
+        }
+        run(b.build());
+    }
+
+    /**
+     * Starts the server, prints where it listens and where the admin key is, and stops it when the JVM shuts down
+     * (SIGTERM, Ctrl-C). Returns the running server.
+     */
+    public static MemoryServer run(ServerConfig config) {
+        MemoryServer server = start(config);
+        Runtime.getRuntime().addShutdownHook(new Thread(server::close, "litemem-server-shutdown"));
+        server.adminKeyFile().ifPresent(f -> System.out.println((server.adminKeyGenerated() ? "admin key written to "
+                : "admin key read from ") + f.toAbsolutePath() + " (readable by its owner only)"));
+        if (!isLoopback(config.host)) {
+            System.out.println("warning: listening on " + config.host + ", beyond this machine: put TLS in front"
+                    + " (see docs/SERVER.md)");
+        }
+        System.out.println("listening on " + server.baseUrl());
+        System.out.flush();
+        return server;
+    }
+
+    private static boolean isLoopback(String host) {
+        return host.equals("localhost") || host.startsWith("127.") || host.equals("::1") || host.equals("[::1]");
+    }
+
+    private static String require(String value, String option) {
+        if (value == null) {
+            throw new IllegalArgumentException(option + " needs a value");
+        }
+        return value;
+    }
+}

@@ -1,0 +1,219 @@
+package dev.litemem.server;
+
+import dev.litemem.Durability;
+import dev.litemem.Embedder;
+import java.nio.file.Path;
+import java.util.Objects;
+
+/**
+ * How a {@link MemoryServer} runs: where the tenant files live, where it listens, its limits and its tenant cache.
+ * Build with {@link #builder(Path)}; the defaults suit a single machine.
+ */
+public final class ServerConfig {
+    final Path dataDir;
+    final String host;
+    final int port;
+    final Embedder embedder;
+    final String adminKey;
+    final int maxOpenTenants;
+    final long maxOpenTenantBytes;
+    final int readerConnectionsPerTenant;
+    final long maxBodyBytes;
+    final int maxBatch;
+    final int maxK;
+    final int maxTextChars;
+    final int maxListLimit;
+    final int maxConcurrentEmbeds;
+    final Durability durability;
+
+    private ServerConfig(Builder b) {
+        this.dataDir = b.dataDir;
+        this.host = b.host;
+        this.port = b.port;
+        this.embedder = b.embedder;
+        this.adminKey = b.adminKey;
+        this.maxOpenTenants = b.maxOpenTenants;
+        this.maxOpenTenantBytes = b.maxOpenTenantBytes;
+        this.readerConnectionsPerTenant = b.readerConnectionsPerTenant;
+        this.maxBodyBytes = b.maxBodyBytes;
+        this.maxBatch = b.maxBatch;
+        this.maxK = b.maxK;
+        this.maxTextChars = b.maxTextChars;
+        this.maxListLimit = b.maxListLimit;
+        this.maxConcurrentEmbeds = b.maxConcurrentEmbeds;
+        this.durability = b.durability;
+    }
+
+    public static Builder builder(Path dataDir) {
+        return new Builder(dataDir);
+    }
+
+    public Path dataDir() {
+        return dataDir;
+    }
+
+    public String host() {
+        return host;
+    }
+
+    public int port() {
+        return port;
+    }
+
+    public int maxOpenTenants() {
+        return maxOpenTenants;
+    }
+
+    public long maxOpenTenantBytes() {
+        return maxOpenTenantBytes;
+    }
+
+    public long maxBodyBytes() {
+        return maxBodyBytes;
+    }
+
+    public int maxBatch() {
+        return maxBatch;
+    }
+
+    public int maxK() {
+        return maxK;
+    }
+
+    public int maxTextChars() {
+        return maxTextChars;
+    }
+
+    public int maxListLimit() {
+        return maxListLimit;
+    }
+
+    public static final class Builder {
+        private final Path dataDir;
+        private String host = "127.0.0.1";
+        private int port = 8080;
+        private Embedder embedder;
+        private String adminKey;
+        private int maxOpenTenants = 256;
+        private long maxOpenTenantBytes = 1L << 30;
+        private int readerConnectionsPerTenant = 2;
+        private long maxBodyBytes = 16L << 20;
+        private int maxBatch = 1000;
+        private int maxK = 1000;
+        private int maxTextChars = 65_536;
+        private int maxListLimit = 1000;
+        private int maxConcurrentEmbeds = Math.max(1, Runtime.getRuntime().availableProcessors());
+        private Durability durability = Durability.FULL;
+
+        private Builder(Path dataDir) {
+            this.dataDir = Objects.requireNonNull(dataDir, "dataDir");
+        }
+
+        /** The address to bind: 127.0.0.1 by default; anything else exposes the server beyond this machine. */
+        public Builder host(String host) {
+            this.host = Objects.requireNonNull(host, "host");
+            return this;
+        }
+
+        /** The port; 0 picks a free one (see {@link MemoryServer#port()}). */
+        public Builder port(int port) {
+            if (port < 0 || port > 65535) {
+                throw new IllegalArgumentException("port must be between 0 and 65535, was " + port);
+            }
+            this.port = port;
+            return this;
+        }
+
+        /** The embedder for text without vectors; by default the bundled model when it is on the class path. */
+        public Builder embedder(Embedder embedder) {
+            this.embedder = Objects.requireNonNull(embedder, "embedder");
+            return this;
+        }
+
+        /**
+         * The admin key. When not set, the server reads LITEMEM_ADMIN_KEY, else the key file in the data folder, else
+         * generates one there.
+         */
+        public Builder adminKey(String adminKey) {
+            if (adminKey == null || adminKey.length() < 16) {
+                throw new IllegalArgumentException("the admin key must have at least 16 characters");
+            }
+            this.adminKey = adminKey;
+            return this;
+        }
+
+        /** How many tenant files stay open at most (least recently used are closed first). */
+        public Builder maxOpenTenants(int maxOpenTenants) {
+            this.maxOpenTenants = positive(maxOpenTenants, "maxOpenTenants");
+            return this;
+        }
+
+        /** The estimated memory (SQLite page caches) the open tenants may use, in bytes. */
+        public Builder maxOpenTenantBytes(long maxOpenTenantBytes) {
+            if (maxOpenTenantBytes < 1) {
+                throw new IllegalArgumentException("maxOpenTenantBytes must be positive");
+            }
+            this.maxOpenTenantBytes = maxOpenTenantBytes;
+            return this;
+        }
+
+        public Builder readerConnectionsPerTenant(int readers) {
+            this.readerConnectionsPerTenant = positive(readers, "readerConnectionsPerTenant");
+            return this;
+        }
+
+        public Builder maxBodyBytes(long maxBodyBytes) {
+            if (maxBodyBytes < 1024) {
+                throw new IllegalArgumentException("maxBodyBytes must be at least 1024");
+            }
+            this.maxBodyBytes = maxBodyBytes;
+            return this;
+        }
+
+        public Builder maxBatch(int maxBatch) {
+            this.maxBatch = positive(maxBatch, "maxBatch");
+            return this;
+        }
+
+        public Builder maxK(int maxK) {
+            this.maxK = positive(Math.min(maxK, 10_000), "maxK");
+            return this;
+        }
+
+        public Builder maxTextChars(int maxTextChars) {
+            this.maxTextChars = positive(maxTextChars, "maxTextChars");
+            return this;
+        }
+
+        public Builder maxListLimit(int maxListLimit) {
+            this.maxListLimit = positive(Math.min(maxListLimit, 10_000), "maxListLimit");
+            return this;
+        }
+
+        /** How many embedding calls run at once; the others wait in the embedder queue. */
+        public Builder maxConcurrentEmbeds(int maxConcurrentEmbeds) {
+            this.maxConcurrentEmbeds = positive(maxConcurrentEmbeds, "maxConcurrentEmbeds");
+            return this;
+        }
+
+        /**
+         * How hard each tenant's commits work to survive failures: FULL (the default) survives power loss; NORMAL
+         * survives a crash of the server process but may lose the last commits on power loss, for fewer fsyncs.
+         */
+        public Builder durability(Durability durability) {
+            this.durability = Objects.requireNonNull(durability, "durability");
+            return this;
+        }
+
+        public ServerConfig build() {
+            return new ServerConfig(this);
+        }
+
+        private static int positive(int value, String name) {
+            if (value < 1) {
+                throw new IllegalArgumentException(name + " must be at least 1, was " + value);
+            }
+            return value;
+        }
+    }
+}

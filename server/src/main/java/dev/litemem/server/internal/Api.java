@@ -1,0 +1,341 @@
+package dev.litemem.server.internal;
+
+import com.fasterxml.jackson.databind.JsonNode;
+import com.fasterxml.jackson.databind.node.ArrayNode;
+import com.fasterxml.jackson.databind.node.ObjectNode;
+import dev.litemem.CollectionInfo;
+import dev.litemem.IncompatibleFileException;
+import dev.litemem.InvalidInputException;
+import dev.litemem.LiteMem;
+import dev.litemem.LiteMemException;
+import dev.litemem.StoreBusyException;
+import dev.litemem.server.ServerException;
+import io.javalin.config.JavalinConfig;
+import io.javalin.http.Context;
+import io.javalin.http.Handler;
+import io.javalin.http.HttpResponseException;
+import java.io.IOException;
+import java.io.InputStream;
+import java.io.UncheckedIOException;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.security.MessageDigest;
+import java.util.ArrayList;
+import java.util.List;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+/**
+ * The HTTP API: authentication, problem+json errors, request metrics, and the health, metrics, OpenAPI and tenant
+ * routes ({@link RecordRoutes} has the collection routes). Every route is registered through {@link #route} so the
+ * route table can be checked against openapi.json.
+ */
+public final class Api {
+    public static final String PROBLEM_JSON = "application/problem+json";
+    private static final Logger LOG = LoggerFactory.getLogger(Api.class);
+
+    /** A registered route: the method and the path template as written in openapi.json. */
+    public record Route(String method, String path) {
+    }
+
+    final Limits limits;
+    final TenantKeys keys;
+    final TenantCache cache;
+    final Metrics metrics;
+    final MeteredEmbedder embedder;
+    private final byte[] adminKeyHash;
+    private final Path exportDir;
+    private final List<Route> routes = new ArrayList<>();
+    private volatile boolean ready;
+
+    /** The limits on what one request may ask. */
+    public record Limits(long maxBodyBytes, int maxBatch, int maxK, int maxTextChars, int maxListLimit) {
+    }
+
+    public Api(Limits limits, Path dataDir, String adminKey, dev.litemem.Embedder embedder, int maxConcurrentEmbeds,
+               int maxOpenTenants, long maxOpenTenantBytes, int readersPerTenant, dev.litemem.Durability durability) {
+        this.limits = limits;
+        this.keys = new TenantKeys(dataDir);
+        this.embedder = embedder == null ? null : new MeteredEmbedder(embedder, maxConcurrentEmbeds);
+        dev.litemem.LiteMemOptions.Builder options = dev.litemem.LiteMemOptions.builder()
+                .readerConnections(readersPerTenant).durability(durability).actor("litemem-server");
+        if (this.embedder != null) {
+            options.embedder(this.embedder);
+        } else {
+            options.useBundledEmbedder(false);
+        }
+        this.cache = new TenantCache(keys, options.build(), maxOpenTenants, maxOpenTenantBytes, 1 + readersPerTenant);
+        this.metrics = new Metrics(cache, this.embedder);
+        this.adminKeyHash = TenantKeys.sha256(adminKey);
+        this.exportDir = dataDir.resolve(".exports");
+    }
+
+    public List<Route> routes() {
+        return List.copyOf(routes);
+    }
+
+    public void markReady() {
+        ready = true;
+    }
+
+    /** Closes every open tenant file. */
+    public void close() {
+        ready = false;
+        cache.close();
+    }
+
+    /** Registers every route and the error handlers on a Javalin configuration. */
+    public void configure(JavalinConfig config) {
+        try {
+            Files.createDirectories(exportDir);
+            try (var leftovers = Files.newDirectoryStream(exportDir)) {
+                for (Path p : leftovers) {
+                    Files.deleteIfExists(p);
+                }
+            }
+        } catch (IOException e) {
+            throw new UncheckedIOException("cannot prepare the export folder in the data folder", e);
+        }
+        long maxBody = limits.maxBodyBytes();
+        config.jetty.multipartConfig.maxTotalRequestSize(maxBody, io.javalin.config.SizeUnit.BYTES);
+        config.jetty.multipartConfig.maxFileSize(maxBody, io.javalin.config.SizeUnit.BYTES);
+        config.jetty.multipartConfig.maxInMemoryFileSize((int) Math.min(maxBody, 1 << 20), io.javalin.config.SizeUnit.BYTES);
+        config.jetty.multipartConfig.cacheDirectory(exportDir.toAbsolutePath().toString());
+        route(config, "GET", "/health", this::health);
+        route(config, "GET", "/metrics", ctx -> ctx.contentType("text/plain; version=0.0.4; charset=utf-8").result(metrics.scrape()));
+        route(config, "GET", "/openapi.json", this::openApi);
+        route(config, "POST", "/v1/tenants", this::createTenant);
+        route(config, "GET", "/v1/tenants", this::listTenants);
+        route(config, "GET", "/v1/tenants/{tenant}", this::tenantStats);
+        route(config, "DELETE", "/v1/tenants/{tenant}", this::deleteTenant);
+        route(config, "GET", "/v1/tenants/{tenant}/export", this::export);
+        new RecordRoutes(this).register(config);
+        config.routes.error(404, "*", ctx -> {
+            if (!PROBLEM_JSON.equals(ctx.res().getContentType())) {
+                problem(ctx, new ServerException(404, "not-found", null, "no such route: see /openapi.json"));
+            }
+        });
+        config.routes.error(405, "*", ctx -> problem(ctx, new ServerException(405, "method-not-allowed", null,
+                "this route does not accept this method: see /openapi.json")));
+        config.routes.exception(Exception.class, (e, ctx) -> problem(ctx, e));
+    }
+
+    /** Jetty's own error answers (for requests refused before routing) as problem+json too. */
+    public void configureJetty(org.eclipse.jetty.server.Server server) {
+        server.setErrorHandler(new JettyProblems());
+    }
+
+    /** Registers a route whose handler is wrapped with error rendering and request metrics. */
+    void route(JavalinConfig config, String method, String path, Handler handler) {
+        routes.add(new Route(method, path));
+        Handler wrapped = ctx -> {
+            long start = System.nanoTime();
+            try {
+                handler.handle(ctx);
+            } catch (Exception e) {
+                problem(ctx, e);
+            } finally {
+                metrics.request(method, path, ctx.statusCode(), System.nanoTime() - start);
+            }
+        };
+        switch (method) {
+            case "GET" -> config.routes.get(path, wrapped);
+            case "POST" -> config.routes.post(path, wrapped);
+            case "PUT" -> config.routes.put(path, wrapped);
+            case "DELETE" -> config.routes.delete(path, wrapped);
+            default -> throw new IllegalArgumentException(method);
+        }
+    }
+
+    static void problem(Context ctx, Exception e) {
+        ServerException p = toProblem(e);
+        ObjectNode body = Views.object();
+        body.put("type", "https://litemem.dev/problems/" + p.type());
+        body.put("title", p.type());
+        body.put("status", p.status());
+        body.put("detail", p.getMessage());
+        if (p.field() != null) {
+            body.put("field", p.field());
+        }
+        ctx.status(p.status()).contentType(PROBLEM_JSON).result(body.toString());
+    }
+
+    static ServerException toProblem(Exception e) {
+        if (e instanceof ServerException s) {
+            if (s.status() == 500) {
+                LOG.error("request failed: {}", s.getMessage());
+            }
+            return s;
+        }
+        if (e instanceof InvalidInputException i) {
+            return Errors.invalid(i.field(), i.getMessage());
+        }
+        if (e instanceof StoreBusyException) {
+            return new ServerException(503, "store-busy", null, "the tenant's file is busy: retry shortly");
+        }
+        if (e instanceof IncompatibleFileException) {
+            LOG.error("a tenant file cannot be opened: {}", e.getMessage());
+            return new ServerException(500, "tenant-file-incompatible", null,
+                    "the tenant's file cannot be opened by this server version; the server log has details");
+        }
+        if (e instanceof LiteMemException) {
+            LOG.error("a tenant's store failed: {}", e.getMessage());
+            return new ServerException(500, "storage-error", null, "the tenant's store failed; the server log has details");
+        }
+        if (e instanceof HttpResponseException h) {
+            return new ServerException(h.getStatus(), "http-" + h.getStatus(), null, "the request was refused");
+        }
+        // Messages of unexpected exceptions may quote input: log the type and where, never the message.
+        StackTraceElement at = e.getStackTrace().length > 0 ? e.getStackTrace()[0] : null;
+        LOG.error("unexpected {} at {}", e.getClass().getName(), at);
+        return new ServerException(500, "internal-error", null, "the server failed to handle the request; the server log has details");
+    }
+
+    // ---- authentication
+
+    static String bearer(Context ctx) {
+        String h = ctx.header("Authorization");
+        if (h == null || !h.regionMatches(true, 0, "Bearer ", 0, 7) || h.length() <= 7) {
+            throw Errors.unauthorized();
+        }
+        return h.substring(7).trim();
+    }
+
+    boolean isAdmin(String key) {
+        return MessageDigest.isEqual(adminKeyHash, TenantKeys.sha256(key));
+    }
+
+    void requireAdmin(Context ctx) {
+        if (!isAdmin(bearer(ctx))) {
+            throw Errors.forbiddenAdmin();
+        }
+    }
+
+    /**
+     * The tenant named in the path, if the request's key opens it: 404 when it does not exist or the key is another
+     * tenant's, the same answer both times. The admin key opens every tenant only where {@code allowAdmin}.
+     */
+    String tenant(Context ctx, boolean allowAdmin) {
+        String name = TenantKeys.checkName(ctx.pathParam("tenant"));
+        String key = bearer(ctx);
+        if (allowAdmin && isAdmin(key)) {
+            if (!keys.exists(name)) {
+                throw Errors.tenantNotFound();
+            }
+            return name;
+        }
+        if (!keys.opens(name, key)) {
+            throw Errors.tenantNotFound();
+        }
+        return name;
+    }
+
+    // ---- routes
+
+    private void health(Context ctx) {
+        ObjectNode o = Views.object();
+        o.put("status", ready ? "ok" : "starting");
+        o.put("openTenants", cache.openCount());
+        ctx.status(ready ? 200 : 503).json(o);
+    }
+
+    private void openApi(Context ctx) throws IOException {
+        try (InputStream in = Api.class.getResourceAsStream("/openapi.json")) {
+            if (in == null) {
+                throw new ServerException("openapi.json is missing from the server jar", null);
+            }
+            ctx.contentType("application/json").result(new String(in.readAllBytes(), StandardCharsets.UTF_8));
+        }
+    }
+
+    private void createTenant(Context ctx) {
+        requireAdmin(ctx);
+        JsonNode body = Bodies.readObject(ctx, limits.maxBodyBytes());
+        String name = TenantKeys.checkName(Bodies.text(body, "name", "name", 1024, true), "name");
+        String key;
+        synchronized (keys) {
+            key = keys.create(name);
+        }
+        ObjectNode o = Views.object();
+        o.put("name", name);
+        o.put("apiKey", key);
+        ctx.status(201).json(o);
+    }
+
+    private void listTenants(Context ctx) {
+        requireAdmin(ctx);
+        int limit = RecordRoutes.intParam(ctx, "limit", 100, 1, limits.maxListLimit());
+        String cursor = ctx.queryParam("cursor");
+        List<String> names = keys.list(cursor, limit);
+        ObjectNode o = Views.object();
+        ArrayNode a = o.putArray("tenants");
+        for (String n : names.subList(0, Math.min(limit, names.size()))) {
+            a.addObject().put("name", n).put("open", cache.isOpen(n));
+        }
+        if (names.size() > limit) {
+            o.put("nextCursor", names.get(limit - 1));
+        } else {
+            o.putNull("nextCursor");
+        }
+        ctx.json(o);
+    }
+
+    private void tenantStats(Context ctx) {
+        String name = tenant(ctx, true);
+        ObjectNode o = Views.object();
+        try (TenantCache.Lease lease = cache.acquire(name)) {
+            LiteMem mem = lease.mem();
+            o.put("name", name);
+            ArrayNode a = o.putArray("collections");
+            long records = 0;
+            for (CollectionInfo info : mem.collections()) {
+                long count = mem.collection(info.name()).count();
+                records += count;
+                a.add(Views.collection(info, count));
+            }
+            o.put("records", records);
+            o.put("lastSeq", mem.lastSequence());
+        }
+        o.put("fileBytes", fileBytes(keys.dbFile(name)));
+        ctx.json(o);
+    }
+
+    private void deleteTenant(Context ctx) throws InterruptedException {
+        requireAdmin(ctx);
+        String name = TenantKeys.checkName(ctx.pathParam("tenant"));
+        synchronized (keys) {
+            cache.delete(name);
+        }
+        ctx.status(204);
+    }
+
+    /** A consistent snapshot (VACUUM INTO on a read connection: writers go on), streamed, then deleted. */
+    private void export(Context ctx) throws IOException {
+        String name = tenant(ctx, true);
+        Path snapshot = exportDir.resolve(name + "-" + System.nanoTime() + ".db");
+        try {
+            try (TenantCache.Lease lease = cache.acquire(name)) {
+                lease.mem().withReadHandle(h -> h.execute("VACUUM INTO ?", snapshot.toAbsolutePath().toString()));
+            }
+            ctx.contentType("application/vnd.sqlite3");
+            ctx.header("Content-Disposition", "attachment; filename=\"" + name + ".db\"");
+            ctx.header("Content-Length", Long.toString(Files.size(snapshot)));
+            Files.copy(snapshot, ctx.outputStream());
+        } finally {
+            Files.deleteIfExists(snapshot);
+        }
+    }
+
+    static long fileBytes(Path db) {
+        long total = 0;
+        for (String suffix : new String[] {"", "-wal"}) {
+            try {
+                total += Files.size(db.resolveSibling(db.getFileName() + suffix));
+            } catch (IOException e) {
+                // Not there: counts as empty.
+            }
+        }
+        return total;
+    }
+}

@@ -1,0 +1,206 @@
+package dev.litemem.server.internal;
+
+import com.fasterxml.jackson.core.JsonParser;
+import com.fasterxml.jackson.core.JsonProcessingException;
+import com.fasterxml.jackson.core.StreamReadConstraints;
+import com.fasterxml.jackson.databind.DeserializationFeature;
+import com.fasterxml.jackson.databind.JsonNode;
+import com.fasterxml.jackson.databind.ObjectMapper;
+import com.fasterxml.jackson.databind.json.JsonMapper;
+import io.javalin.http.Context;
+import java.io.ByteArrayOutputStream;
+import java.io.IOException;
+import java.io.InputStream;
+import java.io.UncheckedIOException;
+import java.nio.charset.StandardCharsets;
+import java.util.LinkedHashMap;
+import java.util.Map;
+
+/**
+ * Reads request bodies from the raw stream with a hard byte limit (Javalin's own limit covers only ctx.body()), and
+ * turns JSON nodes into typed values with errors that name the field.
+ */
+final class Bodies {
+    static final ObjectMapper JSON = JsonMapper.builder()
+            .enable(JsonParser.Feature.STRICT_DUPLICATE_DETECTION)
+            .enable(DeserializationFeature.FAIL_ON_TRAILING_TOKENS)
+            .build();
+
+    static {
+        JSON.getFactory().setStreamReadConstraints(StreamReadConstraints.builder().maxNestingDepth(64).build());
+    }
+
+    static final long DRAIN_LIMIT = 64L << 20;
+
+    private Bodies() {
+    }
+
+    static byte[] readBytes(Context ctx, long maxBytes) {
+        long declared = ctx.req().getContentLengthLong();
+        if (declared > maxBytes) {
+            refuse(ctx, declared);
+            throw tooLarge(maxBytes);
+        }
+        try (InputStream in = ctx.req().getInputStream()) {
+            ByteArrayOutputStream out = new ByteArrayOutputStream((int) Math.min(Math.max(declared, 1024), maxBytes));
+            byte[] buf = new byte[16 * 1024];
+            long total = 0;
+            for (int n; (n = in.read(buf)) != -1; ) {
+                total += n;
+                if (total > maxBytes) {
+                    refuse(ctx, declared);
+                    throw tooLarge(maxBytes);
+                }
+                out.write(buf, 0, n);
+            }
+            return out.toByteArray();
+        } catch (IOException e) {
+            throw new UncheckedIOException("reading the request body failed", e);
+        }
+    }
+
+    /**
+     * Before a 413: reads and drops the rest of a body of up to {@value #DRAIN_LIMIT} bytes, so the client gets the
+     * answer instead of a connection reset (closing a socket with unread input resets it); larger bodies are cut off
+     * and the connection closed.
+     */
+    private static void refuse(Context ctx, long declared) {
+        ctx.header("Connection", "close");
+        if (declared > DRAIN_LIMIT) {
+            return;
+        }
+        try {
+            InputStream in = ctx.req().getInputStream();
+            byte[] buf = new byte[64 * 1024];
+            long drained = 0;
+            for (int n; drained <= DRAIN_LIMIT && (n = in.read(buf)) != -1; ) {
+                drained += n;
+            }
+        } catch (IOException e) {
+            // The client went away: nothing to answer.
+        }
+    }
+
+    /** 413 up front when the declared length is over the limit (the body is then drained as for any refusal). */
+    static void checkDeclaredLength(Context ctx, long maxBytes) {
+        long declared = ctx.req().getContentLengthLong();
+        if (declared > maxBytes) {
+            refuse(ctx, declared);
+            throw tooLarge(maxBytes);
+        }
+    }
+
+    static String readText(Context ctx, long maxBytes) {
+        return new String(readBytes(ctx, maxBytes), StandardCharsets.UTF_8);
+    }
+
+    /** The body as a JSON object; 400 for anything else. */
+    static JsonNode readObject(Context ctx, long maxBytes) {
+        byte[] bytes = readBytes(ctx, maxBytes);
+        if (bytes.length == 0) {
+            throw Errors.invalidJson("the request body is empty: send a JSON object");
+        }
+        return parseObject(bytes);
+    }
+
+    static JsonNode parseObject(byte[] bytes) {
+        JsonNode node;
+        try {
+            node = JSON.readTree(bytes);
+        } catch (JsonProcessingException e) {
+            // Jackson's own message may quote the input: say only where.
+            String where = e.getLocation() == null ? "" : " (line " + e.getLocation().getLineNr() + ", column "
+                    + e.getLocation().getColumnNr() + ")";
+            throw Errors.invalidJson("the request body is not valid JSON" + where + ": check quoting, commas, duplicate"
+                    + " keys, NaN or Infinity (not JSON numbers) and nesting deeper than 64 levels");
+        } catch (IOException e) {
+            throw new UncheckedIOException(e);
+        }
+        if (node == null || !node.isObject()) {
+            throw Errors.invalidJson("the request body must be a JSON object");
+        }
+        return node;
+    }
+
+    static String text(JsonNode parent, String name, String field, int maxChars, boolean required) {
+        JsonNode n = parent.get(name);
+        if (n == null || n.isNull()) {
+            if (required) {
+                throw Errors.invalid(field, field + " is missing");
+            }
+            return null;
+        }
+        if (!n.isTextual()) {
+            throw Errors.invalid(field, field + " must be a string");
+        }
+        String s = n.textValue();
+        if (s.length() > maxChars) {
+            throw Errors.tooLarge(field, field + " has " + s.length() + " characters; at most " + maxChars + " are allowed");
+        }
+        return s;
+    }
+
+    static Integer integer(JsonNode parent, String name, String field, int min, int max) {
+        JsonNode n = parent.get(name);
+        if (n == null || n.isNull()) {
+            return null;
+        }
+        if (!n.isIntegralNumber() || !n.canConvertToInt() || n.intValue() < min || n.intValue() > max) {
+            throw Errors.invalid(field, field + " must be a whole number between " + min + " and " + max);
+        }
+        return n.intValue();
+    }
+
+    static float[] vector(JsonNode n, String field) {
+        if (n == null || n.isNull()) {
+            return null;
+        }
+        if (!n.isArray()) {
+            throw Errors.invalid(field, field + " must be an array of numbers");
+        }
+        if (n.size() > dev.litemem.CollectionSpec.MAX_DIMENSION) {
+            throw Errors.invalid(field, field + " has " + n.size() + " components; at most "
+                    + dev.litemem.CollectionSpec.MAX_DIMENSION + " are allowed");
+        }
+        float[] v = new float[n.size()];
+        for (int i = 0; i < v.length; i++) {
+            JsonNode x = n.get(i);
+            if (!x.isNumber()) {
+                throw Errors.invalid(field + "[" + i + "]", field + "[" + i + "] must be a number");
+            }
+            v[i] = (float) x.doubleValue();
+            if (!Float.isFinite(v[i])) {
+                throw Errors.invalid(field + "[" + i + "]", field + "[" + i + "] is not a finite 32-bit float");
+            }
+        }
+        return v;
+    }
+
+    static Map<String, Object> metadata(JsonNode n, String field) {
+        if (n == null || n.isNull()) {
+            return Map.of();
+        }
+        if (!n.isObject()) {
+            throw Errors.invalid(field, field + " must be a JSON object");
+        }
+        @SuppressWarnings("unchecked")
+        Map<String, Object> m = JSON.convertValue(n, LinkedHashMap.class);
+        return m;
+    }
+
+    /** A filter given as a JSON object inside the body; returned as JSON text for Filter.parse. */
+    static String filterJson(JsonNode parent, String name) {
+        JsonNode n = parent.get(name);
+        if (n == null || n.isNull()) {
+            return null;
+        }
+        if (!n.isObject()) {
+            throw Errors.invalid(name, name + " must be a JSON object (the filter language)");
+        }
+        return n.toString();
+    }
+
+    private static dev.litemem.server.ServerException tooLarge(long maxBytes) {
+        return Errors.tooLarge("body", "the request body is larger than the limit of " + maxBytes + " bytes");
+    }
+}

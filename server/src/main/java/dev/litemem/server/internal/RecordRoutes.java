@@ -1,0 +1,362 @@
+package dev.litemem.server.internal;
+
+import com.fasterxml.jackson.databind.JsonNode;
+import com.fasterxml.jackson.databind.node.ArrayNode;
+import com.fasterxml.jackson.databind.node.ObjectNode;
+import dev.litemem.Collection;
+import dev.litemem.CollectionInfo;
+import dev.litemem.CollectionSpec;
+import dev.litemem.Filter;
+import dev.litemem.Hit;
+import dev.litemem.LiteMem;
+import dev.litemem.LiteMemException;
+import dev.litemem.Page;
+import dev.litemem.Record;
+import dev.litemem.SearchRequest;
+import dev.litemem.index.Metric;
+import io.javalin.config.JavalinConfig;
+import io.javalin.http.Context;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Map;
+import java.util.Optional;
+
+/** Collections, records, search and document ingest of one tenant; every route needs the tenant's own key. */
+final class RecordRoutes {
+    private static final String C = "/v1/tenants/{tenant}/collections";
+    private final Api api;
+    private final Api.Limits limits;
+    private final DocumentIngester ingester;
+
+    RecordRoutes(Api api) {
+        this.api = api;
+        this.limits = api.limits;
+        this.ingester = new DocumentIngester(4000);
+    }
+
+    void register(JavalinConfig config) {
+        api.route(config, "GET", C, this::listCollections);
+        api.route(config, "PUT", C + "/{collection}", this::createCollection);
+        api.route(config, "GET", C + "/{collection}", this::collectionInfo);
+        api.route(config, "PUT", C + "/{collection}/records", this::upsert);
+        api.route(config, "GET", C + "/{collection}/records", this::list);
+        api.route(config, "DELETE", C + "/{collection}/records", this::deleteWhere);
+        api.route(config, "GET", C + "/{collection}/records/{id}", this::get);
+        api.route(config, "DELETE", C + "/{collection}/records/{id}", this::delete);
+        api.route(config, "POST", C + "/{collection}/search", this::search);
+        api.route(config, "POST", C + "/{collection}/documents", this::ingest);
+    }
+
+    private void listCollections(Context ctx) {
+        String tenant = api.tenant(ctx, false);
+        ObjectNode o = Views.object();
+        ArrayNode a = o.putArray("collections");
+        try (TenantCache.Lease lease = api.cache.acquire(tenant)) {
+            for (CollectionInfo info : lease.mem().collections()) {
+                a.add(Views.collection(info, null));
+            }
+        }
+        ctx.json(o);
+    }
+
+    private void createCollection(Context ctx) {
+        String tenant = api.tenant(ctx, false);
+        String name = ctx.pathParam("collection");
+        byte[] bytes = Bodies.readBytes(ctx, limits.maxBodyBytes());
+        JsonNode body = bytes.length == 0 ? Views.object() : Bodies.parseObject(bytes);
+        String model = Bodies.text(body, "model", "model", 200, false);
+        Integer dimension = Bodies.integer(body, "dimension", "dimension", 1, CollectionSpec.MAX_DIMENSION);
+        String metricId = Bodies.text(body, "metric", "metric", 20, false);
+        Metric metric;
+        try {
+            metric = metricId == null ? Metric.COSINE : Metric.fromId(metricId);
+        } catch (IllegalArgumentException e) {
+            throw Errors.invalid("metric", "metric must be cosine, dot or l2");
+        }
+        CollectionSpec spec;
+        if (model == null || model.equals(CollectionSpec.CALLER_VECTORS)) {
+            if (dimension == null) {
+                if (api.embedder == null) {
+                    throw Errors.invalid("dimension", "this server has no embedder: give the dimension of the vectors you will supply");
+                }
+                spec = new CollectionSpec(api.embedder.modelId(), api.embedder.dimension(), metric);
+            } else {
+                spec = CollectionSpec.vectors(dimension, metric);
+            }
+        } else {
+            if (api.embedder == null || !api.embedder.modelId().equals(model)) {
+                throw Errors.invalid("model", "this server embeds with "
+                        + (api.embedder == null ? "no model" : "the model " + api.embedder.modelId())
+                        + ": give that model, or no model and a dimension to supply vectors yourself");
+            }
+            if (dimension != null && dimension != api.embedder.dimension()) {
+                throw Errors.invalid("dimension", "the model " + model + " gives " + api.embedder.dimension() + " dimensions");
+            }
+            spec = new CollectionSpec(model, api.embedder.dimension(), metric);
+        }
+        try (TenantCache.Lease lease = api.cache.acquire(tenant)) {
+            boolean existed = find(lease.mem(), name).isPresent();
+            Collection c;
+            try {
+                c = lease.mem().collection(name, spec);
+            } catch (dev.litemem.InvalidInputException e) {
+                throw e;
+            } catch (LiteMemException e) {
+                throw Errors.conflict("collection", "the collection exists with another model, dimension or metric;"
+                        + " use another name");
+            }
+            ctx.status(existed ? 200 : 201).json(Views.collection(c.info(), null));
+        }
+    }
+
+    private void collectionInfo(Context ctx) {
+        String tenant = api.tenant(ctx, false);
+        try (TenantCache.Lease lease = api.cache.acquire(tenant)) {
+            Collection c = existing(lease, ctx);
+            ctx.json(Views.collection(c.info(), c.count()));
+        }
+    }
+
+    private void upsert(Context ctx) {
+        String tenant = api.tenant(ctx, false);
+        JsonNode body = Bodies.readObject(ctx, limits.maxBodyBytes());
+        JsonNode items = body.get("records");
+        if (items == null || !items.isArray()) {
+            throw Errors.invalid("records", "records must be an array of {id, text, metadata, vector}");
+        }
+        if (items.size() > limits.maxBatch()) {
+            throw Errors.tooLarge("records", "the batch has " + items.size() + " records; at most " + limits.maxBatch()
+                    + " are allowed per request");
+        }
+        List<Record> records = new ArrayList<>(items.size());
+        for (int i = 0; i < items.size(); i++) {
+            records.add(record(items.get(i), "records[" + i + "]"));
+        }
+        try (TenantCache.Lease lease = api.cache.acquire(tenant)) {
+            Collection c = forWrite(lease, ctx.pathParam("collection"), records);
+            long seq = c.upsertAll(records);
+            ObjectNode o = Views.object();
+            o.put("upserted", records.size());
+            o.put("seq", seq);
+            ctx.json(o);
+        }
+    }
+
+    private Record record(JsonNode n, String at) {
+        if (n == null || !n.isObject()) {
+            throw Errors.invalid(at, at + " must be a JSON object");
+        }
+        String id = Bodies.text(n, "id", at + ".id", 512, false);
+        String text = Bodies.text(n, "text", at + ".text", limits.maxTextChars(), false);
+        float[] vector = Bodies.vector(n.get("vector"), at + ".vector");
+        if (vector == null && text != null && api.embedder == null) {
+            throw Errors.invalid(at + ".vector", "this server has no embedder: give a vector with every record");
+        }
+        String source = Bodies.text(n, "source", at + ".source", 2048, false);
+        Integer chunk = Bodies.integer(n, "chunk", at + ".chunk", 0, Integer.MAX_VALUE);
+        return Record.builder().id(id).text(text).metadata(Bodies.metadata(n.get("metadata"), at + ".metadata"))
+                .vector(vector).source(source, chunk).build();
+    }
+
+    private void list(Context ctx) {
+        String tenant = api.tenant(ctx, false);
+        int limit = intParam(ctx, "limit", 100, 1, limits.maxListLimit());
+        Filter filter = whereParam(ctx, false);
+        boolean vectors = "true".equals(ctx.queryParam("vectors"));
+        try (TenantCache.Lease lease = api.cache.acquire(tenant)) {
+            Page<Record> page = existing(lease, ctx).list(filter, ctx.queryParam("cursor"), limit);
+            ObjectNode o = Views.object();
+            ArrayNode a = o.putArray("records");
+            for (Record r : page.items()) {
+                a.add(Views.record(r, vectors));
+            }
+            if (page.nextCursor() == null) {
+                o.putNull("nextCursor");
+            } else {
+                o.put("nextCursor", page.nextCursor());
+            }
+            ctx.json(o);
+        }
+    }
+
+    private void deleteWhere(Context ctx) {
+        String tenant = api.tenant(ctx, false);
+        Filter filter = whereParam(ctx, true);
+        try (TenantCache.Lease lease = api.cache.acquire(tenant)) {
+            int deleted = existing(lease, ctx).deleteWhere(filter);
+            ctx.json(Views.object().put("deleted", deleted));
+        }
+    }
+
+    private void get(Context ctx) {
+        String tenant = api.tenant(ctx, false);
+        boolean vectors = "true".equals(ctx.queryParam("vector"));
+        try (TenantCache.Lease lease = api.cache.acquire(tenant)) {
+            Record r = existing(lease, ctx).get(ctx.pathParam("id")).orElseThrow(Errors::recordNotFound);
+            ctx.json(Views.record(r, vectors));
+        }
+    }
+
+    private void delete(Context ctx) {
+        String tenant = api.tenant(ctx, false);
+        try (TenantCache.Lease lease = api.cache.acquire(tenant)) {
+            if (!existing(lease, ctx).delete(ctx.pathParam("id"))) {
+                throw Errors.recordNotFound();
+            }
+            ctx.status(204);
+        }
+    }
+
+    private void search(Context ctx) {
+        String tenant = api.tenant(ctx, false);
+        JsonNode body = Bodies.readObject(ctx, limits.maxBodyBytes());
+        String text = Bodies.text(body, "text", "text", limits.maxTextChars(), false);
+        float[] vector = Bodies.vector(body.get("vector"), "vector");
+        if ((text == null) == (vector == null)) {
+            throw Errors.invalid("text", "give either text or vector, not both and not neither");
+        }
+        if (text != null && api.embedder == null) {
+            throw Errors.invalid("text", "this server has no embedder: search by vector");
+        }
+        Integer k = Bodies.integer(body, "k", "k", 1, limits.maxK());
+        SearchModes.check(Bodies.text(body, "mode", "mode", 20, false));
+        String where = Bodies.filterJson(body, "where");
+        boolean withVectors = body.path("includeVector").asBoolean(false);
+        SearchRequest request = (text != null ? SearchRequest.text(text) : SearchRequest.vector(vector)).k(k == null ? 10 : k);
+        if (where != null) {
+            request.where(Filter.parse(where));
+        }
+        List<Hit> hits;
+        try (TenantCache.Lease lease = api.cache.acquire(tenant)) {
+            hits = existing(lease, ctx).search(request);
+        }
+        ObjectNode o = Views.object();
+        ArrayNode a = o.putArray("hits");
+        for (Hit h : hits) {
+            a.add(Views.hit(h, withVectors));
+        }
+        ctx.json(o);
+    }
+
+    /**
+     * A document as JSON {source, text, metadata}, as an uploaded file (multipart/form-data, part 'file'; the source
+     * is ?source=NAME or the file name), or as a raw text/* body with ?source=NAME.
+     */
+    private void ingest(Context ctx) {
+        String tenant = api.tenant(ctx, false);
+        String contentType = ctx.contentType() == null ? "" : ctx.contentType().toLowerCase(java.util.Locale.ROOT);
+        String source;
+        String text;
+        Map<String, Object> metadata = Map.of();
+        if (contentType.startsWith("application/json")) {
+            JsonNode body = Bodies.readObject(ctx, limits.maxBodyBytes());
+            source = Bodies.text(body, "source", "source", 2048, true);
+            text = Bodies.text(body, "text", "text", Integer.MAX_VALUE, true);
+            metadata = Bodies.metadata(body.get("metadata"), "metadata");
+        } else if (contentType.startsWith("multipart/form-data")) {
+            Bodies.checkDeclaredLength(ctx, limits.maxBodyBytes());
+            io.javalin.http.UploadedFile file;
+            try {
+                file = ctx.uploadedFile("file");
+            } catch (Exception e) {
+                // Jetty's ServletException (over the size limit, or malformed), thrown undeclared through Kotlin.
+                throw Errors.invalid("file", "the multipart body cannot be read: it is malformed, or larger than "
+                        + limits.maxBodyBytes() + " bytes");
+            }
+            if (file == null) {
+                throw Errors.invalid("file", "send the document in a multipart part named 'file'");
+            }
+            source = ctx.queryParam("source") != null ? ctx.queryParam("source") : file.filename();
+            if (source == null || source.isBlank() || source.length() > 2048) {
+                throw Errors.invalid("source", "give the document's name as ?source=NAME or as the part's file name");
+            }
+            try (java.io.InputStream in = file.content()) {
+                text = new String(in.readAllBytes(), java.nio.charset.StandardCharsets.UTF_8);
+            } catch (java.io.IOException e) {
+                throw new java.io.UncheckedIOException("reading the uploaded file failed", e);
+            }
+        } else if (contentType.startsWith("text/")) {
+            source = ctx.queryParam("source");
+            if (source == null || source.isBlank() || source.length() > 2048) {
+                throw Errors.invalid("source", "give the document's name as ?source=NAME (1 to 2048 characters)");
+            }
+            text = Bodies.readText(ctx, limits.maxBodyBytes());
+        } else {
+            throw new dev.litemem.server.ServerException(415, "unsupported-media-type", "Content-Type",
+                    "send the document as application/json {source, text, metadata}, as multipart/form-data with a part"
+                            + " 'file', or as a text/* body with ?source=NAME");
+        }
+        if (api.embedder == null) {
+            throw Errors.invalid("text", "this server has no embedder, so it cannot ingest documents");
+        }
+        try (TenantCache.Lease lease = api.cache.acquire(tenant)) {
+            Collection c = forWrite(lease, ctx.pathParam("collection"), List.of());
+            DocumentIngester.Result r = ingester.ingest(c, source, text, metadata, limits.maxBatch());
+            ctx.json(Views.object().put("source", source).put("chunks", r.chunks()).put("seq", r.seq()));
+        }
+    }
+
+    // ---- helpers
+
+    private static Optional<CollectionInfo> find(LiteMem mem, String name) {
+        for (CollectionInfo info : mem.collections()) {
+            if (info.name().equals(name)) {
+                return Optional.of(info);
+            }
+        }
+        return Optional.empty();
+    }
+
+    /** The collection named in the path; 404 if it does not exist (reads never create one). */
+    private static Collection existing(TenantCache.Lease lease, Context ctx) {
+        String name = ctx.pathParam("collection");
+        if (find(lease.mem(), name).isEmpty()) {
+            throw Errors.collectionNotFound();
+        }
+        return lease.mem().collection(name);
+    }
+
+    /** The collection for a write, created on first use: by the server's embedder, or for the caller's vectors. */
+    private Collection forWrite(TenantCache.Lease lease, String name, List<Record> records) {
+        LiteMem mem = lease.mem();
+        if (find(mem, name).isPresent() || api.embedder != null) {
+            return mem.collection(name);
+        }
+        for (Record r : records) {
+            if (r.hasVector()) {
+                return mem.collection(name, CollectionSpec.vectors(r.vector().length, Metric.COSINE));
+            }
+        }
+        throw Errors.invalid("records", "this server has no embedder: give vectors to create the collection");
+    }
+
+    private Filter whereParam(Context ctx, boolean required) {
+        String where = ctx.queryParam("where");
+        if (where == null || where.isBlank()) {
+            if (required) {
+                throw Errors.invalid("where", "give ?where=FILTER (a JSON filter; {} matches every record)");
+            }
+            return null;
+        }
+        if (where.length() > limits.maxTextChars()) {
+            throw Errors.tooLarge("where", "the filter is longer than " + limits.maxTextChars() + " characters");
+        }
+        return Filter.parse(where);
+    }
+
+    static int intParam(Context ctx, String name, int fallback, int min, int max) {
+        String v = ctx.queryParam(name);
+        if (v == null) {
+            return fallback;
+        }
+        try {
+            int i = Integer.parseInt(v);
+            if (i >= min && i <= max) {
+                return i;
+            }
+        } catch (NumberFormatException e) {
+            // Answered below.
+        }
+        throw Errors.invalid(name, name + " must be a whole number between " + min + " and " + max);
+    }
+}

@@ -1,0 +1,133 @@
+package dev.litemem.server;
+
+import java.io.IOException;
+import java.net.URI;
+import java.net.http.HttpClient;
+import java.net.http.HttpRequest;
+import java.net.http.HttpResponse;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Random;
+import java.util.concurrent.ExecutorService;
+import java.util.concurrent.Executors;
+import java.util.concurrent.Future;
+
+/**
+ * Sets up a load run and serves it until the process is stopped: {@code LoadBench DIR single} (one tenant of 100,000
+ * records) or {@code LoadBench DIR many} (1,000 tenants of 1,000 records), 384-dimension random vectors, loaded over
+ * HTTP in batches of 1,000 (in the many-tenant run only tenant 0 is loaded; the others start as copies of its file). Writes DIR/wrk-search.lua, which sends vector searches (k 10) to random tenants, and
+ * prints the wrk command. See docs/SERVER.md for the figures.
+ */
+public final class LoadBench {
+    static final int DIM = 384;
+    static final String ADMIN = "load-bench-admin-key-0123456789";
+
+    public static void main(String[] args) throws Exception {
+        Path dir = Path.of(args[0]);
+        boolean single = args[1].equals("single");
+        int tenants = single ? 1 : 1000;
+        int perTenant = single ? 100_000 : 1000;
+        Path data = dir.resolve("data");
+        boolean fresh = !Files.exists(data);
+        MemoryServer server = MemoryServer.run(ServerConfig.builder(data).port(Integer.parseInt(args.length > 2 ? args[2] : "18090"))
+                .adminKey(ADMIN).maxOpenTenants(single ? 16 : 1000).durability(dev.litemem.Durability.NORMAL).build());
+        HttpClient http = HttpClient.newHttpClient();
+        Path keysFile = dir.resolve("keys.txt");
+        List<String> keys = new ArrayList<>();
+        if (fresh) {
+            long start = System.nanoTime();
+            keys.add(load(http, server.baseUrl(), 0, perTenant));
+            if (tenants > 1) {
+                // The other tenants get a copy of tenant 0's file (its export): the same records, each in its own
+                // file; loading a million records over HTTP would take most of an hour on a 2-core machine.
+                Path snapshot = dir.resolve("tenant-0.db");
+                http.send(HttpRequest.newBuilder(URI.create(server.baseUrl() + "/v1/tenants/" + name(0) + "/export"))
+                        .header("Authorization", "Bearer " + ADMIN).build(), HttpResponse.BodyHandlers.ofFile(snapshot));
+                ExecutorService pool = Executors.newFixedThreadPool(4);
+                List<Future<String>> created = new ArrayList<>();
+                for (int t = 1; t < tenants; t++) {
+                    int tenant = t;
+                    created.add(pool.submit(() -> {
+                        String key = createTenant(http, server.baseUrl(), name(tenant));
+                        Files.copy(snapshot, data.resolve(name(tenant) + ".db"));
+                        return key;
+                    }));
+                }
+                for (Future<String> f : created) {
+                    keys.add(f.get());
+                }
+                pool.shutdown();
+            }
+            Files.write(keysFile, keys);
+            System.out.printf("loaded %d tenants x %d records in %.1f s%n", tenants, perTenant, (System.nanoTime() - start) / 1e9);
+        } else {
+            keys.addAll(Files.readAllLines(keysFile));
+        }
+        StringBuilder lua = new StringBuilder("local tenants = {\n");
+        for (int t = 0; t < tenants; t++) {
+            lua.append("  {\"").append(name(t)).append("\", \"").append(keys.get(t)).append("\"},\n");
+        }
+        lua.append("}\nlocal bodies = {\n");
+        Random random = new Random(7);
+        for (int q = 0; q < 64; q++) {
+            lua.append("  '").append(searchBody(random)).append("',\n");
+        }
+        lua.append("}\nmath.randomseed(11)\n")
+                .append("request = function()\n")
+                .append("  local t = tenants[math.random(#tenants)]\n")
+                .append("  local path = \"/v1/tenants/\" .. t[1] .. \"/collections/bench/search\"\n")
+                .append("  local headers = {[\"Authorization\"] = \"Bearer \" .. t[2], [\"Content-Type\"] = \"application/json\"}\n")
+                .append("  return wrk.format(\"POST\", path, headers, bodies[math.random(#bodies)])\n")
+                .append("end\n")
+                .append("response = function(status, headers, body)\n")
+                .append("  if status ~= 200 then error(\"status \" .. status) end\n")
+                .append("end\n");
+        Files.writeString(dir.resolve("wrk-search.lua"), lua);
+        System.out.println("ready: wrk -t2 -c16 -d30s --latency -s " + dir.resolve("wrk-search.lua") + " " + server.baseUrl());
+    }
+
+    static String name(int t) {
+        return String.format("bench-%04d", t);
+    }
+
+    static String searchBody(Random random) {
+        return "{\"vector\": " + vector(random) + ", \"k\": 10}";
+    }
+
+    static String vector(Random random) {
+        StringBuilder v = new StringBuilder("[");
+        for (int i = 0; i < DIM; i++) {
+            v.append(i == 0 ? "" : ",").append(String.format("%.5f", random.nextGaussian()));
+        }
+        return v.append("]").toString();
+    }
+
+    private static String createTenant(HttpClient http, String base, String name) throws IOException, InterruptedException {
+        HttpResponse<String> created = http.send(HttpRequest.newBuilder(URI.create(base + "/v1/tenants"))
+                .header("Authorization", "Bearer " + ADMIN)
+                .POST(HttpRequest.BodyPublishers.ofString("{\"name\": \"" + name + "\"}")).build(), HttpResponse.BodyHandlers.ofString());
+        return TestServer.JSON.readTree(created.body()).get("apiKey").asText();
+    }
+
+    private static String load(HttpClient http, String base, int tenant, int count) throws IOException, InterruptedException {
+        String name = name(tenant);
+        String key = createTenant(http, base, name);
+        Random random = new Random(tenant);
+        for (int from = 0; from < count; from += 1000) {
+            StringBuilder body = new StringBuilder("{\"records\": [");
+            for (int i = from; i < Math.min(count, from + 1000); i++) {
+                body.append(i == from ? "" : ",").append("{\"id\": \"r").append(i).append("\", \"metadata\": {\"n\": ")
+                        .append(i).append("}, \"vector\": ").append(vector(random)).append("}");
+            }
+            HttpResponse<String> r = http.send(HttpRequest.newBuilder(URI.create(base + TestServer.records(name, "bench")))
+                    .header("Authorization", "Bearer " + key).header("Content-Type", "application/json")
+                    .PUT(HttpRequest.BodyPublishers.ofString(body.append("]}").toString())).build(), HttpResponse.BodyHandlers.ofString());
+            if (r.statusCode() != 200) {
+                throw new IllegalStateException("loading failed: " + r.statusCode() + " " + r.body());
+            }
+        }
+        return key;
+    }
+}

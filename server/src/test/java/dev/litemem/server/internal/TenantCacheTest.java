@@ -1,0 +1,116 @@
+package dev.litemem.server.internal;
+
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertFalse;
+import static org.junit.jupiter.api.Assertions.assertThrows;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+import dev.litemem.CollectionSpec;
+import dev.litemem.LiteMemOptions;
+import dev.litemem.Record;
+import dev.litemem.index.Metric;
+import dev.litemem.server.ServerException;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.TimeUnit;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+
+class TenantCacheTest {
+    @TempDir
+    Path dir;
+
+    private TenantCache cache(TenantKeys keys, int maxOpen, long maxBytes) {
+        return new TenantCache(keys, LiteMemOptions.builder().useBundledEmbedder(false).readerConnections(1).build(),
+                maxOpen, maxBytes, 2);
+    }
+
+    private static void write(TenantCache.Lease lease, String id) {
+        lease.mem().collection("v", CollectionSpec.vectors(2, Metric.COSINE))
+                .upsert(Record.builder().id(id).vector(new float[] {1, 0}).build());
+    }
+
+    @Test
+    void leastRecentlyUsedIdleTenantsAreClosedAndLeasedOnesNever() {
+        TenantKeys keys = new TenantKeys(dir);
+        keys.create("a");
+        keys.create("b");
+        keys.create("c");
+        try (TenantCache cache = cache(keys, 2, Long.MAX_VALUE)) {
+            TenantCache.Lease a = cache.acquire("a");
+            cache.acquire("b").close();
+            cache.acquire("c").close();
+            assertTrue(cache.isOpen("a"), "a leased tenant is never closed");
+            assertFalse(cache.isOpen("b"));
+            assertTrue(cache.isOpen("c"));
+            write(a, "still-works");
+            a.close();
+            try (TenantCache.Lease b = cache.acquire("b")) {
+                write(b, "reopened");
+            }
+            assertFalse(cache.isOpen("a"), "a was the least recently used");
+            assertEquals(2, cache.openCount());
+            assertEquals(2, cache.evictions());
+            assertEquals(4, cache.opens());
+            try (TenantCache.Lease again = cache.acquire("a")) {
+                assertTrue(again.mem().collection("v").get("still-works").isPresent(), "written before the eviction");
+            }
+        }
+    }
+
+    @Test
+    void theMemoryBoundClosesIdleTenants() {
+        TenantKeys keys = new TenantKeys(dir);
+        keys.create("a");
+        try (TenantCache cache = cache(keys, 100, 1)) {
+            try (TenantCache.Lease a = cache.acquire("a")) {
+                write(a, "x");
+                assertTrue(cache.isOpen("a"));
+                assertTrue(cache.estimatedBytes() > 1);
+            }
+            assertEquals(0, cache.openCount());
+            assertEquals(0, cache.estimatedBytes());
+        }
+    }
+
+    @Test
+    void unknownTenantsAreNeverOpenedOrCreated() throws Exception {
+        TenantKeys keys = new TenantKeys(dir);
+        try (TenantCache cache = cache(keys, 2, Long.MAX_VALUE)) {
+            ServerException e = assertThrows(ServerException.class, () -> cache.acquire("ghost"));
+            assertEquals("tenant-not-found", e.type());
+            assertThrows(ServerException.class, () -> cache.acquire("../ghost"));
+        }
+        try (var files = Files.list(dir)) {
+            assertEquals(0, files.count());
+        }
+    }
+
+    @Test
+    void deletingWaitsForTheRequestsUsingTheTenant() throws Exception {
+        TenantKeys keys = new TenantKeys(dir);
+        keys.create("a");
+        try (TenantCache cache = cache(keys, 2, Long.MAX_VALUE)) {
+            TenantCache.Lease lease = cache.acquire("a");
+            write(lease, "first");
+            CompletableFuture<Void> deletion = CompletableFuture.runAsync(() -> {
+                try {
+                    cache.delete("a");
+                } catch (InterruptedException e) {
+                    throw new IllegalStateException(e);
+                }
+            });
+            while (keys.exists("a")) {
+                Thread.onSpinWait();
+            }
+            assertThrows(ServerException.class, () -> cache.acquire("a"), "a deleted tenant takes no new requests");
+            write(lease, "second");
+            assertFalse(deletion.isDone(), "the deletion waits for the lease");
+            lease.close();
+            deletion.get(30, TimeUnit.SECONDS);
+            assertFalse(Files.exists(dir.resolve("a.db")));
+            assertFalse(Files.exists(dir.resolve("a.db-wal")));
+        }
+    }
+}
