@@ -12,8 +12,9 @@ import picocli.CommandLine.Command;
 @Command(name = "litemem", mixinStandardHelpOptions = true, versionProvider = Main.Version.class,
         description = "Agent memory and RAG in one SQLite file.",
         footer = {"", "The memory server is its own program: './litemem serve --help' (module server, docs/SERVER.md)."},
-        subcommands = {DemoCommand.class, AddCommand.class, GetCommand.class, DeleteCommand.class, ListCommand.class,
-                StatsCommand.class, QueryCommand.class, EvalCommand.class, BenchCommand.class, CommandLine.HelpCommand.class})
+        subcommands = {DemoCommand.class, IngestCommand.class, AddCommand.class, GetCommand.class, DeleteCommand.class,
+                ListCommand.class, StatsCommand.class, QueryCommand.class, EvalCommand.class, BenchCommand.class,
+                ExportCommand.class, CommandLine.HelpCommand.class})
 public final class Main {
     public static final int EXIT_OK = 0;
     public static final int EXIT_FAILURE = 1;

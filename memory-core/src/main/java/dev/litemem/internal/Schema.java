@@ -93,7 +93,22 @@ public final class Schema {
                       page           INTEGER NOT NULL,
                       data           BLOB    NOT NULL,
                       PRIMARY KEY (checkpoint_id, page)
-                    )"""));
+                    )"""),
+            // 6: ingested documents (one row per source file; its chunks are the records with that source), for
+            // incremental ingest: unchanged content hash and chunker settings -> the file is skipped.
+            List.of("""
+                    CREATE TABLE documents (
+                      collection_id  INTEGER NOT NULL REFERENCES collections (id) ON DELETE CASCADE,
+                      path           TEXT    NOT NULL,
+                      title          TEXT,
+                      size           INTEGER NOT NULL,
+                      modified_at    INTEGER NOT NULL,
+                      content_sha256 BLOB    NOT NULL,
+                      chunker        TEXT    NOT NULL,
+                      chunks         INTEGER NOT NULL,
+                      ingested_at    INTEGER NOT NULL,
+                      PRIMARY KEY (collection_id, path)
+                    ) WITHOUT ROWID"""));
 
     /** The schema version this LiteMem writes and understands. */
     public static final int CURRENT_VERSION = MIGRATIONS.size();

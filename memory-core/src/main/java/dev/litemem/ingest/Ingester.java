@@ -1,0 +1,403 @@
+package dev.litemem.ingest;
+
+import dev.litemem.Collection;
+import dev.litemem.Embedder;
+import dev.litemem.Embeddings;
+import dev.litemem.Filter;
+import dev.litemem.LiteMem;
+import dev.litemem.LiteMemException;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.ArrayDeque;
+import java.util.ArrayList;
+import java.util.Deque;
+import java.util.HashSet;
+import java.util.List;
+import java.util.Map;
+import java.util.Objects;
+import java.util.Set;
+import java.util.concurrent.ExecutionException;
+import java.util.concurrent.ExecutorService;
+import java.util.concurrent.Executors;
+import java.util.concurrent.Future;
+
+/**
+ * Ingests files and folders into a collection: walks them, extracts text (plain text, Markdown, HTML, PDF), chunks it
+ * with the store's embedder's tokenizer, embeds the chunks and stores them, recording each file in the documents
+ * table in the same transaction as its chunks.
+ *
+ * <pre>{@code
+ * IngestSummary s = Ingester.builder(mem).collection("docs").prune(true).build().run(List.of(Path.of("notes")));
+ * }</pre>
+ *
+ * Incremental: a file whose bytes (SHA-256) and chunking settings did not change is skipped; a changed file's chunks
+ * are replaced; with {@link Builder#prune(boolean)} documents whose files are gone are removed. Reading, parsing and
+ * chunking run on reader threads, storing on a writer thread, so the calling thread only feeds the embedder. A file
+ * that cannot be read or parsed is reported and skipped. {@link #cancel()} stops after the current batch; whatever was
+ * committed stays. Build one Ingester per run.
+ */
+public final class Ingester {
+    private final LiteMem mem;
+    private final String collectionName;
+    private final ChunkingOptions chunking;
+    private final FileWalker walker;
+    private final boolean prune;
+    private final int batchSize;
+    private final int readerThreads;
+    private final IngestListener listener;
+    private volatile boolean cancelled;
+
+    private Ingester(Builder b) {
+        this.mem = b.mem;
+        this.collectionName = b.collection;
+        this.chunking = b.chunking;
+        this.walker = new FileWalker(b.include, b.exclude, b.useIgnoreFiles);
+        this.prune = b.prune;
+        this.batchSize = b.batchSize;
+        this.readerThreads = b.readerThreads;
+        this.listener = b.listener;
+    }
+
+    public static Builder builder(LiteMem mem) {
+        return new Builder(mem);
+    }
+
+    /** Asks a running {@link #run(List)} to stop after the batch it is embedding; safe from any thread. */
+    public void cancel() {
+        cancelled = true;
+    }
+
+    /** The documents recorded in a collection, by path; empty if the collection does not exist. */
+    public static List<Document> documents(LiteMem mem, String collection) {
+        return mem.withReadHandle(h -> {
+            Long id = h.createQuery("SELECT id FROM collections WHERE name = ?").bind(0, collection).mapTo(Long.class)
+                    .findOne().orElse(null);
+            return id == null ? List.<Document>of() : DocumentTable.list(h, id);
+        });
+    }
+
+    /**
+     * Ingests the files and folders.
+     *
+     * @throws LiteMemException if a root does not exist (nothing is ingested), the store has no embedder, or the
+     *                          store fails; unreadable files are reported in the summary instead
+     */
+    public IngestSummary run(List<Path> roots) {
+        long started = System.nanoTime();
+        Embedder embedder = mem.embedder().orElseThrow(() -> new LiteMemException("this store has no embedder to ingest"
+                + " with: add litemem-embedding to the class path or open the store with LiteMemOptions.builder().embedder(...)"));
+        List<IngestSummary.FileError> errors = java.util.Collections.synchronizedList(new ArrayList<>());
+        List<SourceFile> files = walker.walk(roots, (path, message) -> fail(errors, path, message));
+        Collection collection = mem.collection(collectionName);
+        if (!collection.info().spec().model().equals(embedder.modelId())) {
+            throw new LiteMemException("collection '" + collectionName + "' holds vectors of the model "
+                    + collection.info().spec().model() + ", but this store embeds with " + embedder.modelId()
+                    + ": ingest into another collection (--collection)");
+        }
+        long collectionId = mem.withReadHandle(h -> DocumentTable.collectionId(h, collectionName));
+        Map<String, DocumentTable.Stored> stored = mem.withReadHandle(h -> DocumentTable.fingerprints(h, collectionId));
+        String fingerprint = chunking.fingerprint(embedder.modelId());
+        Chunker chunker = new Chunker(chunking, embedder::countTokens, embedder.maxTokens());
+        listener.started(files.size());
+
+        Run run = new Run(started, files.size(), errors);
+        ExecutorService readers = Executors.newFixedThreadPool(readerThreads, daemon("litemem-ingest-reader"));
+        StoreWriter writer = new StoreWriter(mem, collection, collectionId, fingerprint, run::stored);
+        Thread writerThread = daemon("litemem-ingest-writer").newThread(writer);
+        writerThread.start();
+        try {
+            embedAll(files, readers, stored, fingerprint, chunker, embedder, writer, run, collection);
+        } finally {
+            readers.shutdownNow();
+            writer.finish();
+            joinUninterruptibly(writerThread);
+        }
+        if (writer.failure != null) {
+            throw writer.failure instanceof LiteMemException l ? l
+                    : new LiteMemException("storing the chunks failed: " + writer.failure, writer.failure);
+        }
+        int removed = 0;
+        if (prune && !cancelled) {
+            removed = prune(roots, files, stored.keySet(), collection, collectionId);
+        }
+        return new IngestSummary(run.added, run.changed, run.unchanged, removed, run.chunks, errors, run.truncated,
+                System.nanoTime() - started, cancelled);
+    }
+
+    private void fail(List<IngestSummary.FileError> errors, String path, String message) {
+        errors.add(new IngestSummary.FileError(path, message));
+        listener.fileFailed(path, message);
+    }
+
+    /** Counters of one run; written by the writer thread and the calling thread under its own lock. */
+    private final class Run {
+        final long started;
+        final int total;
+        final List<IngestSummary.FileError> errors;
+        int added;
+        int changed;
+        int unchanged;
+        int done;
+        long chunks;
+        int truncated;
+
+        Run(long started, int total, List<IngestSummary.FileError> errors) {
+            this.started = started;
+            this.total = total;
+            this.errors = errors;
+        }
+
+        void stored(List<PendingFile> group) {
+            synchronized (this) {
+                for (PendingFile p : group) {
+                    if (p.ready.isNew()) {
+                        added++;
+                    } else {
+                        changed++;
+                    }
+                    done++;
+                    chunks += p.vectors.length;
+                }
+            }
+            report();
+        }
+
+        void report() {
+            IngestProgress p;
+            synchronized (this) {
+                p = new IngestProgress(done, total, chunks, System.nanoTime() - started);
+            }
+            listener.progress(p);
+        }
+    }
+
+    private void embedAll(List<SourceFile> files, ExecutorService readers, Map<String, DocumentTable.Stored> stored,
+                          String fingerprint, Chunker chunker, Embedder embedder, StoreWriter writer, Run run,
+                          Collection collection) {
+        int window = Math.max(8, readerThreads * 4);
+        Deque<Future<Parsed>> inFlight = new ArrayDeque<>();
+        int next = 0;
+        Deque<PendingFile> waiting = new ArrayDeque<>();
+        List<Object[]> queued = new ArrayList<>();
+        while (!cancelled && writer.failure == null) {
+            while (next < files.size() && inFlight.size() < window) {
+                SourceFile f = files.get(next++);
+                inFlight.add(readers.submit(() -> FileParser.parse(f, stored.get(f.source()), fingerprint, chunker, collection)));
+            }
+            if (queued.size() < batchSize && !inFlight.isEmpty()) {
+                Parsed parsed = await(inFlight.poll());
+                if (parsed instanceof Parsed.Unchanged) {
+                    synchronized (run) {
+                        run.unchanged++;
+                        run.done++;
+                    }
+                    run.report();
+                } else if (parsed instanceof Parsed.Failed f) {
+                    fail(run.errors, f.file().source(), f.message());
+                    synchronized (run) {
+                        run.done++;
+                    }
+                    run.report();
+                } else {
+                    PendingFile p = new PendingFile((Parsed.Ready) parsed);
+                    waiting.add(p);
+                    for (int i = 0; i < p.vectors.length; i++) {
+                        if (p.vectors[i] == null) {
+                            queued.add(new Object[] {p, i});
+                        }
+                    }
+                }
+                continue;
+            }
+            if (queued.isEmpty() && waiting.isEmpty()) {
+                break;
+            }
+            List<Object[]> batch = new ArrayList<>(queued.subList(0, Math.min(batchSize, queued.size())));
+            queued.subList(0, batch.size()).clear();
+            if (!batch.isEmpty()) {
+                List<String> texts = new ArrayList<>(batch.size());
+                for (Object[] slot : batch) {
+                    texts.add(((PendingFile) slot[0]).ready.chunks().get((Integer) slot[1]).embedText());
+                }
+                Embeddings embeddings = embedder.embed(texts);
+                if (embeddings.vectors().size() != texts.size()) {
+                    throw new LiteMemException("the embedder " + embedder.modelId() + " returned "
+                            + embeddings.vectors().size() + " vectors for " + texts.size() + " texts");
+                }
+                synchronized (run) {
+                    run.truncated += embeddings.truncated();
+                }
+                for (int i = 0; i < batch.size(); i++) {
+                    PendingFile p = (PendingFile) batch.get(i)[0];
+                    p.vectors[(Integer) batch.get(i)[1]] = embeddings.vectors().get(i);
+                    p.missing--;
+                }
+            }
+            List<PendingFile> complete = new ArrayList<>();
+            while (!waiting.isEmpty() && waiting.peek().missing == 0) {
+                complete.add(waiting.poll());
+            }
+            if (!complete.isEmpty()) {
+                writer.submit(complete);
+            }
+        }
+    }
+
+    private static Parsed await(Future<Parsed> future) {
+        try {
+            return future.get();
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+            throw new LiteMemException("ingest was interrupted", e);
+        } catch (ExecutionException e) {
+            Throwable cause = e.getCause();
+            if (cause instanceof Error err) {
+                throw err;
+            }
+            throw cause instanceof RuntimeException r ? r : new LiteMemException("reading failed: " + cause, cause);
+        }
+    }
+
+    /** Deletes the documents under the roots whose files no longer exist; returns how many. */
+    private int prune(List<Path> roots, List<SourceFile> walked, Set<String> storedPaths, Collection collection,
+                      long collectionId) {
+        Set<String> present = new HashSet<>();
+        for (SourceFile f : walked) {
+            present.add(f.source());
+        }
+        List<String> gone = new ArrayList<>();
+        for (String path : storedPaths) {
+            if (present.contains(path) || !underAnyRoot(path, roots)) {
+                continue;
+            }
+            if (!Files.exists(Path.of(path))) {
+                gone.add(path);
+            }
+        }
+        if (gone.isEmpty()) {
+            return 0;
+        }
+        mem.inTransaction(h -> {
+            for (String path : gone) {
+                collection.deleteWhere(Filter.eq(Filter.SOURCE, path));
+                DocumentTable.delete(h, collectionId, path);
+            }
+            return null;
+        });
+        return gone.size();
+    }
+
+    private static boolean underAnyRoot(String path, List<Path> roots) {
+        for (Path root : roots) {
+            String name = FileWalker.rootName(root);
+            if (name.isEmpty() || path.equals(name) || path.startsWith(name.endsWith("/") ? name : name + "/")) {
+                return true;
+            }
+        }
+        return false;
+    }
+
+    private static java.util.concurrent.ThreadFactory daemon(String name) {
+        return r -> {
+            Thread t = new Thread(r, name);
+            t.setDaemon(true);
+            return t;
+        };
+    }
+
+    private static void joinUninterruptibly(Thread t) {
+        boolean interrupted = false;
+        while (t.isAlive()) {
+            try {
+                t.join();
+            } catch (InterruptedException e) {
+                interrupted = true;
+            }
+        }
+        if (interrupted) {
+            Thread.currentThread().interrupt();
+        }
+    }
+
+    public static final class Builder {
+        private final LiteMem mem;
+        private String collection = "docs";
+        private ChunkingOptions chunking = ChunkingOptions.defaults();
+        private List<String> include = List.of();
+        private List<String> exclude = List.of();
+        private boolean useIgnoreFiles;
+        private boolean prune;
+        private int batchSize = 64;
+        private int readerThreads = Math.max(1, Math.min(4, Runtime.getRuntime().availableProcessors() - 1));
+        private IngestListener listener = new IngestListener() { };
+
+        private Builder(LiteMem mem) {
+            this.mem = Objects.requireNonNull(mem, "mem");
+        }
+
+        /** The collection to fill (default "docs"), created with the store's embedder if it does not exist. */
+        public Builder collection(String collection) {
+            this.collection = Objects.requireNonNull(collection, "collection");
+            return this;
+        }
+
+        public Builder chunking(ChunkingOptions chunking) {
+            this.chunking = Objects.requireNonNull(chunking, "chunking");
+            return this;
+        }
+
+        /**
+         * Globs of the files to take inside folders, matched against the path below the folder and against the file
+         * name (default: Markdown, text, HTML and PDF files). Files given directly are always taken.
+         */
+        public Builder include(List<String> globs) {
+            this.include = List.copyOf(globs);
+            return this;
+        }
+
+        /** Globs of files and folders to leave out, matched like {@link #include(List)}. */
+        public Builder exclude(List<String> globs) {
+            this.exclude = List.copyOf(globs);
+            return this;
+        }
+
+        /** Whether to honour .gitignore and .litememignore files in the folders walked (default false). */
+        public Builder useIgnoreFiles(boolean useIgnoreFiles) {
+            this.useIgnoreFiles = useIgnoreFiles;
+            return this;
+        }
+
+        /** Whether to remove the documents under the roots whose files no longer exist (default false). */
+        public Builder prune(boolean prune) {
+            this.prune = prune;
+            return this;
+        }
+
+        /** How many chunks go to the embedder per call (default 64). */
+        public Builder batchSize(int batchSize) {
+            if (batchSize < 1 || batchSize > 4096) {
+                throw new IllegalArgumentException("batchSize must be between 1 and 4096, was " + batchSize);
+            }
+            this.batchSize = batchSize;
+            return this;
+        }
+
+        /** How many threads read, parse and chunk files while the embedder runs (default: cores - 1, 1 to 4). */
+        public Builder readerThreads(int readerThreads) {
+            if (readerThreads < 1 || readerThreads > 64) {
+                throw new IllegalArgumentException("readerThreads must be between 1 and 64, was " + readerThreads);
+            }
+            this.readerThreads = readerThreads;
+            return this;
+        }
+
+        public Builder listener(IngestListener listener) {
+            this.listener = Objects.requireNonNull(listener, "listener");
+            return this;
+        }
+
+        public Ingester build() {
+            return new Ingester(this);
+        }
+    }
+}
