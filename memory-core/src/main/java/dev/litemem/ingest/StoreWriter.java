@@ -124,9 +124,14 @@ final class StoreWriter implements Runnable {
     }
 
     private static Map<String, Object> metadata(Parsed.Ready r, Chunk c) {
+        return chunkMetadata(r.file().relative(), r.title(), c);
+    }
+
+    /** What every chunk's metadata says of where it sits: file path, title, heading path, page, tokens. */
+    static Map<String, Object> chunkMetadata(String path, String title, Chunk c) {
         Map<String, Object> m = new LinkedHashMap<>();
-        m.put("path", r.file().relative());
-        m.put("title", r.title());
+        m.put("path", path);
+        m.put("title", title);
         m.put("headings", c.headings());
         m.put("heading", String.join(" > ", c.headings()));
         if (c.page() != null) {

@@ -176,16 +176,18 @@ class ApiTest {
     }
 
     @Test
-    void documentsAreIngestedAsParagraphChunks() throws Exception {
+    void documentsAreChunkedAsTheCliDoes() throws Exception {
         var json = s.call("POST", "/v1/tenants/acme/collections/docs/documents", key,
-                "{\"source\": \"handbook.md\", \"text\": \"Rotate keys every 90 days.\\n\\nOn-call starts on Monday.\\n\\n\\nEscalate to the lead.\", \"metadata\": {\"kind\": \"handbook\"}}");
+                "{\"source\": \"handbook.md\", \"text\": \"# Keys\\nRotate keys every 90 days.\\n\\n# On-call\\nOn-call starts on Monday.\\n\\n## Escalation\\nEscalate to the lead.\", \"metadata\": {\"kind\": \"handbook\"}}");
         assertEquals(200, json.status(), json.body());
-        assertEquals(3, json.json().get("chunks").asInt());
+        assertEquals(3, json.json().get("chunks").asInt(), "chunks never cross a heading");
         var chunk = s.call("GET", records("acme", "docs") + "/" + enc("handbook.md#1"), key, null).json();
         assertEquals("On-call starts on Monday.", chunk.get("text").asText());
         assertEquals("handbook.md", chunk.get("source").asText());
         assertEquals(1, chunk.get("chunk").asInt());
         assertEquals("handbook", chunk.get("metadata").get("kind").asText());
+        assertEquals("On-call > Escalation", s.call("GET", records("acme", "docs") + "/" + enc("handbook.md#2"), key, null)
+                .json().get("metadata").get("heading").asText());
 
         String file = Files.readString(Path.of("..", "samples", "acme-handbook", "api-key-rotation.md"));
         var upload = s.call("POST", "/v1/tenants/acme/collections/docs/documents?source=api-key-rotation.md", key, file,
@@ -204,9 +206,9 @@ class ApiTest {
                 "multipart/form-data; boundary=" + boundary);
         assertEquals(200, uploaded.status(), uploaded.body());
         assertEquals("glossary.txt", uploaded.json().get("source").asText());
-        assertEquals(2, uploaded.json().get("chunks").asInt());
-        assertEquals("Tenant: one file.", s.call("GET", records("acme", "docs") + "/" + enc("glossary.txt#1"), key, null)
-                .json().get("text").asText());
+        assertEquals(1, uploaded.json().get("chunks").asInt(), "short paragraphs pack into one chunk");
+        assertTrue(s.call("GET", records("acme", "docs") + "/" + enc("glossary.txt#0"), key, null)
+                .json().get("text").asText().contains("Tenant: one file."));
         var noFilePart = s.call("POST", "/v1/tenants/acme/collections/docs/documents", key, "--" + boundary
                 + "\r\nContent-Disposition: form-data; name=\"other\"\r\n\r\nx\r\n--" + boundary + "--\r\n",
                 "multipart/form-data; boundary=" + boundary);

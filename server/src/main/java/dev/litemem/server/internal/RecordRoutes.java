@@ -31,7 +31,7 @@ final class RecordRoutes {
     RecordRoutes(Api api) {
         this.api = api;
         this.limits = api.limits;
-        this.ingester = new DocumentIngester(4000);
+        this.ingester = new DocumentIngester();
     }
 
     void register(JavalinConfig config) {
@@ -249,12 +249,13 @@ final class RecordRoutes {
         String tenant = api.tenant(ctx, false);
         String contentType = ctx.contentType() == null ? "" : ctx.contentType().toLowerCase(java.util.Locale.ROOT);
         String source;
-        String text;
+        byte[] content;
+        String fileName = null;
         Map<String, Object> metadata = Map.of();
         if (contentType.startsWith("application/json")) {
             JsonNode body = Bodies.readObject(ctx, limits.maxBodyBytes());
             source = Bodies.text(body, "source", "source", 2048, true);
-            text = Bodies.text(body, "text", "text", Integer.MAX_VALUE, true);
+            content = Bodies.text(body, "text", "text", Integer.MAX_VALUE, true).getBytes(java.nio.charset.StandardCharsets.UTF_8);
             metadata = Bodies.metadata(body.get("metadata"), "metadata");
         } else if (contentType.startsWith("multipart/form-data")) {
             Bodies.checkDeclaredLength(ctx, limits.maxBodyBytes());
@@ -273,8 +274,9 @@ final class RecordRoutes {
             if (source == null || source.isBlank() || source.length() > 2048) {
                 throw Errors.invalid("source", "give the document's name as ?source=NAME or as the part's file name");
             }
+            fileName = file.filename() != null ? file.filename() : source;
             try (java.io.InputStream in = file.content()) {
-                text = new String(in.readAllBytes(), java.nio.charset.StandardCharsets.UTF_8);
+                content = in.readAllBytes();
             } catch (java.io.IOException e) {
                 throw new java.io.UncheckedIOException("reading the uploaded file failed", e);
             }
@@ -283,7 +285,7 @@ final class RecordRoutes {
             if (source == null || source.isBlank() || source.length() > 2048) {
                 throw Errors.invalid("source", "give the document's name as ?source=NAME (1 to 2048 characters)");
             }
-            text = Bodies.readText(ctx, limits.maxBodyBytes());
+            content = Bodies.readText(ctx, limits.maxBodyBytes()).getBytes(java.nio.charset.StandardCharsets.UTF_8);
         } else {
             throw new dev.litemem.server.ServerException(415, "unsupported-media-type", "Content-Type",
                     "send the document as application/json {source, text, metadata}, as multipart/form-data with a part"
@@ -294,7 +296,8 @@ final class RecordRoutes {
         }
         try (TenantCache.Lease lease = api.cache.acquire(tenant)) {
             Collection c = forWrite(lease, ctx.pathParam("collection"), List.of());
-            DocumentIngester.Result r = ingester.ingest(c, source, text, metadata, limits.maxBatch());
+            DocumentIngester.Result r = ingester.ingest(lease.mem(), c, source, fileName != null ? fileName : source, content, metadata,
+                    api.embedder, limits.maxBatch());
             ctx.json(Views.object().put("source", source).put("chunks", r.chunks()).put("seq", r.seq()));
         }
     }
