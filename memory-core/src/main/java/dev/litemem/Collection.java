@@ -241,7 +241,7 @@ public final class Collection {
         if (request.filter() != null) {
             FilterSql.compile(request.filter());
         }
-        return new Searcher(db, collectionId, info.spec().metric()).run(request, vector, embedder, this::semanticCandidates);
+        return new Searcher(db, collectionId).run(request, vector, embedder, this::semanticCandidates);
     }
 
     private List<Candidate> semanticCandidates(float[] query, int n, Filter filter, SearchRequest request,

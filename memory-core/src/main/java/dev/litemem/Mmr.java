@@ -1,6 +1,5 @@
 package dev.litemem;
 
-import dev.litemem.index.Metric;
 import dev.litemem.internal.Database;
 import java.util.ArrayList;
 import java.util.HashMap;
@@ -15,17 +14,17 @@ final class Mmr {
     private Mmr() {
     }
 
-    static List<Searcher.Scored> rerank(Database db, Metric metric, float[] query, List<Searcher.Scored> candidates,
+    static List<Searcher.Scored> rerank(Database db, float[] query, List<Searcher.Scored> candidates,
                                         int wanted, double lambda) {
         Map<Long, float[]> vectors = vectors(db, candidates);
-        float[] q = ExactSearch.normalized(query);
+        float[] q = query;
         List<Searcher.Scored> pool = new ArrayList<>();
         Map<Searcher.Scored, Float> relevance = new HashMap<>();
         for (Searcher.Scored s : candidates) {
             float[] v = vectors.get(s.rowId);
             if (v != null) {
                 pool.add(s);
-                relevance.put(s, ExactSearch.score(Metric.COSINE, q, v));
+                relevance.put(s, (float) cosine(q, v));
             }
         }
         List<Searcher.Scored> picked = new ArrayList<>();
@@ -49,8 +48,17 @@ final class Mmr {
         return picked;
     }
 
-    private static double cosine(float[] a, float[] b) {
-        return ExactSearch.score(Metric.COSINE, ExactSearch.normalized(a), b);
+    /** Relevance and redundancy are both cosine similarities, whatever the collection's metric. */
+    static double cosine(float[] a, float[] b) {
+        double dot = 0;
+        double na = 0;
+        double nb = 0;
+        for (int i = 0; i < a.length; i++) {
+            dot += (double) a[i] * b[i];
+            na += (double) a[i] * a[i];
+            nb += (double) b[i] * b[i];
+        }
+        return na == 0 || nb == 0 ? 0 : dot / Math.sqrt(na * nb);
     }
 
     private static Map<Long, float[]> vectors(Database db, List<Searcher.Scored> candidates) {

@@ -1,6 +1,5 @@
 package dev.litemem;
 
-import dev.litemem.index.Metric;
 import dev.litemem.internal.Database;
 import java.util.ArrayList;
 import java.util.Comparator;
@@ -21,12 +20,10 @@ final class Searcher {
 
     private final Database db;
     private final long collectionId;
-    private final Metric metric;
 
-    Searcher(Database db, long collectionId, Metric metric) {
+    Searcher(Database db, long collectionId) {
         this.db = db;
         this.collectionId = collectionId;
-        this.metric = metric;
     }
 
     SearchResult run(SearchRequest request, float[] queryVector, Embedder embedder, SemanticSide semantic) {
@@ -95,7 +92,7 @@ final class Searcher {
             ranked.removeIf(s -> s.score < request.minScore());
         }
         if (request.mmrLambda() != null && vector != null) {
-            ranked = Mmr.rerank(db, metric, vector, ranked, wanted, request.mmrLambda());
+            ranked = Mmr.rerank(db, vector, ranked, wanted, request.mmrLambda());
         }
         steps.put("fuse", millisSince(fuseStarted));
 
