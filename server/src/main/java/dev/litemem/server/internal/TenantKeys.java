@@ -66,7 +66,7 @@ public final class TenantKeys {
     }
 
     /** Creates the tenant and returns its new key, or throws 409 if it exists. Call under the tenant cache's lock. */
-    String create(String name) {
+    synchronized String create(String name) {
         checkName(name);
         if (exists(name)) {
             throw Errors.conflict("name", "a tenant with this name already exists");
@@ -99,14 +99,18 @@ public final class TenantKeys {
         return key;
     }
 
-    /** Removes the key file: from then on the tenant does not exist. Call under the tenant cache's lock. */
-    void remove(String name) {
-        hashes.remove(name);
+    /**
+     * Removes the key file: from then on the tenant does not exist. The file goes before the cached hash, under the
+     * same lock as loading a hash from its file, so a concurrent lookup cannot cache the key again (it did: a lookup
+     * between the two steps read the not-yet-deleted file and brought the tenant back).
+     */
+    synchronized void remove(String name) {
         try {
             Files.deleteIfExists(dir.resolve(checkName(name) + KEY_SUFFIX));
         } catch (IOException e) {
             throw new ServerException("cannot delete a tenant's key file: " + e.getMessage(), e);
         }
+        hashes.remove(name);
     }
 
     /** Tenant names in order, after {@code cursor} (exclusive), at most {@code limit}. */
@@ -128,6 +132,14 @@ public final class TenantKeys {
     }
 
     private Optional<byte[]> hash(String name) {
+        byte[] cached = hashes.get(name);
+        if (cached != null) {
+            return Optional.of(cached);
+        }
+        return load(name);
+    }
+
+    private synchronized Optional<byte[]> load(String name) {
         byte[] cached = hashes.get(name);
         if (cached != null) {
             return Optional.of(cached);
