@@ -88,6 +88,7 @@ class TenantCacheTest {
     }
 
     @Test
+    @org.junit.jupiter.api.Timeout(value = 60, threadMode = org.junit.jupiter.api.Timeout.ThreadMode.SEPARATE_THREAD)
     void deletingWaitsForTheRequestsUsingTheTenant() throws Exception {
         TenantKeys keys = new TenantKeys(dir);
         keys.create("a");
