@@ -1,6 +1,9 @@
 // Side-by-side peer for `litemem bench ann`: C++ hnswlib (through the npm package hnswlib-node) on the same fvecs files.
 // Usage: npm install hnswlib-node && node hnswlib-node-bench.mjs BASE.fvecs QUERIES.fvecs GT.ivecs [M] [EFC] [EFS]
-// Prints one JSON object: build_s (one thread), and recall@10 / qps (median of 3 passes, one thread) for each ef.
+//        [INDEX_FILE]
+// Prints one JSON object: build_s (one thread), and recall@10 / qps (median of 5 passes, one thread) for each ef.
+// With INDEX_FILE: the index is read from it when it exists (build_s is then null) and written to it after a build,
+// so that runs can alternate with `litemem bench ann --db FILE --search-only` on a shared machine.
 import fs from 'node:fs';
 import hnswlib from 'hnswlib-node';
 
@@ -25,17 +28,24 @@ const [base, queries, gt] = [readVecs(process.argv[2], false), readVecs(process.
 const m = Number(process.argv[5] ?? 16), efc = Number(process.argv[6] ?? 200);
 const efs = (process.argv[7] ?? '10,16,32,64,128,256').split(',').map(Number);
 const k = 10;
+const indexFile = process.argv[8];
 const index = new hnswlib.HierarchicalNSW('ip', base[0].length);
-index.initIndex(base.length, m, efc, 42);
 let started = process.hrtime.bigint();
-for (let i = 0; i < base.length; i++) index.addPoint(base[i], i);
-const buildS = Number(process.hrtime.bigint() - started) / 1e9;
+let buildS = null;
+if (indexFile && fs.existsSync(indexFile)) {
+  index.readIndexSync(indexFile);
+} else {
+  index.initIndex(base.length, m, efc, 42);
+  for (let i = 0; i < base.length; i++) index.addPoint(base[i], i);
+  buildS = Number(process.hrtime.bigint() - started) / 1e9;
+  if (indexFile) index.writeIndexSync(indexFile);
+}
 const curve = [];
 for (const ef of efs) {
   index.setEf(ef);
   let found;
   const times = [];
-  for (let pass = 0; pass < 4; pass++) {
+  for (let pass = 0; pass < 6; pass++) {
     found = [];
     started = process.hrtime.bigint();
     for (const q of queries) found.push(index.searchKnn(q, k).neighbors);
@@ -44,6 +54,6 @@ for (const ef of efs) {
   times.sort((a, b) => a - b);
   let hits = 0;
   found.forEach((ids, q) => { const truth = new Set(gt[q].slice(0, k)); ids.forEach(id => { if (truth.has(id)) hits++; }); });
-  curve.push({ ef, 'recall@10': hits / (k * queries.length), qps: queries.length / times[1] });
+  curve.push({ ef, 'recall@10': hits / (k * queries.length), qps: queries.length / times[2] });
 }
 console.log(JSON.stringify({ implementation: 'hnswlib-node (C++ hnswlib)', n: base.length, dim: base[0].length, m, ef_construction: efc, build_s: buildS, curve }));

@@ -45,6 +45,10 @@ final class BenchAnnCommand implements Callable<Integer> {
     @Option(names = "--k", defaultValue = "10") int k;
     @Option(names = "--exact-queries", defaultValue = "200", description = "Queries used to time the exact scan.") int exactQueries;
     @Option(names = "--db", paramLabel = "FILE", description = "Where to build (default: a temporary file, deleted after).") Path db;
+    @Option(names = "--search-only", description = "Reuse the index that an earlier run built in --db: time the open "
+            + "and the searches only (for alternating runs with a peer on a shared machine).") boolean searchOnly;
+    @Option(names = "--passes", defaultValue = "5", description = "Timed passes over the queries per ef; the median "
+            + "is reported (default: ${DEFAULT-VALUE}).") int passes;
     @Option(names = "--json", description = "Print one JSON object.") boolean json;
     @Spec picocli.CommandLine.Model.CommandSpec spec;
 
@@ -59,6 +63,12 @@ final class BenchAnnCommand implements Callable<Integer> {
         }
         int dim = baseVectors[0].length;
         int buildThreads = threads != null ? threads : Runtime.getRuntime().availableProcessors();
+        if (passes < 1) {
+            throw new dev.litemem.InvalidInputException("passes", "--passes must be at least 1, got " + passes);
+        }
+        if (searchOnly) {
+            return searchOnly(baseVectors.length, dim, queryVectors, truth);
+        }
         Path file = db != null ? db : Files.createTempFile("litemem-bench-", ".db");
         Files.deleteIfExists(file);
         CollectionSpec collectionSpec = CollectionSpec.vectors(dim, Metric.fromId(metric))
@@ -121,6 +131,32 @@ final class BenchAnnCommand implements Callable<Integer> {
         return Main.EXIT_OK;
     }
 
+    private int searchOnly(int n, int dim, float[][] queryVectors, int[][] truth) {
+        if (db == null || !Files.isRegularFile(db)) {
+            throw new dev.litemem.InvalidInputException("db", "--search-only needs --db FILE from an earlier run of "
+                    + "bench ann with the same --base (" + (db == null ? "no --db given" : db + " does not exist") + ")");
+        }
+        LiteMemOptions options = LiteMemOptions.builder().useBundledEmbedder(false).backgroundIndexing(false).build();
+        Map<String, Object> result = new LinkedHashMap<>();
+        result.put("n", n);
+        result.put("dim", dim);
+        result.put("queries", queryVectors.length);
+        result.put("search_only", true);
+        try (LiteMem mem = LiteMem.open(db, options)) {
+            Collection c = mem.collection("bench");
+            if (c.count() != n) {
+                throw new dev.litemem.InvalidInputException("db", db + " holds " + c.count() + " vectors but --base has "
+                        + n + ": build it first with the same --base and --db, without --search-only");
+            }
+            long started = System.nanoTime();
+            result.put("open_source", c.loadIndex().source());
+            result.put("open_s", seconds(started));
+            measureSearch(mem, c, queryVectors, truth, result);
+        }
+        print(result);
+        return Main.EXIT_OK;
+    }
+
     private void measureSearch(LiteMem mem, Collection c, float[][] queries, int[][] truth, Map<String, Object> result) {
         // Labels are row ids; the bench's record ids are the vectors' positions in the base file.
         Map<Long, Integer> position = new HashMap<>();
@@ -134,7 +170,7 @@ final class BenchAnnCommand implements Callable<Integer> {
         for (int ef : efs) {
             long[][] found = new long[queries.length][];
             searchAll(index, queries, ef, found, position); // warm-up pass
-            long[] nanos = new long[3];
+            long[] nanos = new long[passes];
             for (int pass = 0; pass < nanos.length; pass++) {
                 long started = System.nanoTime();
                 searchAll(index, queries, ef, found, position);
@@ -144,7 +180,7 @@ final class BenchAnnCommand implements Callable<Integer> {
             Map<String, Object> point = new LinkedHashMap<>();
             point.put("ef", ef);
             point.put("recall@" + k, AnnRecall.meanRecallAtK(found, truth, k));
-            point.put("qps", queries.length / (nanos[1] / 1e9));
+            point.put("qps", queries.length / (nanos[passes / 2] / 1e9));
             curve.add(point);
         }
         int exactCount = Math.min(exactQueries, queries.length);

@@ -10,33 +10,41 @@ import java.util.function.LongPredicate;
  * Searches hnswlib-core's graph directly (hnswlib-core 1.2.1 has no filtered search and a single index-wide ef).
  * The filter is applied during traversal: every node is walked through, only accepted, live nodes enter the
  * result set, and the search stops once the nearest unexplored candidate is farther than the worst of {@code ef}
- * results. Distances are primitive floats and the heaps are primitive arrays; neighbour lists are copied under
- * the node's monitor, as hnswlib-core itself does, so concurrent inserts are safe.
+ * results. The upper levels (a few nodes) are walked through hnswlib-core's own lists, copied under the node's
+ * monitor as hnswlib-core itself does; level 0 through the flat copies of {@link NodeMirror}, and every vector and
+ * label is read from the flat {@link VectorStore}. Distances are primitive floats and the heaps are primitive
+ * arrays.
  */
 final class GraphSearcher {
 
     /** Per-thread visited marks: a node is visited in this search when its mark equals the search's epoch. */
     private static final ThreadLocal<int[][]> VISITED = ThreadLocal.withInitial(() -> new int[][] {new int[0], {0}});
 
+
     private GraphSearcher() {
     }
 
     /**
      * Up to {@code ef} accepted nodes nearest to {@code query}, as a heap whose root is the farthest; read it with
-     * {@link Results#size()}, {@link Results#node(int)} and {@link Results#distance(int)}.
+     * {@link Results#size()}, {@link Results#label(int)} and {@link Results#distance(int)}.
      */
-    static Results search(HnswIndex<Long, float[], StoredVector, Float> index, MetricDistance distance,
-                          float[] query, int ef, LongPredicate filter) {
+    static Results search(HnswIndex<Long, StoredVector, StoredVector, Float> index, VectorStore store,
+                          NodeMirror mirror, MetricDistance distance, float[] query, int ef, LongPredicate filter) {
         Object entry = HnswInternals.entryPoint(index);
         Results results = new Results(ef);
         if (entry == null) {
             return results;
         }
         AtomicReferenceArray<Object> nodes = HnswInternals.nodes(index);
+        float[][] chunks = store.chunks();
+        int dimension = store.dimension();
         int[] buffer = new int[64];
 
         Object current = entry;
-        float currentDistance = distance.rawDistance(query, HnswInternals.item(current).vector);
+        int currentSlot = HnswInternals.item(current).slot;
+        chunks = fresh(chunks, store, currentSlot);
+        float currentDistance = distance.raw(query, chunks[currentSlot >>> VectorStore.CHUNK_SHIFT],
+                (currentSlot & VectorStore.CHUNK_MASK) * dimension);
         for (int level = HnswInternals.connections(entry).length - 1; level > 0; level--) {
             boolean changed = true;
             while (changed) {
@@ -48,11 +56,13 @@ final class GraphSearcher {
                     buffer = copy(links, count, buffer);
                 }
                 for (int i = 0; i < count; i++) {
-                    Object candidate = nodes.get(buffer[i]);
-                    float d = distance.rawDistance(query, HnswInternals.item(candidate).vector);
+                    int slot = mirror.slot(nodes, buffer[i]);
+                    chunks = fresh(chunks, store, slot);
+                    float d = distance.raw(query, chunks[slot >>> VectorStore.CHUNK_SHIFT],
+                            (slot & VectorStore.CHUNK_MASK) * dimension);
                     if (d < currentDistance) {
                         currentDistance = d;
-                        current = candidate;
+                        current = nodes.get(buffer[i]);
                         changed = true;
                     }
                 }
@@ -76,44 +86,70 @@ final class GraphSearcher {
         int currentId = HnswInternals.id(current);
         visited[currentId] = epoch;
         candidates.push(currentId, currentDistance);
-        offer(results, current, currentId, currentDistance, filter);
+        offer(results, store, nodes, mirror, currentId, currentDistance, filter);
+        int[] links = mirror.links();
+        int stride = mirror.stride();
+        int[] pendingIds = new int[stride];
+        int[] pendingSlots = new int[stride];
+        float touched = 0;
         while (candidates.size() > 0) {
             float nearest = candidates.peekDistance();
             if (results.size() == ef && nearest > results.worstDistance()) {
                 break;
             }
-            Object node = nodes.get(candidates.popNode());
-            int count;
-            synchronized (node) {
-                MutableIntList links = HnswInternals.connections(node)[0];
-                count = links.size();
-                buffer = copy(links, count, buffer);
-            }
-            for (int i = 0; i < count; i++) {
-                int id = buffer[i];
+            int base = candidates.popNode() * stride;
+            int count = links[base];
+            // Two passes: first pick the unvisited neighbours and touch the start of each one's vector, so that
+            // their cache misses overlap (C++ hnswlib prefetches for the same reason), then compute the distances.
+            int pending = 0;
+            for (int i = 1; i <= count; i++) {
+                int id = links[base + i];
                 if (id >= visited.length || visited[id] == epoch) {
                     continue;
                 }
                 visited[id] = epoch;
-                Object neighbour = nodes.get(id);
-                float d = distance.rawDistance(query, HnswInternals.item(neighbour).vector);
+                int slot = mirror.slot(nodes, id);
+                chunks = fresh(chunks, store, slot);
+                float[] chunk = chunks[slot >>> VectorStore.CHUNK_SHIFT];
+                int offset = (slot & VectorStore.CHUNK_MASK) * dimension;
+                touched += chunk[offset];
+                pendingIds[pending] = id;
+                pendingSlots[pending++] = slot;
+            }
+            for (int j = 0; j < pending; j++) {
+                int slot = pendingSlots[j];
+                float d = distance.raw(query, chunks[slot >>> VectorStore.CHUNK_SHIFT],
+                        (slot & VectorStore.CHUNK_MASK) * dimension);
                 if (results.size() < ef || d < results.worstDistance()) {
-                    candidates.push(id, d);
-                    offer(results, neighbour, id, d, filter);
+                    candidates.push(pendingIds[j], d);
+                    offer(results, store, nodes, mirror, pendingIds[j], d, filter);
                 }
             }
         }
+        results.touched = touched; // keeps the touching loads from being optimized away
         return results;
     }
 
-    private static void offer(Results results, Object node, int id, float d, LongPredicate filter) {
-        if (HnswInternals.deleted(node)) {
+    /** The store's chunks, re-read when {@code slot} was appended after {@code chunks} was read (concurrent adds). */
+    private static float[][] fresh(float[][] chunks, VectorStore store, int slot) {
+        int chunk = slot >>> VectorStore.CHUNK_SHIFT;
+        if (chunk < chunks.length
+                && (slot & VectorStore.CHUNK_MASK) * store.dimension() < chunks[chunk].length) {
+            return chunks;
+        }
+        return store.chunks();
+    }
+
+    private static void offer(Results results, VectorStore store, AtomicReferenceArray<Object> nodes,
+                              NodeMirror mirror, int id, float d, LongPredicate filter) {
+        if (mirror.deleted(id)) {
             return;
         }
-        if (filter != null && !filter.test(HnswInternals.item(node).label)) {
+        long label = store.label(mirror.slot(nodes, id));
+        if (filter != null && !filter.test(label)) {
             return;
         }
-        results.offer(HnswInternals.item(node), d);
+        results.offer(label, d);
     }
 
     private static int[] copy(MutableIntList links, int count, int[] buffer) {
@@ -192,12 +228,13 @@ final class GraphSearcher {
     /** Max-heap of at most {@code ef} results: the farthest at the root, evicted first. */
     static final class Results {
         private final float[] distances;
-        private final StoredVector[] items;
+        private final long[] labels;
         private int size;
+        float touched;
 
         Results(int ef) {
             distances = new float[ef];
-            items = new StoredVector[ef];
+            labels = new long[ef];
         }
 
         int size() {
@@ -208,15 +245,15 @@ final class GraphSearcher {
             return distances[0];
         }
 
-        StoredVector item(int i) {
-            return items[i];
+        long label(int i) {
+            return labels[i];
         }
 
         float distance(int i) {
             return distances[i];
         }
 
-        void offer(StoredVector item, float distance) {
+        void offer(long label, float distance) {
             if (size < distances.length) {
                 int i = size++;
                 while (i > 0) {
@@ -225,11 +262,11 @@ final class GraphSearcher {
                         break;
                     }
                     distances[i] = distances[parent];
-                    items[i] = items[parent];
+                    labels[i] = labels[parent];
                     i = parent;
                 }
                 distances[i] = distance;
-                items[i] = item;
+                labels[i] = label;
             } else if (distance < distances[0]) {
                 int i = 0;
                 while (true) {
@@ -244,11 +281,11 @@ final class GraphSearcher {
                         break;
                     }
                     distances[i] = distances[child];
-                    items[i] = items[child];
+                    labels[i] = labels[child];
                     i = child;
                 }
                 distances[i] = distance;
-                items[i] = item;
+                labels[i] = label;
             }
         }
     }

@@ -12,11 +12,12 @@ import java.lang.invoke.MethodType;
 import java.lang.invoke.VarHandle;
 import java.util.concurrent.ArrayBlockingQueue;
 import java.util.concurrent.atomic.AtomicReferenceArray;
+import java.util.concurrent.locks.ReentrantLock;
 
 /**
  * The one place that reaches into hnswlib-core 1.2.1's private state. The library offers no way to read or restore
  * its graph except Java serialization, which also writes every vector and runs without a lock. We read the nodes
- * (id, neighbour lists per level, item, deleted flag), the node count and the entry point to write a checkpoint,
+ * (id, neighbour lists per level, item, deleted flag), the node count, the entry point and a label's node id to write a checkpoint,
  * to scan exactly and to search with a filter, and we set them to restore a graph without re-inserting; we also read the size of its pool of
  * visited-sets, which bounds safe concurrency. Every handle is resolved when this
  * class loads; if the library's fields change, {@link #verify()} (run by the tests and on first use) fails with a
@@ -30,6 +31,7 @@ final class HnswInternals {
     private static final VarHandle NODE_COUNT;
     private static final VarHandle ENTRY_POINT;
     private static final VarHandle LOOKUP;
+    private static final VarHandle GLOBAL_LOCK;
     private static final VarHandle NODE_ID;
     private static final VarHandle NODE_CONNECTIONS;
     private static final VarHandle NODE_ITEM;
@@ -40,7 +42,7 @@ final class HnswInternals {
     private static final RuntimeException FAILURE;
 
     static {
-        VarHandle nodes = null, nodeCount = null, entryPoint = null, lookup = null;
+        VarHandle nodes = null, nodeCount = null, entryPoint = null, lookup = null, globalLock = null;
         VarHandle nodeId = null;
         VarHandle connections = null, item = null, deleted = null, visitedPool = null, poolItems = null;
         MethodHandle nodeNew = null;
@@ -53,6 +55,7 @@ final class HnswInternals {
             nodeCount = index.findVarHandle(HnswIndex.class, "nodeCount", int.class);
             entryPoint = index.findVarHandle(HnswIndex.class, "entryPoint", node);
             lookup = index.findVarHandle(HnswIndex.class, "lookup", MutableObjectIntMap.class);
+            globalLock = index.findVarHandle(HnswIndex.class, "globalLock", ReentrantLock.class);
             visitedPool = index.findVarHandle(HnswIndex.class, "visitedBitSetPool", GenericObjectPool.class);
             poolItems = MethodHandles.privateLookupIn(GenericObjectPool.class, MethodHandles.lookup())
                     .findVarHandle(GenericObjectPool.class, "items", ArrayBlockingQueue.class);
@@ -70,6 +73,7 @@ final class HnswInternals {
         NODE_COUNT = nodeCount;
         ENTRY_POINT = entryPoint;
         LOOKUP = lookup;
+        GLOBAL_LOCK = globalLock;
         NODE_ID = nodeId;
         NODE_CONNECTIONS = connections;
         NODE_ITEM = item;
@@ -114,6 +118,18 @@ final class HnswInternals {
         return items.size() + items.remainingCapacity();
     }
 
+    /** The node id of a live label, or -1; read under the library's global lock, as its own get() does. */
+    @SuppressWarnings("unchecked")
+    static int nodeId(HnswIndex<?, ?, ?, ?> index, Object label) {
+        ReentrantLock globalLock = (ReentrantLock) GLOBAL_LOCK.get(index);
+        globalLock.lock();
+        try {
+            return ((MutableObjectIntMap<Object>) LOOKUP.get(index)).getIfAbsent(label, -1);
+        } finally {
+            globalLock.unlock();
+        }
+    }
+
     static int id(Object node) {
         return (int) NODE_ID.get(node);
     }
@@ -135,7 +151,7 @@ final class HnswInternals {
      * {@code links[node][level]} holds node ids (positions in {@code items}).
      */
     @SuppressWarnings("unchecked")
-    static void restore(HnswIndex<Long, float[], StoredVector, Float> index, StoredVector[] items, int[][][] links,
+    static void restore(HnswIndex<Long, StoredVector, StoredVector, Float> index, StoredVector[] items, int[][][] links,
                         int entryPoint) {
         verify();
         AtomicReferenceArray<Object> nodes = nodes(index);

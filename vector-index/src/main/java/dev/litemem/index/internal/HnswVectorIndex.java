@@ -49,7 +49,11 @@ public final class HnswVectorIndex implements VectorIndex {
     private final VectorMath math;
     private final MetricDistance distance;
     private final ReentrantReadWriteLock lock = new ReentrantReadWriteLock();
-    private final HnswIndex<Long, float[], StoredVector, Float> hnsw;
+    private final HnswIndex<Long, StoredVector, StoredVector, Float> hnsw;
+    /** Every vector once, in flat arrays; see {@link VectorStore}. */
+    private final VectorStore store;
+    /** Flat copies of each node's slot, level-0 list and deleted flag; grown only under the write lock. */
+    private final NodeMirror mirror;
     /** Caps concurrent calls into hnswlib-core at its visited-set pool size; see HnswInternals#visitedPoolSize. */
     private volatile Semaphore hnswSlots;
 
@@ -63,7 +67,9 @@ public final class HnswVectorIndex implements VectorIndex {
         this.params = Objects.requireNonNull(params, "params");
         this.math = math;
         this.distance = new MetricDistance(math, metric);
+        this.store = new VectorStore(dimension);
         this.hnsw = newHnsw(capacity);
+        this.mirror = new NodeMirror(capacity, 2 * params.m());
         this.hnswSlots = new Semaphore(HnswInternals.visitedPoolSize(hnsw));
     }
 
@@ -89,7 +95,8 @@ public final class HnswVectorIndex implements VectorIndex {
                 VectorMaths.preferred(), Math.max(INITIAL_CAPACITY, n + n / 4));
         int goneCount = 0;
         for (int node = 0; node < n; node++) {
-            float[] source = vectors.apply(graph.labels[node]);
+            long label = graph.labels[node];
+            float[] source = vectors.apply(label);
             if (source == null) {
                 gone[node] = true;
                 goneCount++;
@@ -99,14 +106,15 @@ public final class HnswVectorIndex implements VectorIndex {
                 throw new CheckpointMismatchException("a row's vector has dimension " + source.length
                         + " but the collection's dimension is " + expected.dimension());
             }
-            StoredVector item = index.prepare(graph.labels[node], source);
-            if (item.sourceHash != graph.sourceHashes[node]) {
+            Prepared prepared = index.prepare(source, "vector");
+            if (prepared.sourceHash != graph.sourceHashes[node]) {
                 gone[node] = true;
                 goneCount++;
                 changed.add(node);
                 changedVectors.add(source);
             } else {
-                items[node] = item;
+                // Appended in node order, so the kept nodes' slots equal their ids after renumbering.
+                items[node] = index.store(label, prepared);
             }
         }
         if (goneCount > 0) {
@@ -122,13 +130,14 @@ public final class HnswVectorIndex implements VectorIndex {
             items = kept;
         }
         HnswInternals.restore(index.hnsw, items, graph.links, graph.entryPoint);
+        index.mirror.restored(HnswInternals.nodes(index.hnsw), items.length, items);
         for (int i = 0; i < changed.size(); i++) {
             index.add(decoded.graph().labels[changed.get(i)], changedVectors.get(i));
         }
         return index;
     }
 
-    private HnswIndex<Long, float[], StoredVector, Float> newHnsw(int capacity) {
+    private HnswIndex<Long, StoredVector, StoredVector, Float> newHnsw(int capacity) {
         return HnswIndex.newBuilder(dimension, distance, capacity)
                 .withM(params.m())
                 .withEfConstruction(params.efConstruction())
@@ -152,8 +161,18 @@ public final class HnswVectorIndex implements VectorIndex {
         return params;
     }
 
-    HnswIndex<Long, float[], StoredVector, Float> hnsw() {
+    HnswIndex<Long, StoredVector, StoredVector, Float> hnsw() {
         return hnsw;
+    }
+
+    /** See {@link NodeMirror#differenceFrom}; null when the flat copies match hnswlib-core's graph. */
+    String mirrorDifference() {
+        lock.writeLock().lock();
+        try {
+            return mirror.differenceFrom(HnswInternals.nodes(hnsw), HnswInternals.nodeCount(hnsw));
+        } finally {
+            lock.writeLock().unlock();
+        }
     }
 
     /** The kernels this index computes with. */
@@ -163,7 +182,19 @@ public final class HnswVectorIndex implements VectorIndex {
 
     @Override
     public void add(long label, float[] vector) {
-        insert(prepare(label, vector));
+        Prepared prepared = prepare(vector, "vector");
+        lock.readLock().lock();
+        try {
+            // hnswlib-core replaces a node on every re-add; an identical vector (a replayed change) keeps it.
+            StoredVector existing = hnsw.get(label).orElse(null);
+            if (existing != null && existing.sourceHash == prepared.sourceHash
+                    && store.equalsVector(existing.slot, prepared.vector)) {
+                return;
+            }
+        } finally {
+            lock.readLock().unlock();
+        }
+        insert(store(label, prepared));
     }
 
     @Override
@@ -174,7 +205,7 @@ public final class HnswVectorIndex implements VectorIndex {
         StoredVector[] items = new StoredVector[labels.length];
         for (int i = 0; i < items.length; i++) {
             try {
-                items[i] = prepare(labels[i], vectors[i]);
+                items[i] = store(labels[i], prepare(vectors[i], "vector"));
             } catch (IndexException e) {
                 throw new IndexException("vector at position " + i + ": " + e.getMessage(), e);
             }
@@ -222,14 +253,21 @@ public final class HnswVectorIndex implements VectorIndex {
         }
     }
 
-    /** Validates and copies the vector (normalized for cosine). */
-    StoredVector prepare(long label, float[] source) {
-        float[] vector = checkVector(source, "vector");
+    /** A validated copy of a vector as searched (normalized for cosine), with the hash of the source. */
+    private record Prepared(float[] vector, int sourceHash) {
+    }
+
+    private Prepared prepare(float[] source, String what) {
+        float[] vector = checkVector(source, what);
         int hash = StoredVector.hash(vector);
         if (metric == Metric.COSINE) {
             normalizeInPlace(vector);
         }
-        return new StoredVector(label, vector, hash);
+        return new Prepared(vector, hash);
+    }
+
+    private StoredVector store(long label, Prepared prepared) {
+        return new StoredVector(label, store.append(label, prepared.vector), prepared.sourceHash, store);
     }
 
     private float[] checkVector(float[] source, String what) {
@@ -264,16 +302,31 @@ public final class HnswVectorIndex implements VectorIndex {
     }
 
     private void insert(StoredVector item) {
+        int replaced = -1; // the label's old node, which hnswlib-core removes when the label is added again
+        boolean firstAttempt = true;
         while (true) {
             lock.readLock().lock();
             Semaphore slots = hnswSlots;
             slots.acquireUninterruptibly();
+            AtomicReferenceArray<Object> nodes = HnswInternals.nodes(hnsw);
             try {
+                if (firstAttempt) {
+                    replaced = HnswInternals.nodeId(hnsw, item.label);
+                    firstAttempt = false;
+                }
                 hnsw.add(item);
+                int id = HnswInternals.nodeId(hnsw, item.label);
+                Object node = id >= 0 ? nodes.get(id) : null;
+                if (node != null && HnswInternals.item(node) == item) {
+                    mirror.nodeAdded(nodes, id, node, item.slot);
+                }
                 return;
             } catch (SizeLimitExceededException full) {
-                // fall through: grow, then retry
+                // fall through: grow, then retry (hnswlib-core may have removed the old node before refusing)
             } finally {
+                if (replaced >= 0 && HnswInternals.deleted(nodes.get(replaced))) {
+                    mirror.markDeleted(replaced);
+                }
                 slots.release();
                 lock.readLock().unlock();
             }
@@ -287,7 +340,9 @@ public final class HnswVectorIndex implements VectorIndex {
             int needed = HnswInternals.nodeCount(hnsw) + more;
             int capacity = hnsw.getMaxItemCount();
             if (needed > capacity) {
-                hnsw.resize((int) Math.min(Integer.MAX_VALUE - 8, Math.max(needed, 2L * capacity)));
+                int grown = (int) Math.min(Integer.MAX_VALUE - 8, Math.max(needed, 2L * capacity));
+                hnsw.resize(grown);
+                mirror.grow(grown);
                 hnswSlots = new Semaphore(HnswInternals.visitedPoolSize(hnsw)); // resize made a new pool
             }
         } finally {
@@ -299,7 +354,12 @@ public final class HnswVectorIndex implements VectorIndex {
     public boolean remove(long label) {
         lock.readLock().lock();
         try {
-            return hnsw.remove(label, 0);
+            int id = HnswInternals.nodeId(hnsw, label);
+            boolean removed = hnsw.remove(label, 0);
+            if (removed) {
+                mirror.markDeleted(id);
+            }
+            return removed;
         } finally {
             lock.readLock().unlock();
         }
@@ -393,10 +453,10 @@ public final class HnswVectorIndex implements VectorIndex {
     }
 
     private List<Neighbor> graphSearch(float[] q, int k, int width, LongPredicate filter) {
-        GraphSearcher.Results results = GraphSearcher.search(hnsw, distance, q, width, filter);
+        GraphSearcher.Results results = GraphSearcher.search(hnsw, store, mirror, distance, q, width, filter);
         List<Neighbor> out = new ArrayList<>(results.size());
         for (int i = 0; i < results.size(); i++) {
-            out.add(new Neighbor(results.item(i).label, distance.toScore(results.distance(i))));
+            out.add(new Neighbor(results.label(i), distance.toScore(results.distance(i))));
         }
         out.sort(TopK.BEST_FIRST); // the same order as exact search, ties by label
         return out.size() > k ? new ArrayList<>(out.subList(0, k)) : out;
@@ -450,7 +510,7 @@ public final class HnswVectorIndex implements VectorIndex {
             }
             StoredVector item = HnswInternals.item(node);
             if (filter == null || filter.test(item.label)) {
-                top.offer(item.label, distance.score(q, item.vector));
+                top.offer(item.label, distance.score(q, store.chunk(item.slot), store.offset(item.slot)));
             }
         }
         return top.toList();
@@ -535,7 +595,13 @@ public final class HnswVectorIndex implements VectorIndex {
         }
         HnswVectorIndex copy = new HnswVectorIndex(dimension, metric, params, math,
                 Math.max(INITIAL_CAPACITY, live.size() + live.size() / 4));
-        copy.insertAll(live.toArray(new StoredVector[0]), threads);
+        StoredVector[] moved = new StoredVector[live.size()];
+        for (int i = 0; i < moved.length; i++) {
+            StoredVector item = live.get(i);
+            moved[i] = new StoredVector(item.label, copy.store.append(item.label, store.copy(item.slot)),
+                    item.sourceHash, copy.store);
+        }
+        copy.insertAll(moved, threads);
         return copy;
     }
 }

@@ -6,21 +6,26 @@ import java.nio.ByteBuffer;
 import java.util.zip.CRC32C;
 
 /**
- * What hnswlib-core stores per node: the label, the vector as searched (normalized for cosine) and a CRC32C of the
- * vector as the caller supplied it, which lets a checkpoint tell whether a row's vector changed since it was written.
+ * What hnswlib-core stores per node: the label, the slot of the vector in the index's {@link VectorStore} (so the
+ * vector exists once, in flat arrays) and a CRC32C of the vector as the caller supplied it, which lets a checkpoint
+ * tell whether a row's vector changed since it was written. The item is its own "vector" for hnswlib-core: our
+ * {@link MetricDistance} reads both sides from the store. Equality is identity, so hnswlib-core treats a re-add
+ * of a label as a new vector; {@link HnswVectorIndex#add} skips re-adds of an identical vector before that.
  */
-final class StoredVector implements Item<Long, float[]> {
+final class StoredVector implements Item<Long, StoredVector> {
 
     private static final long serialVersionUID = 1L;
 
     final long label;
-    final float[] vector;
+    final int slot;
     final int sourceHash;
+    final transient VectorStore store;
 
-    StoredVector(long label, float[] vector, int sourceHash) {
+    StoredVector(long label, int slot, int sourceHash, VectorStore store) {
         this.label = label;
-        this.vector = vector;
+        this.slot = slot;
         this.sourceHash = sourceHash;
+        this.store = store;
     }
 
     static int hash(float[] source) {
@@ -37,12 +42,12 @@ final class StoredVector implements Item<Long, float[]> {
     }
 
     @Override
-    public float[] vector() {
-        return vector;
+    public StoredVector vector() {
+        return this;
     }
 
     @Override
     public int dimensions() {
-        return vector.length;
+        return store.dimension();
     }
 }

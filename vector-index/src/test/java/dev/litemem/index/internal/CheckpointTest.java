@@ -71,8 +71,10 @@ class CheckpointTest {
                     "the restored graph answers exactly as the original");
         }
         assertTrue(SyntheticVectors.recall(loaded, SharedIndex.QUERIES, 10, 64, null) >= 0.95);
+        assertEquals(null, ((HnswVectorIndex) loaded).mirrorDifference(), "flat copies of the restored graph");
         loaded.add(-5, SharedIndex.QUERIES[0]);
         assertEquals(-5, loaded.search(SharedIndex.QUERIES[0], 1).get(0).label(), "a restored index takes adds");
+        assertEquals(null, ((HnswVectorIndex) loaded).mirrorDifference(), "flat copies after an add");
     }
 
     @Test

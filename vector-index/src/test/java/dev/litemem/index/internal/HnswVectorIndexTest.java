@@ -231,6 +231,7 @@ class HnswVectorIndexTest {
         assertEquals(count, index.size());
         assertEquals(0, index.deletedCount());
         assertTrue(index.hnsw().getMaxItemCount() >= count);
+        assertEquals(null, index.mirrorDifference(), "flat copies after concurrent adds and two capacity growths");
     }
 
     @Test
@@ -257,6 +258,51 @@ class HnswVectorIndexTest {
         }
         assertTrue(done.await(5, java.util.concurrent.TimeUnit.MINUTES), "adders and searchers deadlocked");
         assertEquals(vectors.length, index.size());
+        assertEquals(null, index.mirrorDifference(), "flat copies after concurrent adds, replacements and searches");
+    }
+
+    @Test
+    void reAddingAnIdenticalVectorKeepsTheNodeAndADifferentOneReplacesIt() {
+        float[][] vectors = SyntheticVectors.clustered(300, 16, 5, 23);
+        HnswVectorIndex index = HnswVectorIndex.create(16, Metric.COSINE, new HnswParams(8, 64, 32));
+        for (int i = 0; i < vectors.length; i++) {
+            index.add(i, vectors[i]);
+        }
+        for (int i = 0; i < vectors.length; i++) {
+            index.add(i, vectors[i].clone()); // a replayed change: same label, same vector
+        }
+        assertEquals(0, index.deletedCount(), "identical re-adds must not leave deleted nodes");
+        index.add(7, vectors[8]);
+        assertEquals(1, index.deletedCount());
+        List<Neighbor> hits = index.search(vectors[7], 300, 300, null);
+        assertFalse(same(vectors[7], vectors[8]));
+        assertFalse(hits.stream().anyMatch(h -> h.label() == 7 && h.score() > 0.99999f),
+                "the replaced vector of label 7 is still found");
+        assertEquals(1, hits.stream().filter(h -> h.label() == 7).count(), "label 7 appears once");
+        assertTrue(index.remove(3));
+        assertEquals(null, index.mirrorDifference());
+        assertFalse(index.search(vectors[3], 300, 300, null).stream().anyMatch(h -> h.label() == 3));
+    }
+
+    @Test
+    void replacingALabelWhenTheIndexIsFullStillHidesTheOldNode() {
+        int full = HnswVectorIndex.INITIAL_CAPACITY;
+        float[][] vectors = SyntheticVectors.clustered(full + 1, 8, 4, 29);
+        HnswVectorIndex index = HnswVectorIndex.create(8, Metric.L2, new HnswParams(4, 32, 16));
+        for (int i = 0; i < full; i++) {
+            index.add(i, vectors[i]);
+        }
+        // hnswlib-core removes label 0's node, then refuses the new one for lack of room; the index grows and retries.
+        index.add(0, vectors[full]);
+        assertEquals(full, index.size());
+        assertEquals(1, index.deletedCount());
+        assertEquals(null, index.mirrorDifference());
+        List<Neighbor> hits = index.search(vectors[0], 1, full, null);
+        assertFalse(hits.get(0).label() == 0 && hits.get(0).score() == 0f, "label 0's old vector was found");
+    }
+
+    private static boolean same(float[] a, float[] b) {
+        return java.util.Arrays.equals(a, b);
     }
 
     @Test

@@ -51,6 +51,36 @@ class VectorMathTest {
     }
 
     @Test
+    void offsetFormsReadOnlyTheirWindow() {
+        VectorMath[] kernels = {VectorMaths.vectorApiOrNull(), ScalarVectorMath.INSTANCE};
+        Random random = new Random(7);
+        for (int length : LENGTHS) {
+            float[] a = randomVector(random, length);
+            float[] b = randomVector(random, length);
+            // The same vectors inside larger arrays, surrounded by values that would change any sum they leaked into.
+            int aOffset = 3 + random.nextInt(40);
+            int bOffset = 5 * length + random.nextInt(40);
+            float[] paddedA = filled(aOffset + length + 50, 1e6f);
+            float[] paddedB = filled(bOffset + length + 50, -1e6f);
+            System.arraycopy(a, 0, paddedA, aOffset, length);
+            System.arraycopy(b, 0, paddedB, bOffset, length);
+            for (VectorMath kernel : kernels) {
+                assertEquals(kernel.dot(a, b), kernel.dot(paddedA, aOffset, paddedB, bOffset, length),
+                        kernel.name() + " dot, length " + length);
+                assertEquals(kernel.squaredDistance(a, b),
+                        kernel.squaredDistance(paddedA, aOffset, paddedB, bOffset, length),
+                        kernel.name() + " l2, length " + length);
+            }
+        }
+    }
+
+    private static float[] filled(int length, float value) {
+        float[] array = new float[length];
+        java.util.Arrays.fill(array, value);
+        return array;
+    }
+
+    @Test
     void identicalVectorsHaveZeroDistance() {
         float[] a = randomVector(new Random(1), 385);
         assertEquals(0f, VectorMaths.vectorApiOrNull().squaredDistance(a, a));

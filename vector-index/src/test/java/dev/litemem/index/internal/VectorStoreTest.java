@@ -1,0 +1,57 @@
+package dev.litemem.index.internal;
+
+import org.junit.jupiter.api.Test;
+
+import java.util.Random;
+
+import static org.junit.jupiter.api.Assertions.assertArrayEquals;
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertFalse;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+class VectorStoreTest {
+
+    @Test
+    void slotsKeepTheirVectorsAndLabelsAcrossChunkGrowthAndNewChunks() {
+        int dimension = 5;
+        VectorStore store = new VectorStore(dimension);
+        Random random = new Random(3);
+        int count = 2 * VectorStore.CHUNK_VECTORS + 77; // the first chunk grows from 16, then two whole chunks
+        float[][] vectors = new float[count][dimension];
+        for (int i = 0; i < count; i++) {
+            for (int d = 0; d < dimension; d++) {
+                vectors[i][d] = random.nextFloat();
+            }
+            assertEquals(i, store.append(1000L + i, vectors[i]));
+        }
+        assertEquals(count, store.size());
+        for (int i = 0; i < count; i++) {
+            assertEquals(1000L + i, store.label(i), "label of slot " + i);
+            assertArrayEquals(vectors[i], store.copy(i), "vector of slot " + i);
+            float[] chunk = store.chunk(i);
+            int offset = store.offset(i);
+            assertEquals(vectors[i][dimension - 1], chunk[offset + dimension - 1]);
+            assertTrue(store.equalsVector(i, vectors[i]));
+            assertFalse(store.equalsVector(i, vectors[(i + 1) % count]));
+        }
+    }
+
+    @Test
+    void aSmallStoreStaysSmall() {
+        VectorStore store = new VectorStore(384);
+        for (int i = 0; i < 10; i++) {
+            store.append(i, new float[384]);
+        }
+        // 16 vectors of 384 floats and 16 labels, not a whole chunk of 4096 vectors (6 MB).
+        assertTrue(store.bytes() < 30_000, "bytes: " + store.bytes());
+    }
+
+    @Test
+    void appendCopiesTheCallersArray() {
+        VectorStore store = new VectorStore(2);
+        float[] vector = {1, 2};
+        int slot = store.append(9, vector);
+        vector[0] = 42;
+        assertArrayEquals(new float[] {1, 2}, store.copy(slot));
+    }
+}
