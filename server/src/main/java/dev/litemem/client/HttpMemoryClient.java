@@ -75,13 +75,13 @@ public final class HttpMemoryClient implements MemoryClient {
 
     @Override
     public Optional<Record> get(String collection, String id) {
-        JsonNode r = sendOrMissing("GET", records(collection) + "/" + enc(id) + "?vector=true", null);
+        JsonNode r = sendOrMissing("GET", records(collection) + "/" + encId(id) + "?vector=true", null);
         return r == null ? Optional.empty() : Optional.of(record(r));
     }
 
     @Override
     public boolean delete(String collection, String id) {
-        return sendOrMissing("DELETE", records(collection) + "/" + enc(id), null) != null;
+        return sendOrMissing("DELETE", records(collection) + "/" + encId(id), null) != null;
     }
 
     @Override
@@ -155,6 +155,11 @@ public final class HttpMemoryClient implements MemoryClient {
 
     private String records(String collection) {
         return collectionUrl(collection) + "/records";
+    }
+
+    /** A record id in the path: every character escaped but '/', which the server's route accepts as it is. */
+    private static String encId(String id) {
+        return enc(id).replace("%2F", "/");
     }
 
     private static String enc(String s) {

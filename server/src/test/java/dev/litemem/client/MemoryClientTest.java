@@ -102,6 +102,10 @@ class MemoryClientTest {
                     () -> memory.search("prefs", Query.text("x").where("{\"year\": {\"$gt\": [1]}}")));
             assertEquals("where.year.$gt", badFilter.field());
 
+            memory.put("prefs", List.of(Record.of("docs/a b.md#2", "a chunk named after its file", Map.of())));
+            assertEquals("a chunk named after its file", memory.get("prefs", "docs/a b.md#2").orElseThrow().text());
+            assertTrue(memory.delete("prefs", "docs/a b.md#2"));
+
             assertTrue(memory.delete("prefs", "p2"));
             assertFalse(memory.delete("prefs", "p2"));
             assertEquals(2, memory.deleteWhere("prefs", "{\"user\": \"alice\"}"));

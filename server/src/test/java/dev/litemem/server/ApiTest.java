@@ -108,6 +108,23 @@ class ApiTest {
     }
 
     @Test
+    void recordIdsWithSlashesAndReservedCharactersAreAddressable() {
+        // Ingested chunks are named after their file's path, e.g. "docs/guide.md#3".
+        String id = "docs/guide v2.md#3?x=1&y";
+        var put = s.call("PUT", records("acme", "notes"), key,
+                "{\"records\": [{\"id\": \"" + id + "\", \"text\": \"a chunk of the guide\"}]}");
+        assertEquals(200, put.status(), put.body());
+        String path = records("acme", "notes") + "/" + URLEncoder.encode(id, StandardCharsets.UTF_8)
+                .replace("+", "%20").replace("%2F", "/");
+        var get = s.call("GET", path, key, null);
+        assertEquals(200, get.status(), get.body());
+        assertEquals(id, get.json().get("id").asText());
+        assertEquals(404, s.call("GET", records("acme", "notes") + "/docs", key, null).status(), "a prefix is no id");
+        assertEquals(204, s.call("DELETE", path, key, null).status());
+        assertEquals(404, s.call("GET", path, key, null).status());
+    }
+
+    @Test
     void searchByTextAndVectorWithFilters() {
         putNotes();
         var hits = s.call("POST", "/v1/tenants/acme/collections/notes/search", key,

@@ -127,7 +127,9 @@ public final class Api {
     }
 
     /** Registers a route whose handler is wrapped with error rendering and request metrics. */
-    void route(JavalinConfig config, String method, String path, Handler handler) {
+    void route(JavalinConfig config, String method, String servedPath, Handler handler) {
+        // Javalin's <param> also matches slashes; documentation and metrics name every parameter {param}.
+        String path = servedPath.replace('<', '{').replace('>', '}');
         routes.add(new Route(method, path));
         Handler wrapped = ctx -> {
             long start = System.nanoTime();
@@ -140,10 +142,10 @@ public final class Api {
             }
         };
         switch (method) {
-            case "GET" -> config.routes.get(path, wrapped);
-            case "POST" -> config.routes.post(path, wrapped);
-            case "PUT" -> config.routes.put(path, wrapped);
-            case "DELETE" -> config.routes.delete(path, wrapped);
+            case "GET" -> config.routes.get(servedPath, wrapped);
+            case "POST" -> config.routes.post(servedPath, wrapped);
+            case "PUT" -> config.routes.put(servedPath, wrapped);
+            case "DELETE" -> config.routes.delete(servedPath, wrapped);
             default -> throw new IllegalArgumentException(method);
         }
     }

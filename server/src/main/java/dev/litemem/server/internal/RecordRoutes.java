@@ -41,8 +41,9 @@ final class RecordRoutes {
         api.route(config, "PUT", C + "/{collection}/records", this::upsert);
         api.route(config, "GET", C + "/{collection}/records", this::list);
         api.route(config, "DELETE", C + "/{collection}/records", this::deleteWhere);
-        api.route(config, "GET", C + "/{collection}/records/{id}", this::get);
-        api.route(config, "DELETE", C + "/{collection}/records/{id}", this::delete);
+        // <id>, not {id}: record ids may hold slashes (ingested chunks are named after their file's path).
+        api.route(config, "GET", C + "/{collection}/records/<id>", this::get);
+        api.route(config, "DELETE", C + "/{collection}/records/<id>", this::delete);
         api.route(config, "POST", C + "/{collection}/search", this::search);
         api.route(config, "POST", C + "/{collection}/documents", this::ingest);
     }
