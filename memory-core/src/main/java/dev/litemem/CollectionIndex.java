@@ -54,6 +54,12 @@ final class CollectionIndex {
                 info.spec().model(), info.spec().dimension(), info.spec().metric(), info.spec().hnsw());
     }
 
+    /** Heap bytes of the loaded index (0 when not loaded); see {@link VectorIndex#memoryBytes()}. */
+    long memoryBytes() {
+        VectorIndex loaded = index;
+        return loaded == null ? 0 : loaded.memoryBytes();
+    }
+
     /** The index, loaded and caught up with every committed change: a search sees every acknowledged write. */
     VectorIndex ready() {
         if (index == null) {

@@ -156,6 +156,18 @@ public final class LiteMem implements AutoCloseable {
         }
     }
 
+    /**
+     * About how many heap bytes this store's loaded vector indexes hold (vectors, graphs, bookkeeping); indexes load
+     * on a collection's first search or write after open. For callers that bound the memory of many open stores.
+     */
+    public long indexMemoryBytes() {
+        long total = 0;
+        for (CollectionIndex index : indexes.values()) {
+            total += index.memoryBytes();
+        }
+        return total;
+    }
+
     /** The sequence number of the newest change in the file, or 0 when there is none. */
     public long lastSequence() {
         return db.read(h -> h.createQuery("SELECT coalesce(max(seq), 0) FROM changes").mapTo(Long.class).one());

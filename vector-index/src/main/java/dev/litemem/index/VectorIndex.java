@@ -61,6 +61,12 @@ public interface VectorIndex {
     /** {@code deletedCount / (size + deletedCount)}, 0 when empty. */
     double deletedRatio();
 
+    /**
+     * About how many heap bytes the index holds: its vectors, graph and bookkeeping (an estimate for caches that
+     * bound memory, not an exact count).
+     */
+    long memoryBytes();
+
     /** Approximate top-k using the default efSearch. */
     default List<Neighbor> search(float[] query, int k) {
         return search(query, k, params().efSearch(), null);

@@ -14,9 +14,10 @@ import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
 /**
- * The open tenant files: at most {@code maxOpen} of them and about {@code maxBytes} of SQLite page cache, least
- * recently used closed first (closing the last connection checkpoints the WAL into the file), reopened on demand.
- * A tenant is leased for the length of a request and is never closed while leased.
+ * The open tenant files: at most {@code maxOpen} of them and about {@code maxBytes} of SQLite page cache and loaded
+ * vector indexes (re-estimated when a request releases the tenant, since an index loads on first use and grows with
+ * writes), least recently used closed first (closing the last connection checkpoints the WAL into the file),
+ * reopened on demand. A tenant is leased for the length of a request and is never closed while leased.
  */
 public final class TenantCache implements AutoCloseable {
     /** SQLite's default page cache per connection (cache_size = -2000, in KiB). */
@@ -89,6 +90,9 @@ public final class TenantCache implements AutoCloseable {
             }
             keys.remove(name);
             entry = open.remove(name);
+            if (entry != null) {
+                entry.removed = true;
+            }
             while (entry != null && entry.users > 0) {
                 lock.wait();
             }
@@ -167,6 +171,7 @@ public final class TenantCache implements AutoCloseable {
                 Entry e = it.next().getValue();
                 if (e.users == 0 && e.mem != null) {
                     it.remove();
+                    e.removed = true;
                     estimatedBytes -= e.bytes;
                     evictions++;
                     victims.add(e);
@@ -184,6 +189,7 @@ public final class TenantCache implements AutoCloseable {
         synchronized (lock) {
             closed = true;
             all = new ArrayList<>(open.values());
+            all.forEach(e -> e.removed = true);
             open.clear();
             estimatedBytes = 0;
         }
@@ -219,6 +225,7 @@ public final class TenantCache implements AutoCloseable {
                 entry.users--;
                 lock.notifyAll();
             }
+            entry.remeasure();
             evictIfNeeded();
         }
     }
@@ -226,7 +233,11 @@ public final class TenantCache implements AutoCloseable {
     private final class Entry {
         final String name;
         int users;
+        /** The estimate counted in estimatedBytes: pageCacheBytes plus the indexes' bytes when last measured. */
         long bytes;
+        long pageCacheBytes;
+        /** Taken out of the map (evicted, deleted or the cache closed): its bytes no longer count. Under lock. */
+        boolean removed;
         volatile LiteMem mem;
 
         Entry(String name) {
@@ -249,10 +260,27 @@ public final class TenantCache implements AutoCloseable {
             long estimate = OVERHEAD_BYTES + connectionsPerTenant * Math.min(size, PAGE_CACHE_BYTES);
             synchronized (lock) {
                 bytes = estimate;
+                pageCacheBytes = estimate;
                 estimatedBytes += estimate;
                 opens++;
             }
             mem = m;
+        }
+
+        /** Counts the tenant's loaded indexes, measured outside the cache's lock (it takes the indexes' locks). */
+        void remeasure() {
+            LiteMem m = mem;
+            if (m == null) {
+                return;
+            }
+            long indexBytes = m.indexMemoryBytes();
+            synchronized (lock) {
+                if (!removed && mem == m) { // not open.get(name): that would count as a use in the LRU order
+                    long measured = pageCacheBytes + indexBytes;
+                    estimatedBytes += measured - bytes;
+                    bytes = measured;
+                }
+            }
         }
 
         /** An empty file made owner-only before SQLite fills it; SQLite gives its WAL and SHM files the same mode. */

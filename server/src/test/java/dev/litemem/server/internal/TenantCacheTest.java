@@ -75,6 +75,45 @@ class TenantCacheTest {
     }
 
     @Test
+    void loadedIndexesCountTowardsTheMemoryBound() {
+        TenantKeys keys = new TenantKeys(dir);
+        keys.create("big");
+        keys.create("small");
+        long bound;
+        try (TenantCache cache = cache(keys, 100, Long.MAX_VALUE)) {
+            long pageCacheOnly;
+            try (TenantCache.Lease big = cache.acquire("big")) {
+                pageCacheOnly = cache.estimatedBytes();
+                var vectors = big.mem().collection("v", CollectionSpec.vectors(384, Metric.COSINE));
+                java.util.Random random = new java.util.Random(5);
+                java.util.List<Record> batch = new java.util.ArrayList<>();
+                for (int i = 0; i < 2000; i++) {
+                    float[] v = new float[384];
+                    for (int d = 0; d < v.length; d++) {
+                        v[d] = (float) random.nextGaussian();
+                    }
+                    batch.add(Record.builder().id("r" + i).vector(v).build());
+                }
+                vectors.upsertAll(batch);
+                vectors.search(dev.litemem.SearchRequest.vector(batch.get(0).vector()).k(3)); // loads the index
+            }
+            long withIndex = cache.estimatedBytes();
+            // 2,000 vectors of 384 floats are 3 MB; the graph and bookkeeping come on top.
+            assertTrue(withIndex - pageCacheOnly > 2000L * 384 * 4, pageCacheOnly + " -> " + withIndex);
+            bound = withIndex - 1;
+        }
+        try (TenantCache cache = cache(keys, 100, bound)) {
+            try (TenantCache.Lease big = cache.acquire("big")) {
+                float[] query = new float[384];
+                query[0] = 1;
+                big.mem().collection("v").search(dev.litemem.SearchRequest.vector(query).k(1));
+            }
+            cache.acquire("small").close();
+            assertFalse(cache.isOpen("big"), "the tenant whose index passed the bound was closed");
+        }
+    }
+
+    @Test
     void unknownTenantsAreNeverOpenedOrCreated() throws Exception {
         TenantKeys keys = new TenantKeys(dir);
         try (TenantCache cache = cache(keys, 2, Long.MAX_VALUE)) {

@@ -165,6 +165,25 @@ public final class HnswVectorIndex implements VectorIndex {
         return hnsw;
     }
 
+    /**
+     * Per node, what hnswlib-core holds beside our arrays: the node, its connections array, a level-0 list with
+     * room for 2M links, our item and its entry in the label lookup (about 300 bytes at M 16; counted by layout, for
+     * 64-bit JVMs with compressed references).
+     */
+    private long bytesPerNode() {
+        return 32 + 24 + (24 + 16 + 4L * 2 * params.m()) + 32 + 40 + 8;
+    }
+
+    @Override
+    public long memoryBytes() {
+        lock.readLock().lock();
+        try {
+            return store.bytes() + mirror.bytes() + HnswInternals.nodeCount(hnsw) * bytesPerNode();
+        } finally {
+            lock.readLock().unlock();
+        }
+    }
+
     /** See {@link NodeMirror#differenceFrom}; null when the flat copies match hnswlib-core's graph. */
     String mirrorDifference() {
         lock.writeLock().lock();

@@ -99,6 +99,10 @@ final class NodeMirror {
         return deleted[id];
     }
 
+    long bytes() {
+        return 48L + 4L * slots.length + 4L * links.length + deleted.length;
+    }
+
     /**
      * Where this mirror differs from the graph (null when it matches): for tests, with adds and removes excluded.
      */
