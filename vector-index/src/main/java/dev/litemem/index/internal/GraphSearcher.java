@@ -12,8 +12,9 @@ import java.util.function.LongPredicate;
  * result set, and the search stops once the nearest unexplored candidate is farther than the worst of {@code ef}
  * results. The upper levels (a few nodes) are walked through hnswlib-core's own lists, copied under the node's
  * monitor as hnswlib-core itself does; level 0 through the flat copies of {@link NodeMirror}, and every vector and
- * label is read from the flat {@link VectorStore}. Distances are primitive floats and the heaps are primitive
- * arrays.
+ * label is read from the flat {@link VectorStore}; when the store keeps int8 codes, level 0 compares the query with
+ * the codes (a quarter of the bytes) and the caller re-ranks the results on the float vectors. Distances are
+ * primitive floats and the heaps are primitive arrays.
  */
 final class GraphSearcher {
 
@@ -92,6 +93,8 @@ final class GraphSearcher {
         int[] pendingIds = new int[stride];
         int[] pendingSlots = new int[stride];
         float touched = 0;
+        boolean coded = store.coded();
+        byte[][] codeChunks = store.codeChunks();
         while (candidates.size() > 0) {
             float nearest = candidates.peekDistance();
             if (results.size() == ef && nearest > results.worstDistance()) {
@@ -109,17 +112,27 @@ final class GraphSearcher {
                 }
                 visited[id] = epoch;
                 int slot = mirror.slot(nodes, id);
-                chunks = fresh(chunks, store, slot);
-                float[] chunk = chunks[slot >>> VectorStore.CHUNK_SHIFT];
-                int offset = (slot & VectorStore.CHUNK_MASK) * dimension;
-                touched += chunk[offset];
+                if (coded) {
+                    codeChunks = freshCodes(codeChunks, store, slot);
+                    touched += codeChunks[slot >>> VectorStore.CHUNK_SHIFT][store.codeOffset(slot)];
+                } else {
+                    chunks = fresh(chunks, store, slot);
+                    touched += chunks[slot >>> VectorStore.CHUNK_SHIFT][(slot & VectorStore.CHUNK_MASK) * dimension];
+                }
                 pendingIds[pending] = id;
                 pendingSlots[pending++] = slot;
             }
             for (int j = 0; j < pending; j++) {
                 int slot = pendingSlots[j];
-                float d = distance.raw(query, chunks[slot >>> VectorStore.CHUNK_SHIFT],
-                        (slot & VectorStore.CHUNK_MASK) * dimension);
+                float d;
+                if (coded) {
+                    byte[] codes = codeChunks[slot >>> VectorStore.CHUNK_SHIFT];
+                    int offset = store.codeOffset(slot);
+                    d = distance.rawCodes(query, codes, offset, store.scale(codes, offset));
+                } else {
+                    d = distance.raw(query, chunks[slot >>> VectorStore.CHUNK_SHIFT],
+                            (slot & VectorStore.CHUNK_MASK) * dimension);
+                }
                 if (results.size() < ef || d < results.worstDistance()) {
                     candidates.push(pendingIds[j], d);
                     offer(results, store, nodes, mirror, pendingIds[j], d, filter);
@@ -128,6 +141,15 @@ final class GraphSearcher {
         }
         results.touched = touched; // keeps the touching loads from being optimized away
         return results;
+    }
+
+    /** As {@link #fresh}, for the code chunks. */
+    private static byte[][] freshCodes(byte[][] chunks, VectorStore store, int slot) {
+        int chunk = slot >>> VectorStore.CHUNK_SHIFT;
+        if (chunk < chunks.length && store.codeOffset(slot) < chunks[chunk].length) {
+            return chunks;
+        }
+        return store.codeChunks();
     }
 
     /** The store's chunks, re-read when {@code slot} was appended after {@code chunks} was read (concurrent adds). */
@@ -145,11 +167,12 @@ final class GraphSearcher {
         if (mirror.deleted(id)) {
             return;
         }
-        long label = store.label(mirror.slot(nodes, id));
+        int slot = mirror.slot(nodes, id);
+        long label = store.label(slot);
         if (filter != null && !filter.test(label)) {
             return;
         }
-        results.offer(label, d);
+        results.offer(label, slot, d);
     }
 
     private static int[] copy(MutableIntList links, int count, int[] buffer) {
@@ -229,12 +252,14 @@ final class GraphSearcher {
     static final class Results {
         private final float[] distances;
         private final long[] labels;
+        private final int[] slots;
         private int size;
         float touched;
 
         Results(int ef) {
             distances = new float[ef];
             labels = new long[ef];
+            slots = new int[ef];
         }
 
         int size() {
@@ -249,11 +274,15 @@ final class GraphSearcher {
             return labels[i];
         }
 
+        int slot(int i) {
+            return slots[i];
+        }
+
         float distance(int i) {
             return distances[i];
         }
 
-        void offer(long label, float distance) {
+        void offer(long label, int slot, float distance) {
             if (size < distances.length) {
                 int i = size++;
                 while (i > 0) {
@@ -263,10 +292,12 @@ final class GraphSearcher {
                     }
                     distances[i] = distances[parent];
                     labels[i] = labels[parent];
+                    slots[i] = slots[parent];
                     i = parent;
                 }
                 distances[i] = distance;
                 labels[i] = label;
+                slots[i] = slot;
             } else if (distance < distances[0]) {
                 int i = 0;
                 while (true) {
@@ -282,10 +313,12 @@ final class GraphSearcher {
                     }
                     distances[i] = distances[child];
                     labels[i] = labels[child];
+                    slots[i] = slots[child];
                     i = child;
                 }
                 distances[i] = distance;
                 labels[i] = label;
+                slots[i] = slot;
             }
         }
     }

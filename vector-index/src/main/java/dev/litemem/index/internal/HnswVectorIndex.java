@@ -67,7 +67,7 @@ public final class HnswVectorIndex implements VectorIndex {
         this.params = Objects.requireNonNull(params, "params");
         this.math = math;
         this.distance = new MetricDistance(math, metric);
-        this.store = new VectorStore(dimension);
+        this.store = new VectorStore(dimension, metric != Metric.L2);
         this.hnsw = newHnsw(capacity);
         this.mirror = new NodeMirror(capacity, 2 * params.m());
         this.hnswSlots = new Semaphore(HnswInternals.visitedPoolSize(hnsw));
@@ -475,7 +475,12 @@ public final class HnswVectorIndex implements VectorIndex {
         GraphSearcher.Results results = GraphSearcher.search(hnsw, store, mirror, distance, q, width, filter);
         List<Neighbor> out = new ArrayList<>(results.size());
         for (int i = 0; i < results.size(); i++) {
-            out.add(new Neighbor(results.label(i), distance.toScore(results.distance(i))));
+            float d = results.distance(i);
+            if (store.coded()) { // the walk compared int8 codes: re-rank on the float vectors
+                int slot = results.slot(i);
+                d = distance.raw(q, store.chunk(slot), store.offset(slot));
+            }
+            out.add(new Neighbor(results.label(i), distance.toScore(d)));
         }
         out.sort(TopK.BEST_FIRST); // the same order as exact search, ties by label
         return out.size() > k ? new ArrayList<>(out.subList(0, k)) : out;

@@ -40,6 +40,11 @@ final class MetricDistance implements DistanceFunction<StoredVector, Float> {
                 : 1f - math.dot(a, aOffset, b, bOffset, length);
     }
 
+    /** The approximate distance from {@code query} to int8 codes with their scale (inner-product metrics only). */
+    float rawCodes(float[] query, byte[] codes, int offset, float scale) {
+        return 1f - scale * math.dotCodes(query, codes, offset, query.length);
+    }
+
     /** The higher-is-better score of {@link Metric} for a distance computed by {@link #distance}. */
     float toScore(float distance) {
         return l2 ? (float) (0.0 - Math.sqrt(distance)) : 1f - distance;

@@ -1,7 +1,9 @@
 package dev.litemem.index.internal;
 
+import jdk.incubator.vector.ByteVector;
 import jdk.incubator.vector.FloatVector;
 import jdk.incubator.vector.VectorOperators;
+import jdk.incubator.vector.VectorShape;
 import jdk.incubator.vector.VectorSpecies;
 
 /**
@@ -13,6 +15,8 @@ final class PanamaVectorMath implements VectorMath {
 
     private static final VectorSpecies<Float> SPECIES = FloatVector.SPECIES_PREFERRED;
     private static final int LANES = SPECIES.length();
+    /** As many int8 lanes as SPECIES has float lanes, widened to floats one vector at a time. */
+    private static final VectorSpecies<Byte> CODES = VectorSpecies.of(byte.class, VectorShape.forBitSize(LANES * 8));
 
     @Override
     public float dot(float[] a, int aOffset, float[] b, int bOffset, int length) {
@@ -72,6 +76,26 @@ final class PanamaVectorMath implements VectorMath {
         for (; i < length; i++) {
             float d = a[aOffset + i] - b[bOffset + i];
             sum = Math.fma(d, d, sum);
+        }
+        return sum;
+    }
+
+    @Override
+    public float dotCodes(float[] a, byte[] codes, int offset, int length) {
+        int i = 0;
+        FloatVector acc0 = FloatVector.zero(SPECIES);
+        FloatVector acc1 = FloatVector.zero(SPECIES);
+        for (int bound = length - 2 * LANES; i <= bound; i += 2 * LANES) {
+            FloatVector c0 = (FloatVector) ByteVector.fromArray(CODES, codes, offset + i)
+                    .convertShape(VectorOperators.B2F, SPECIES, 0);
+            FloatVector c1 = (FloatVector) ByteVector.fromArray(CODES, codes, offset + i + LANES)
+                    .convertShape(VectorOperators.B2F, SPECIES, 0);
+            acc0 = FloatVector.fromArray(SPECIES, a, i).fma(c0, acc0);
+            acc1 = FloatVector.fromArray(SPECIES, a, i + LANES).fma(c1, acc1);
+        }
+        float sum = acc0.add(acc1).reduceLanes(VectorOperators.ADD);
+        for (; i < length; i++) {
+            sum = Math.fma(a[i], codes[offset + i], sum);
         }
         return sum;
     }

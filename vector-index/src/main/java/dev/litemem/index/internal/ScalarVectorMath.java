@@ -49,6 +49,23 @@ public final class ScalarVectorMath implements VectorMath {
     }
 
     @Override
+    public float dotCodes(float[] a, byte[] codes, int offset, int length) {
+        float s0 = 0, s1 = 0, s2 = 0, s3 = 0;
+        int i = 0;
+        int bound = length & ~3;
+        for (; i < bound; i += 4) {
+            s0 += a[i] * codes[offset + i];
+            s1 += a[i + 1] * codes[offset + i + 1];
+            s2 += a[i + 2] * codes[offset + i + 2];
+            s3 += a[i + 3] * codes[offset + i + 3];
+        }
+        for (; i < length; i++) {
+            s0 += a[i] * codes[offset + i];
+        }
+        return (s0 + s1) + (s2 + s3);
+    }
+
+    @Override
     public String name() {
         return "scalar";
     }

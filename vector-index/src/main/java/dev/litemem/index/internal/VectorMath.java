@@ -11,6 +11,9 @@ public interface VectorMath {
 
     float squaredDistance(float[] a, int aOffset, float[] b, int bOffset, int length);
 
+    /** The dot product of {@code length} floats of {@code a} with {@code length} int8 codes from {@code offset}. */
+    float dotCodes(float[] a, byte[] codes, int offset, int length);
+
     default float dot(float[] a, float[] b) {
         return dot(a, 0, b, 0, a.length);
     }

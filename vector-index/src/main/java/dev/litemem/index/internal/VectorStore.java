@@ -1,5 +1,8 @@
 package dev.litemem.index.internal;
 
+import java.lang.invoke.MethodHandles;
+import java.lang.invoke.VarHandle;
+import java.nio.ByteOrder;
 import java.util.Arrays;
 
 /**
@@ -20,13 +23,27 @@ final class VectorStore {
     static final int CHUNK_MASK = CHUNK_VECTORS - 1;
     private static final int FIRST_CHUNK_VECTORS = 16;
 
+    private static final VarHandle FLOAT_IN_BYTES =
+            MethodHandles.byteArrayViewVarHandle(float[].class, ByteOrder.LITTLE_ENDIAN);
+
     private final int dimension;
+    /** Bytes per vector in the code chunks: the int8 codes, then the float scale. */
+    private final int codeStride;
+    private final boolean coded;
     private volatile float[][] vectorChunks = new float[0][];
     private volatile long[][] labelChunks = new long[0][];
+    private volatile byte[][] codeChunks = new byte[0][];
     private int size;
 
-    VectorStore(int dimension) {
+    /**
+     * With {@code coded}, each vector is also kept as int8 codes with one scale ({@code x[i] ~ scale * code[i]},
+     * the scale being the largest magnitude / 127): a quarter of the bytes for the graph walk to read, whose
+     * candidates are then re-ranked on the float vectors. Only for inner-product metrics (cosine, dot).
+     */
+    VectorStore(int dimension, boolean coded) {
         this.dimension = dimension;
+        this.coded = coded;
+        this.codeStride = dimension + Float.BYTES;
     }
 
     int dimension() {
@@ -40,26 +57,70 @@ final class VectorStore {
         int within = slot & CHUNK_MASK;
         float[][] vectors = vectorChunks;
         long[][] labels = labelChunks;
+        byte[][] codes = codeChunks;
         if (chunk == vectors.length) {
             vectors = Arrays.copyOf(vectors, chunk + 1);
             labels = Arrays.copyOf(labels, chunk + 1);
             int capacity = chunk == 0 ? FIRST_CHUNK_VECTORS : CHUNK_VECTORS;
             vectors[chunk] = new float[capacity * dimension];
             labels[chunk] = new long[capacity];
+            if (coded) {
+                codes = Arrays.copyOf(codes, chunk + 1);
+                codes[chunk] = new byte[capacity * codeStride];
+            }
         } else if (within == labels[chunk].length) {
             int grown = Math.min(CHUNK_VECTORS, 2 * within);
             vectors = vectors.clone();
             labels = labels.clone();
             vectors[chunk] = Arrays.copyOf(vectors[chunk], grown * dimension);
             labels[chunk] = Arrays.copyOf(labels[chunk], grown);
+            if (coded) {
+                codes = codes.clone();
+                codes[chunk] = Arrays.copyOf(codes[chunk], grown * codeStride);
+            }
         }
         System.arraycopy(vector, 0, vectors[chunk], within * dimension, dimension);
         labels[chunk][within] = label;
+        if (coded) {
+            encode(vector, codes[chunk], within * codeStride);
+        }
         // Publish after the copy: a reader that sees the new arrays sees every vector in them.
         labelChunks = labels;
+        codeChunks = codes;
         vectorChunks = vectors;
         size = slot + 1;
         return slot;
+    }
+
+    private void encode(float[] vector, byte[] target, int offset) {
+        float largest = 0;
+        for (int i = 0; i < dimension; i++) {
+            largest = Math.max(largest, Math.abs(vector[i]));
+        }
+        float scale = largest / 127f;
+        float inverse = largest == 0 ? 0 : 127f / largest;
+        for (int i = 0; i < dimension; i++) {
+            target[offset + i] = (byte) Math.round(vector[i] * inverse);
+        }
+        FLOAT_IN_BYTES.set(target, offset + dimension, scale);
+    }
+
+    boolean coded() {
+        return coded;
+    }
+
+    /** The code chunks as they are now: per slot, {@code dimension} int8 codes at {@link #codeOffset}, then the scale. */
+    byte[][] codeChunks() {
+        return codeChunks;
+    }
+
+    int codeOffset(int slot) {
+        return (slot & CHUNK_MASK) * codeStride;
+    }
+
+    /** The scale of the codes starting at {@code codeOffset} of {@code chunk}. */
+    float scale(byte[] chunk, int codeOffset) {
+        return (float) FLOAT_IN_BYTES.get(chunk, codeOffset + dimension);
     }
 
     /** The chunk holding {@code slot}; its vector starts at {@link #offset(int)}. */
@@ -102,6 +163,9 @@ final class VectorStore {
         }
         for (long[] chunk : labelChunks) {
             bytes += 16L + 8L * chunk.length;
+        }
+        for (byte[] chunk : codeChunks) {
+            bytes += 16L + chunk.length;
         }
         return bytes;
     }

@@ -74,6 +74,28 @@ class VectorMathTest {
         }
     }
 
+    @Test
+    void codeKernelsAgreeWithTheExactSumAndReadOnlyTheirWindow() {
+        VectorMath[] kernels = {VectorMaths.vectorApiOrNull(), ScalarVectorMath.INSTANCE};
+        Random random = new Random(11);
+        for (int length : LENGTHS) {
+            float[] a = randomVector(random, length);
+            int offset = 1 + random.nextInt(30);
+            byte[] codes = new byte[offset + length + 40];
+            random.nextBytes(codes); // the padding too: a leak into the sum would show
+            double exact = 0;
+            double magnitude = 0;
+            for (int i = 0; i < length; i++) {
+                exact += (double) a[i] * codes[offset + i];
+                magnitude += Math.abs((double) a[i] * codes[offset + i]);
+            }
+            for (VectorMath kernel : kernels) {
+                assertEquals(exact, kernel.dotCodes(a, codes, offset, length), 1e-4 * Math.max(magnitude, 1e-30),
+                        kernel.name() + " codes, length " + length);
+            }
+        }
+    }
+
     private static float[] filled(int length, float value) {
         float[] array = new float[length];
         java.util.Arrays.fill(array, value);

@@ -14,7 +14,7 @@ class VectorStoreTest {
     @Test
     void slotsKeepTheirVectorsAndLabelsAcrossChunkGrowthAndNewChunks() {
         int dimension = 5;
-        VectorStore store = new VectorStore(dimension);
+        VectorStore store = new VectorStore(dimension, true);
         Random random = new Random(3);
         int count = 2 * VectorStore.CHUNK_VECTORS + 77; // the first chunk grows from 16, then two whole chunks
         float[][] vectors = new float[count][dimension];
@@ -32,13 +32,19 @@ class VectorStoreTest {
             int offset = store.offset(i);
             assertEquals(vectors[i][dimension - 1], chunk[offset + dimension - 1]);
             assertTrue(store.equalsVector(i, vectors[i]));
+            byte[] codes = store.codeChunks()[i >>> VectorStore.CHUNK_SHIFT];
+            int codeOffset = store.codeOffset(i);
+            float scale = store.scale(codes, codeOffset);
+            for (int d = 0; d < dimension; d++) {
+                assertEquals(vectors[i][d], scale * codes[codeOffset + d], scale / 2 + 1e-7f, "code " + d + " of slot " + i);
+            }
             assertFalse(store.equalsVector(i, vectors[(i + 1) % count]));
         }
     }
 
     @Test
     void aSmallStoreStaysSmall() {
-        VectorStore store = new VectorStore(384);
+        VectorStore store = new VectorStore(384, false);
         for (int i = 0; i < 10; i++) {
             store.append(i, new float[384]);
         }
@@ -47,8 +53,21 @@ class VectorStoreTest {
     }
 
     @Test
+    void codesOfAZeroVectorAreZeroAndTheLargestComponentMapsTo127() {
+        VectorStore store = new VectorStore(3, true);
+        int zero = store.append(1, new float[3]);
+        int mixed = store.append(2, new float[] {-0.5f, 0.25f, 0.1f});
+        byte[] codes = store.codeChunks()[0];
+        assertEquals(0f, store.scale(codes, store.codeOffset(zero)));
+        assertEquals(0, codes[store.codeOffset(zero)]);
+        assertEquals(-127, codes[store.codeOffset(mixed)]);
+        assertEquals(64, codes[store.codeOffset(mixed) + 1]);
+        assertEquals(0.5f / 127, store.scale(codes, store.codeOffset(mixed)));
+    }
+
+    @Test
     void appendCopiesTheCallersArray() {
-        VectorStore store = new VectorStore(2);
+        VectorStore store = new VectorStore(2, true);
         float[] vector = {1, 2};
         int slot = store.append(9, vector);
         vector[0] = 42;
