@@ -18,7 +18,7 @@ import picocli.CommandLine;
 /**
  * Retrieval quality is measured, not assumed: `litemem eval` with the bundled model and the default settings stays
  * within 0.01 nDCG@10 of what was measured when the defaults were chosen. The handbook set ships with the repository,
- * so it runs everywhere; the MS MARCO subset runs where the shared BEIR sets are found (see {@link #sharedDataset}).
+ * so it runs everywhere; the MS MARCO subset runs where the shared BEIR sets are found (see {@link dev.litemem.datasets.BeirDataset#findShared}).
  */
 class EvalPinTest {
     /** nDCG@10 per mode, measured with all-minilm-l6-v2 (256 tokens), HNSW M=16 efC=200, hybrid w=0.8 k=20. */
@@ -35,7 +35,7 @@ class EvalPinTest {
 
     @Test
     void msmarcoNdcgAt10StaysWhereItWasMeasured() throws Exception {
-        Path set = sharedDataset("msmarco");
+        Path set = dev.litemem.datasets.BeirDataset.findShared("msmarco").orElse(null);
         assumeTrue(set != null, "the shared BEIR sets were not found (set -Dlitemem.beir.dir or LITEMEM_BEIR_DIR, "
                 + "or put them in ../shared/datasets); the handbook pin still runs");
         assertPinned(eval(set, 43), MSMARCO_NDCG_AT_10);
@@ -73,22 +73,4 @@ class EvalPinTest {
         throw new IllegalStateException("samples/acme-eval not found above " + Path.of("").toAbsolutePath());
     }
 
-    /**
-     * A shared BEIR set: under -Dlitemem.beir.dir, under $LITEMEM_BEIR_DIR, or in shared/datasets beside the
-     * checkout; null when none of them holds it.
-     */
-    static Path sharedDataset(String name) {
-        for (String configured : new String[] {System.getProperty("litemem.beir.dir"), System.getenv("LITEMEM_BEIR_DIR")}) {
-            if (configured != null && Files.isDirectory(Path.of(configured, name))) {
-                return Path.of(configured, name);
-            }
-        }
-        for (Path dir = Path.of("").toAbsolutePath(); dir != null; dir = dir.getParent()) {
-            Path candidate = dir.resolve("shared").resolve("datasets").resolve(name);
-            if (Files.isDirectory(candidate)) {
-                return candidate;
-            }
-        }
-        return null;
-    }
 }

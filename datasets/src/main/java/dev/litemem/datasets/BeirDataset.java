@@ -54,6 +54,26 @@ public final class BeirDataset {
         this.judgementsWithUnknownDocument = unknownDocument;
     }
 
+    /**
+     * The folder of a shared BEIR set called {@code name}: under the folder named by the system property
+     * {@code litemem.beir.dir}, else by the environment variable {@code LITEMEM_BEIR_DIR}, else in
+     * {@code shared/datasets} beside the working directory or one of its parents; empty when none holds it.
+     */
+    public static java.util.Optional<Path> findShared(String name) {
+        for (String configured : new String[] {System.getProperty("litemem.beir.dir"), System.getenv("LITEMEM_BEIR_DIR")}) {
+            if (configured != null && java.nio.file.Files.isDirectory(Path.of(configured, name))) {
+                return java.util.Optional.of(Path.of(configured, name));
+            }
+        }
+        for (Path dir = Path.of("").toAbsolutePath(); dir != null; dir = dir.getParent()) {
+            Path candidate = dir.resolve("shared").resolve("datasets").resolve(name);
+            if (java.nio.file.Files.isDirectory(candidate)) {
+                return java.util.Optional.of(candidate);
+            }
+        }
+        return java.util.Optional.empty();
+    }
+
     /** Loads {@code dir} with the {@code test} split of the qrels. */
     public static BeirDataset load(Path dir) {
         return load(dir, "test");

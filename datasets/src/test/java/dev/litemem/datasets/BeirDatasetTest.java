@@ -141,7 +141,7 @@ class BeirDatasetTest {
     /** The shared BEIR subsets: -Dlitemem.beir.dir, $LITEMEM_BEIR_DIR, or shared/datasets beside the checkout. */
     @Test
     void loadsTheSharedBeirSubsets() {
-        Path root = sharedDatasets();
+        Path root = BeirDataset.findShared("msmarco").map(Path::getParent).orElse(null);
         assumeTrue(root != null, "shared BEIR subsets not found (set -Dlitemem.beir.dir or LITEMEM_BEIR_DIR)");
 
         BeirDataset msmarco = BeirDataset.load(root.resolve("msmarco"));
@@ -169,19 +169,5 @@ class BeirDatasetTest {
         assertEquals(1.0, scores.ndcgAt10(), 1e-12);
         assertEquals(1.0, scores.mrrAt10(), 1e-12);
         assertTrue(scores.recallAt10() < 1.0, "some dbpedia queries have more than 10 relevant documents");
-    }
-
-    private static Path sharedDatasets() {
-        for (String configured : new String[] {System.getProperty("litemem.beir.dir"), System.getenv("LITEMEM_BEIR_DIR")}) {
-            if (configured != null && Files.isDirectory(Path.of(configured, "msmarco"))) {
-                return Path.of(configured);
-            }
-        }
-        for (Path dir = Path.of("").toAbsolutePath(); dir != null; dir = dir.getParent()) {
-            if (Files.isDirectory(dir.resolve("shared/datasets/msmarco"))) {
-                return dir.resolve("shared/datasets");
-            }
-        }
-        return null;
     }
 }

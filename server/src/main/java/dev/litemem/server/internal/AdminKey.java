@@ -6,7 +6,6 @@ import java.nio.charset.StandardCharsets;
 import java.nio.file.FileAlreadyExistsException;
 import java.nio.file.Files;
 import java.nio.file.Path;
-import java.nio.file.attribute.PosixFilePermissions;
 import java.util.Optional;
 
 /** The admin key: from the environment, else the owner-only file admin.key in the data folder (created if missing). */
@@ -39,9 +38,7 @@ public final class AdminKey {
             }
             String key = TenantKeys.newKey().replace("lmk_", "lma_");
             try {
-                Files.createFile(file, PosixFilePermissions.asFileAttribute(PosixFilePermissions.fromString("rw-------")));
-            } catch (UnsupportedOperationException e) {
-                Files.createFile(file);
+                OwnerOnlyFiles.create(file);
             } catch (FileAlreadyExistsException e) {
                 return new Resolved(Files.readString(file, StandardCharsets.US_ASCII).trim(), Optional.of(file), false);
             }

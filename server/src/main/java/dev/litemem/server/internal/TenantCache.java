@@ -286,10 +286,9 @@ public final class TenantCache implements AutoCloseable {
         /** An empty file made owner-only before SQLite fills it; SQLite gives its WAL and SHM files the same mode. */
         private void createOwnerOnly(Path file) {
             try {
-                Files.createFile(file, java.nio.file.attribute.PosixFilePermissions.asFileAttribute(
-                        java.nio.file.attribute.PosixFilePermissions.fromString("rw-------")));
-            } catch (java.nio.file.FileAlreadyExistsException | UnsupportedOperationException e) {
-                // Already there (or no POSIX permissions): SQLite opens or creates it as usual.
+                OwnerOnlyFiles.create(file);
+            } catch (java.nio.file.FileAlreadyExistsException e) {
+                // Already there: SQLite opens it as usual.
             } catch (IOException e) {
                 throw new dev.litemem.server.ServerException("cannot create a tenant's file: " + e.getMessage(), e);
             }

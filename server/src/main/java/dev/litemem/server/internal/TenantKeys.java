@@ -77,12 +77,7 @@ public final class TenantKeys {
         Path tmp = dir.resolve(name + KEY_SUFFIX + ".tmp");
         try {
             Files.deleteIfExists(tmp);
-            try {
-                Files.createFile(tmp, java.nio.file.attribute.PosixFilePermissions.asFileAttribute(
-                        java.nio.file.attribute.PosixFilePermissions.fromString("rw-------")));
-            } catch (UnsupportedOperationException e) {
-                Files.createFile(tmp);
-            }
+            OwnerOnlyFiles.create(tmp);
             Files.write(tmp, HexFormat.of().formatHex(hash).getBytes(StandardCharsets.US_ASCII));
             try (var ch = java.nio.channels.FileChannel.open(tmp, java.nio.file.StandardOpenOption.WRITE)) {
                 ch.force(true);

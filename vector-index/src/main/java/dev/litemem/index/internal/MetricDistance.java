@@ -14,12 +14,10 @@ final class MetricDistance implements DistanceFunction<StoredVector, Float> {
     private static final long serialVersionUID = 1L;
 
     private final transient VectorMath math;
-    private final Metric metric;
     private final boolean l2;
 
     MetricDistance(VectorMath math, Metric metric) {
         this.math = math;
-        this.metric = metric;
         this.l2 = metric == Metric.L2;
     }
 
@@ -56,9 +54,5 @@ final class MetricDistance implements DistanceFunction<StoredVector, Float> {
             return (float) (0.0 - Math.sqrt(math.squaredDistance(query, 0, chunk, offset, query.length))); // never -0.0
         }
         return math.dot(query, 0, chunk, offset, query.length);
-    }
-
-    Metric metric() {
-        return metric;
     }
 }

@@ -15,8 +15,10 @@ import java.util.concurrent.atomic.AtomicReferenceArray;
  * <p>The copies follow hnswlib-core: an add changes the level-0 lists of the new node and of the neighbours it
  * picked, and nothing else, so after each add returns the index calls {@link #nodeAdded}, which copies exactly those
  * lists, each under its node's monitor (the lock hnswlib-core changes them under), so the last copy of a list is
- * always of its newest state. Until then, a new node is reached through no copied list, and its slot reads 0, which
- * readers answer from the node's item. Readers take no lock: a list read while it is rewritten holds node ids from
+ * always of its newest state. (If another add prunes the new node's list before this refresh reads it, a neighbour
+ * it dropped is not refreshed and lacks the edge to the new node until its own list next changes.) Until the
+ * refresh, a new node is reached through no copied list, and its slot reads 0, which readers answer from the
+ * node's item. Readers take no lock: a list read while it is rewritten holds node ids from
  * its old or new state, all of them real nodes, which an approximate search tolerates. The arrays are replaced only
  * by {@link #grow}, under the index's write lock.
  */
@@ -48,8 +50,10 @@ final class NodeMirror {
     /** Publishes a new node, then the level-0 lists it changed (its own first, so it is walkable once reached). */
     void nodeAdded(AtomicReferenceArray<Object> nodes, int id, Object node, int slot) {
         INTS.setRelease(slots, id, slot + 1);
-        int[] neighbours = copyLinks(id, node);
-        for (int neighbour : neighbours) {
+        int count = copyLinks(id, node);
+        int base = id * stride;
+        for (int i = 1; i <= count; i++) {
+            int neighbour = links[base + i];
             copyLinks(neighbour, nodes.get(neighbour));
         }
     }
@@ -66,18 +70,17 @@ final class NodeMirror {
         deleted[id] = true;
     }
 
-    private int[] copyLinks(int id, Object node) {
+    /** Copies node {@code id}'s level-0 list; returns how many links it holds. */
+    private int copyLinks(int id, Object node) {
         synchronized (node) {
             MutableIntList list = HnswInternals.connections(node)[0];
             int count = Math.min(list.size(), stride - 1);
             int base = id * stride;
-            int[] copied = new int[count];
             for (int i = 0; i < count; i++) {
-                copied[i] = list.get(i);
-                links[base + 1 + i] = copied[i];
+                links[base + 1 + i] = list.get(i);
             }
             links[base] = count;
-            return copied;
+            return count;
         }
     }
 
