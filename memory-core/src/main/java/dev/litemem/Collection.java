@@ -331,6 +331,10 @@ public final class Collection {
             throw new InvalidInputException(at + ".id", at + ".id has " + r.id().length() + " characters; at most "
                     + MAX_ID_LENGTH + " are allowed");
         }
+        if (r.id().indexOf('\0') >= 0) {
+            // Stored, it could never be asked for again: URLs refuse an encoded NUL, and so do most tools.
+            throw new InvalidInputException(at + ".id", at + ".id contains a NUL character (U+0000): remove it");
+        }
         if (r.text() == null && !r.hasVector()) {
             throw new InvalidInputException(at, at + " has neither text nor vector: give at least one");
         }

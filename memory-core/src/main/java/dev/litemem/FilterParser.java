@@ -1,6 +1,5 @@
 package dev.litemem;
 
-import com.fasterxml.jackson.core.JsonProcessingException;
 import com.fasterxml.jackson.databind.JsonNode;
 import java.util.ArrayList;
 import java.util.Iterator;
@@ -17,14 +16,8 @@ final class FilterParser {
     }
 
     static Filter parse(String json) {
-        JsonNode root;
-        try {
-            root = Json.MAPPER.readTree(json == null ? "" : json);
-        } catch (JsonProcessingException e) {
-            throw new InvalidInputException("where", "the filter is not valid JSON (line " + e.getLocation().getLineNr()
-                    + ", column " + e.getLocation().getColumnNr() + "): write it as a JSON object such as {\"user\": \"alice\"}");
-        }
-        if (root == null || root.isMissingNode()) {
+        JsonNode root = Json.readStrict(json, "where", "{\"user\": \"alice\"}");
+        if (root == null) {
             throw new InvalidInputException("where", "the filter is empty: write it as a JSON object such as {\"user\": \"alice\"}");
         }
         return new FilterParser().filter(root, "where", 0);

@@ -20,7 +20,7 @@ final class RecordRows {
         return Record.builder()
                 .id(rs.getString("id"))
                 .text(rs.getString("text"))
-                .metadata(Json.parseObject(rs.getString("metadata"), "metadata"))
+                .metadata(Json.readStored(rs.getString("metadata")))
                 .vector(VectorCodec.decode(rs.getBytes("embedding")))
                 .source(rs.getString("source"), chunkOrNull)
                 .timestamps(Instant.ofEpochMilli(rs.getLong("created_at")), Instant.ofEpochMilli(rs.getLong("updated_at")))

@@ -63,6 +63,27 @@ class BadInputTest {
     }
 
     @Test
+    void anIdWithANulCharacterIsRefused() {
+        refused("records[0].id", () -> vectors.upsert(Record.builder().id("a\0b").vector(new float[] {1, 0, 0, 0}).build()));
+        refused("records[1].id", () -> vectors.upsertAll(List.of(Record.builder().id("fine").vector(new float[] {0, 1, 0, 0}).build(),
+                Record.builder().id("\0").vector(new float[] {1, 0, 0, 0}).build())));
+    }
+
+    @Test
+    void typedJsonIsReadStrictlyAndDeepNestingIsAClearError() {
+        String deep = "{\"a\": ".repeat(1_001) + "1" + "}".repeat(1_001);
+        refused("where", () -> Filter.parse(deep));
+        refused("where", () -> Filter.parse("{\"user\": \"alice\"} " + SECRET));
+        refused("where", () -> Filter.parse("{\"user\": \"alice\", \"user\": \"" + SECRET + "\"}"));
+        refused("where", () -> Filter.parse("{\"year\": NaN}"));
+        refused("metadata", () -> Record.builder().metadataJson(deep));
+        refused("metadata", () -> Record.builder().metadataJson("{\"a\": 1} {\"b\": 2}"));
+        refused("metadata", () -> Record.builder().metadataJson("{\"a\": 1, \"a\": 2}"));
+        assertEquals(Map.of("a", 1), Record.builder().metadataJson(" {\"a\": 1} ").build().metadata());
+        assertEquals(1, vectors.count(Filter.parse("{\"$not\": {\"@id\": \"other\"}}")));
+    }
+
+    @Test
     void metadataThatIsNotAJsonObjectIsRefused() {
         refused("metadata", () -> Record.builder().id("m").metadataJson("[1, 2, 3]"));
         refused("metadata", () -> Record.builder().id("m").metadataJson("\"" + SECRET + "\""));
