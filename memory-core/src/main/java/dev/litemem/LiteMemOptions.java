@@ -17,6 +17,7 @@ public final class LiteMemOptions {
     private final double compactionThreshold;
     private final int indexThreads;
     private final boolean backgroundIndexing;
+    private final boolean createIfMissing;
 
     private LiteMemOptions(Builder b) {
         this.durability = b.durability;
@@ -30,6 +31,16 @@ public final class LiteMemOptions {
         this.compactionThreshold = b.compactionThreshold;
         this.indexThreads = b.indexThreads;
         this.backgroundIndexing = b.backgroundIndexing;
+        this.createIfMissing = b.createIfMissing;
+    }
+
+    /**
+     * Whether opening an absent or empty (0-byte) file creates a new store there (default true). When false, the file
+     * must already be a LiteMem store: an absent or empty file is refused as missing or damaged, for callers that
+     * created the store earlier and must not silently start over with an empty one (the memory server).
+     */
+    public boolean createIfMissing() {
+        return createIfMissing;
     }
 
     /**
@@ -107,6 +118,7 @@ public final class LiteMemOptions {
         private double compactionThreshold = 0.25;
         private int indexThreads = Runtime.getRuntime().availableProcessors();
         private boolean backgroundIndexing = true;
+        private boolean createIfMissing = true;
 
         private Builder() {
         }
@@ -189,6 +201,12 @@ public final class LiteMemOptions {
 
         public Builder backgroundIndexing(boolean backgroundIndexing) {
             this.backgroundIndexing = backgroundIndexing;
+            return this;
+        }
+
+        /** See {@link LiteMemOptions#createIfMissing()}. */
+        public Builder createIfMissing(boolean createIfMissing) {
+            this.createIfMissing = createIfMissing;
             return this;
         }
 

@@ -61,6 +61,43 @@ class IncompatibleFileTest {
         }
     }
 
+    @Test
+    void aStoreTruncatedToZeroBytesIsRefusedWhereItMustExist() throws Exception {
+        Path file = dir.resolve("truncated.db");
+        try (LiteMem mem = Stores.open(file)) {
+            mem.collection("notes").upsert(Record.of("a", "text", Map.of()));
+        }
+        Files.write(file, new byte[0]);
+        LiteMemOptions existing = LiteMemOptions.builder().embedder(new TestEmbedder()).createIfMissing(false).build();
+        List<Path> filesBefore = list();
+        IncompatibleFileException e = assertThrows(IncompatibleFileException.class, () -> LiteMem.open(file, existing));
+        assertTrue(e.getMessage().contains("empty (0 bytes)") && e.getMessage().contains("unchanged"), e.getMessage());
+        assertEquals(0, Files.size(file));
+        assertEquals(filesBefore, list(), "no side files are left behind");
+
+        Path missing = dir.resolve("missing.db");
+        e = assertThrows(IncompatibleFileException.class, () -> LiteMem.open(missing, existing));
+        assertTrue(e.getMessage().contains("does not exist"), e.getMessage());
+        assertEquals(filesBefore, list(), "nothing was created");
+    }
+
+    @Test
+    void anEmptyFileWithAWriteAheadLogIsRefused() throws Exception {
+        Path file = dir.resolve("torn.db");
+        Path savedWal = dir.resolve("saved-wal");
+        try (LiteMem mem = LiteMem.open(file, LiteMemOptions.builder().embedder(new TestEmbedder())
+                .backgroundIndexing(false).build())) {
+            mem.collection("notes").upsert(Record.of("a", "text", Map.of()));
+            Files.copy(file.resolveSibling("torn.db-wal"), savedWal);
+        }
+        assertTrue(Files.size(savedWal) > 0);
+        Files.write(file, new byte[0]);
+        Files.move(savedWal, file.resolveSibling("torn.db-wal"));
+        IncompatibleFileException e = assertThrows(IncompatibleFileException.class, () -> Stores.open(file));
+        assertTrue(e.getMessage().contains("write-ahead log"), e.getMessage());
+        assertEquals(0, Files.size(file));
+    }
+
     private void assertRefusedUnchanged(Path file, String expectedWords) throws IOException, SQLException {
         byte[] before = Files.readAllBytes(file);
         List<Path> filesBefore = list();

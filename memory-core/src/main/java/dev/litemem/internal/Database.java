@@ -45,7 +45,7 @@ public final class Database implements AutoCloseable {
     private Database(Path file, LiteMemOptions options, int schemaVersion) {
         this.file = file;
         this.options = options;
-        FileCheck.State state = FileCheck.check(file);
+        FileCheck.State state = FileCheck.check(file, options.createIfMissing());
         try {
             Path parent = file.toAbsolutePath().getParent();
             if (parent != null && state == FileCheck.State.NEW) {

@@ -30,13 +30,21 @@ final class FileCheck {
     private FileCheck() {
     }
 
-    static State check(Path file) {
+    /** @param create whether an absent or empty file may become a new store (else it is refused as missing or damaged) */
+    static State check(Path file, boolean create) {
         try {
-            if (!Files.exists(file) || Files.size(file) == 0) {
+            if (!Files.exists(file)) {
+                if (!create) {
+                    throw new IncompatibleFileException(file + " does not exist; nothing was created: restore the file, or"
+                            + " create the store anew");
+                }
                 return State.NEW;
             }
             if (Files.isDirectory(file)) {
                 throw new IncompatibleFileException(file + " is a directory: give the path of a LiteMem file, such as agent-42.db");
+            }
+            if (Files.size(file) == 0) {
+                return empty(file, create);
             }
             byte[] header = new byte[100];
             int read;
@@ -63,6 +71,24 @@ final class FileCheck {
         } catch (IOException e) {
             throw new IncompatibleFileException("cannot read " + file + ": " + e.getMessage(), e);
         }
+    }
+
+    /**
+     * A 0-byte file is a new store only when the caller allows it and no write-ahead log beside it holds pages: SQLite
+     * writes a store's first page before anything reaches its WAL, so an empty file with a non-empty WAL was truncated
+     * (and SQLite would rebuild a torn database from the WAL alone).
+     */
+    private static State empty(Path file, boolean create) throws IOException {
+        Path wal = file.resolveSibling(file.getFileName() + "-wal");
+        if (Files.exists(wal) && Files.size(wal) > 0) {
+            throw new IncompatibleFileException(file + " is empty (0 bytes) while its write-ahead log is not: it was"
+                    + " truncated or damaged; it was left unchanged: restore it from a backup");
+        }
+        if (!create) {
+            throw new IncompatibleFileException(file + " is empty (0 bytes), but a store was created there before: it was"
+                    + " truncated or damaged; it was left unchanged: restore it from a backup");
+        }
+        return State.NEW;
     }
 
     private static State decide(Path file, int applicationId, int version, boolean hasObjects) {
