@@ -16,6 +16,7 @@ import java.util.List;
 import java.util.Map;
 import java.util.Optional;
 import java.util.Set;
+import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.locks.ReentrantLock;
 import org.jdbi.v3.core.Handle;
 import org.slf4j.Logger;
@@ -44,6 +45,8 @@ final class CollectionIndex {
     private volatile long checkpointAtNanos = System.nanoTime();
     private volatile int changesSinceCheckpoint;
     private volatile String source = "not loaded";
+    /** Rows whose stored embedding cannot be used (changed outside LiteMem): left out of the index. */
+    private final Set<Long> skippedRows = ConcurrentHashMap.newKeySet();
 
     CollectionIndex(Database db, long collectionId, CollectionInfo info, LiteMemOptions options) {
         this.db = db;
@@ -174,13 +177,17 @@ final class CollectionIndex {
     IndexStats stats() {
         VectorIndex i = index;
         return new IndexStats(i != null, i == null ? 0 : i.size(), i == null ? 0 : i.deletedCount(), appliedSeq,
-                checkpointSeq, source);
+                checkpointSeq, source, skippedRows.size());
     }
 
     private void load() {
         Snapshot s = snapshot(true);
+        reportSkipped(s.skipped.size(), "loading");
+        String refused = s.checkpoint == null ? null : headerProblem(s);
         if (s.checkpoint == null) {
             rebuildFromRows(s.vectors.isEmpty() ? null : "no checkpoint", s);
+        } else if (refused != null) {
+            rebuildFromRows("the checkpoint was refused: " + refused, s);
         } else {
             try {
                 VectorIndex loaded = VectorIndex.readCheckpoint(new ByteArrayInputStream(s.checkpointBytes), identity,
@@ -190,14 +197,39 @@ final class CollectionIndex {
                 checkpointSeq = s.checkpoint.seq();
                 source = "checkpoint";
             } catch (UnsupportedCheckpointVersionException e) {
-                throw new LiteMemException("the index checkpoint of collection '" + info.name() + "' was written by a newer"
-                        + " LiteMem (" + e.getMessage() + "): upgrade LiteMem to open this file", e);
+                // The checkpoint is derived from the rows, and the version field comes before its checksum, so a damaged
+                // byte there looks like a newer format: rebuild either way (the file's own schema version is what
+                // refuses files of a newer LiteMem). The next checkpoint is written in this version's format.
+                rebuildFromRows("the checkpoint has a format this LiteMem does not read (" + e.getMessage() + ")", s);
             } catch (CorruptCheckpointException | CheckpointMismatchException | IOException e) {
                 rebuildFromRows("the checkpoint was refused: " + e.getMessage(), s);
             }
         }
         checkpointAtNanos = System.nanoTime();
         applyPending();
+    }
+
+    /** Why the stored checkpoint's header row cannot be used with the change log, or null when it can. */
+    private String headerProblem(Snapshot s) {
+        String problem = Checkpoints.headerProblem(collectionId, s.checkpoint, s.checkpointBytes);
+        if (problem != null) {
+            return problem;
+        }
+        long seq = s.checkpoint.seq();
+        if (seq < 0 || seq > s.logHighWater) {
+            return "it claims to cover change " + seq + ", but the change log ends at " + s.logHighWater;
+        }
+        return null;
+    }
+
+    private void reportSkipped(int found, String when) {
+        if (found > 0) {
+            // Row ids only: never the records' data.
+            LOG.warn("Left {} row(s) of collection '{}' out of its index while {}: their stored embeddings are damaged"
+                            + " (wrong length or dimension, NaN or infinite, or all zero under cosine; changed outside"
+                            + " LiteMem); rewrite or delete them. Row ids: {}", found, info.name(), when,
+                    skippedRows.stream().sorted().limit(10).toList());
+        }
     }
 
     private void rebuildFromRows(String reason, Snapshot s) {
@@ -227,6 +259,9 @@ final class CollectionIndex {
         return db.readSnapshot(h -> {
             Snapshot s = new Snapshot();
             s.maxSeq = h.createQuery("SELECT coalesce(max(seq), 0) FROM changes").mapTo(Long.class).one();
+            // The highest sequence ever given out, even if the log's newest rows were pruned later.
+            s.logHighWater = Math.max(s.maxSeq, h.createQuery("SELECT coalesce(max(seq), 0) FROM sqlite_sequence"
+                    + " WHERE name = 'changes'").mapTo(Long.class).one());
             if (withCheckpoint) {
                 Optional<Checkpoints.Stored> cp = Checkpoints.newest(h, collectionId);
                 if (cp.isPresent()) {
@@ -237,8 +272,10 @@ final class CollectionIndex {
             }
             h.createQuery("SELECT row_id, embedding FROM records WHERE collection_id = ? AND embedding IS NOT NULL")
                     .bind(0, collectionId)
-                    .map((rs, ctx) -> s.vectors.put(rs.getLong(1), VectorCodec.decode(rs.getBytes(2))))
+                    .map((rs, ctx) -> s.add(rs.getLong(1), usable(rs.getBytes(2))))
                     .forEach(x -> { });
+            skippedRows.clear();
+            skippedRows.addAll(s.skipped);
             return s;
         });
     }
@@ -259,15 +296,24 @@ final class CollectionIndex {
             }
             List<Long> addLabels = new ArrayList<>();
             List<float[]> addVectors = new ArrayList<>();
+            int newlySkipped = 0;
             for (Long rowId : batch.rowIds) {
                 float[] v = batch.vectors.get(rowId);
                 if (v == null) {
                     index.remove(rowId);
+                    // Deleted, or its new vector unusable: either way the row's old vector no longer describes it.
+                    if (!batch.skipped.contains(rowId)) {
+                        skippedRows.remove(rowId);
+                    } else if (skippedRows.add(rowId)) {
+                        newlySkipped++;
+                    }
                 } else {
+                    skippedRows.remove(rowId);
                     addLabels.add(rowId);
                     addVectors.add(v);
                 }
             }
+            reportSkipped(newlySkipped, "replaying changes");
             long[] labels = addLabels.stream().mapToLong(Long::longValue).toArray();
             int threads = labels.length >= 256 ? options.indexThreads() : 1;
             index.addAll(labels, addVectors.toArray(new float[0][]), threads);
@@ -294,21 +340,38 @@ final class CollectionIndex {
         }
         h.createQuery("SELECT row_id, embedding FROM records WHERE collection_id = ? AND embedding IS NOT NULL AND row_id IN ("
                         + in + ")").bind(0, collectionId)
-                .map((rs, ctx) -> b.vectors.put(rs.getLong(1), VectorCodec.decode(rs.getBytes(2))))
+                .map((rs, ctx) -> {
+                    long rowId = rs.getLong(1);
+                    float[] v = usable(rs.getBytes(2));
+                    return v == null ? b.skipped.add(rowId) : b.vectors.put(rowId, v);
+                })
                 .forEach(x -> { });
         return b;
     }
 
+    /** A stored embedding the index can hold, or null (wrong length or dimension, NaN, infinite, zero under cosine). */
+    private float[] usable(byte[] blob) {
+        return VectorCodec.decodeUsable(blob, info.spec().dimension(),
+                info.spec().metric() == dev.litemem.index.Metric.COSINE);
+    }
+
     private static final class Snapshot {
         long maxSeq;
+        long logHighWater;
         Checkpoints.Stored checkpoint;
         byte[] checkpointBytes;
         final Map<Long, float[]> vectors = new HashMap<>();
+        final Set<Long> skipped = new LinkedHashSet<>();
+
+        Object add(long rowId, float[] vector) {
+            return vector == null ? skipped.add(rowId) : vectors.put(rowId, vector);
+        }
     }
 
     private static final class Batch {
         long lastSeq = -1;
         final Set<Long> rowIds = new LinkedHashSet<>();
         final Map<Long, float[]> vectors = new HashMap<>();
+        final Set<Long> skipped = new LinkedHashSet<>();
     }
 }

@@ -52,7 +52,10 @@ final class EmbeddingCache {
                 if (!found.containsKey(hash)) {
                     h.createQuery("SELECT embedding FROM embedding_cache WHERE model = ? AND text_sha256 = ?")
                             .bind(0, embedder.modelId()).bind(1, hash.bytes())
-                            .mapTo(byte[].class).findOne().ifPresent(blob -> found.put(hash, VectorCodec.decode(blob)));
+                            .mapTo(byte[].class).findOne()
+                            // A damaged entry (changed outside LiteMem) counts as a miss and is replaced below.
+                            .map(blob -> VectorCodec.decodeUsable(blob, embedder.dimension(), false))
+                            .ifPresent(v -> found.put(hash, v));
                 }
             }
             return found;
@@ -89,7 +92,7 @@ final class EmbeddingCache {
 
     static void store(org.jdbi.v3.core.Handle h, String model, Map<Hash, float[]> computed, long now) {
         for (Map.Entry<Hash, float[]> e : computed.entrySet()) {
-            h.createUpdate("INSERT OR IGNORE INTO embedding_cache (model, text_sha256, embedding, created_at) VALUES (?, ?, ?, ?)")
+            h.createUpdate("INSERT OR REPLACE INTO embedding_cache (model, text_sha256, embedding, created_at) VALUES (?, ?, ?, ?)")
                     .bind(0, model).bind(1, e.getKey().bytes()).bind(2, VectorCodec.encode(e.getValue())).bind(3, now)
                     .execute();
         }

@@ -9,6 +9,10 @@ package dev.litemem;
  * @param appliedSeq      the change-log sequence the index reflects
  * @param checkpointSeq   the sequence of the newest stored checkpoint, or -1
  * @param source          how the index was loaded: "checkpoint", "rebuilt (reason)", or "new"
+ * @param skippedRows     rows left out of the index because their stored embedding cannot be used (wrong length or
+ *                        dimension, NaN or infinite components, all zero under cosine: changed outside LiteMem); they
+ *                        are logged when found, stay readable, and come back once rewritten
  */
-public record IndexStats(boolean loaded, int size, int deleted, long appliedSeq, long checkpointSeq, String source) {
+public record IndexStats(boolean loaded, int size, int deleted, long appliedSeq, long checkpointSeq, String source,
+                         int skippedRows) {
 }

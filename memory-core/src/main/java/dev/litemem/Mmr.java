@@ -16,7 +16,7 @@ final class Mmr {
 
     static List<Searcher.Scored> rerank(Database db, float[] query, List<Searcher.Scored> candidates,
                                         int wanted, double lambda) {
-        Map<Long, float[]> vectors = vectors(db, candidates);
+        Map<Long, float[]> vectors = vectors(db, candidates, query.length);
         float[] q = query;
         List<Searcher.Scored> pool = new ArrayList<>();
         Map<Searcher.Scored, Float> relevance = new HashMap<>();
@@ -61,7 +61,7 @@ final class Mmr {
         return na == 0 || nb == 0 ? 0 : dot / Math.sqrt(na * nb);
     }
 
-    private static Map<Long, float[]> vectors(Database db, List<Searcher.Scored> candidates) {
+    private static Map<Long, float[]> vectors(Database db, List<Searcher.Scored> candidates, int dimension) {
         StringBuilder in = new StringBuilder();
         for (Searcher.Scored s : candidates) {
             in.append(in.length() == 0 ? "" : ",").append(s.rowId);
@@ -72,7 +72,11 @@ final class Mmr {
         return db.read(h -> {
             Map<Long, float[]> out = new HashMap<>();
             h.createQuery("SELECT row_id, embedding FROM records WHERE embedding IS NOT NULL AND row_id IN (" + in + ")")
-                    .map((rs, ctx) -> out.put(rs.getLong(1), VectorCodec.decode(rs.getBytes(2)))).forEach(x -> { });
+                    .map((rs, ctx) -> {
+                        // A row damaged outside LiteMem (wrong length, NaN) has no usable vector: it is left out.
+                        float[] v = VectorCodec.decodeUsable(rs.getBytes(2), dimension, false);
+                        return v == null ? null : out.put(rs.getLong(1), v);
+                    }).forEach(x -> { });
             return out;
         });
     }

@@ -21,7 +21,7 @@ final class RecordRows {
                 .id(rs.getString("id"))
                 .text(rs.getString("text"))
                 .metadata(Json.readStored(rs.getString("metadata")))
-                .vector(VectorCodec.decode(rs.getBytes("embedding")))
+                .vector(VectorCodec.decodeOrNull(rs.getBytes("embedding")))
                 .source(rs.getString("source"), chunkOrNull)
                 .timestamps(Instant.ofEpochMilli(rs.getLong("created_at")), Instant.ofEpochMilli(rs.getLong("updated_at")))
                 .build();

@@ -121,13 +121,81 @@ class IndexCheckpointTest {
     }
 
     @Test
-    void aCheckpointOfANewerFormatIsAClearError() {
+    void aCheckpointOfANewerFormatMeansARebuildNotAFailedSearch() {
+        // The version field comes before the checksum: a damaged byte there is indistinguishable from a newer format.
         Path file = fill("newer.db");
-        corrupt(file, bytes -> bytes[7] = 9);
+        corrupt(file, bytes -> bytes[7] = 99);
+        assertRebuiltAndCorrect(file);
+    }
+
+    @Test
+    void aRaisedCheckpointSequenceMeansARebuildNotHiddenChanges() throws Exception {
+        Path file = dir.resolve("raised.db");
+        Path copy = dir.resolve("raised-copy.db");
         try (LiteMem mem = open(file)) {
-            LiteMemException e = assertThrows(LiteMemException.class, () -> mem.collection("v").loadIndex());
-            assertTrue(e.getMessage().contains("newer"), e.getMessage());
+            Collection c = mem.collection("v", CollectionSpec.vectors(DIM, Metric.COSINE));
+            c.upsertAll(records(0, 500, new Random(21)));
+            c.checkpointIndex();
+            c.upsertAll(records(500, 800, new Random(22)));
+            backup(file, copy); // the checkpoint covers the first 500 changes; 300 follow it in the log
         }
+        sql(copy, "UPDATE index_checkpoints SET seq = (SELECT max(seq) FROM changes)");
+        try (LiteMem mem = open(copy)) {
+            Collection c = mem.collection("v");
+            IndexStats stats = c.loadIndex();
+            assertTrue(stats.source().startsWith("rebuilt") && stats.source().contains("checksum"), stats.source());
+            assertEquals(800, stats.size());
+            assertEveryRecordFindsItself(c, 500, 800);
+        }
+    }
+
+    @Test
+    void aCheckpointBeyondTheEndOfTheChangeLogMeansARebuild() throws Exception {
+        Path file = dir.resolve("beyond.db");
+        Path copy = dir.resolve("beyond-copy.db");
+        try (LiteMem mem = open(file)) {
+            Collection c = mem.collection("v", CollectionSpec.vectors(DIM, Metric.COSINE));
+            c.upsertAll(records(0, 200, new Random(23)));
+            c.checkpointIndex();
+            c.upsertAll(records(200, 300, new Random(24)));
+            backup(file, copy);
+        }
+        // A header row whose checksum agrees but whose seq no change ever had (forged, or the log replaced).
+        try (Connection c = DriverManager.getConnection("jdbc:sqlite:" + copy); Statement s = c.createStatement()) {
+            long max;
+            try (ResultSet rs = s.executeQuery("SELECT max(seq) FROM changes")) {
+                rs.next();
+                max = rs.getLong(1);
+            }
+            Checkpoints.Stored cp;
+            byte[] bytes;
+            try (ResultSet rs = s.executeQuery("SELECT id, collection_id, byte_count, page_count, node_count FROM index_checkpoints")) {
+                rs.next();
+                cp = new Checkpoints.Stored(rs.getLong(1), max + 1_000, rs.getInt(3), rs.getInt(4), rs.getInt(5), null);
+                long collectionId = rs.getLong(2);
+                try (ResultSet page = c.createStatement().executeQuery("SELECT data FROM index_checkpoint_pages WHERE checkpoint_id = "
+                        + cp.id() + " ORDER BY page DESC LIMIT 1")) {
+                    page.next();
+                    bytes = page.getBytes(1);
+                }
+                s.executeUpdate("UPDATE index_checkpoints SET seq = " + cp.seq() + ", header_crc = " + Checkpoints.headerCrc(
+                        collectionId, cp.seq(), cp.byteCount(), cp.pageCount(), cp.nodeCount(), bytes));
+            }
+        }
+        try (LiteMem mem = open(copy)) {
+            Collection c = mem.collection("v");
+            IndexStats stats = c.loadIndex();
+            assertTrue(stats.source().startsWith("rebuilt") && stats.source().contains("change log ends"), stats.source());
+            assertEquals(300, stats.size());
+            assertEveryRecordFindsItself(c, 200, 300);
+        }
+    }
+
+    @Test
+    void aCheckpointWithoutAHeaderChecksumIsRebuiltOnce() {
+        Path file = fill("unchecked.db");
+        sql(file, "UPDATE index_checkpoints SET header_crc = NULL");
+        assertRebuiltAndCorrect(file);
     }
 
     @Test
@@ -158,6 +226,13 @@ class IndexCheckpointTest {
         // Closing wrote a fresh, valid checkpoint.
         try (LiteMem mem = open(file)) {
             assertEquals("checkpoint", mem.collection("v").loadIndex().source());
+        }
+    }
+
+    private static void assertEveryRecordFindsItself(Collection c, int from, int to) {
+        for (int i = from; i < to; i++) {
+            float[] v = c.get("r" + i).orElseThrow().vector();
+            assertEquals("r" + i, c.search(SearchRequest.vector(v).k(1)).get(0).record().id(), "r" + i + " is searchable");
         }
     }
 

@@ -108,7 +108,10 @@ public final class Schema {
                       chunks         INTEGER NOT NULL,
                       ingested_at    INTEGER NOT NULL,
                       PRIMARY KEY (collection_id, path)
-                    ) WITHOUT ROWID"""));
+                    ) WITHOUT ROWID"""),
+            // 7: a CRC32C over each checkpoint's header row (collection, seq, sizes) and the checksum of its bytes, so a
+            // changed seq is detected instead of hiding later changes from the index. Older rows have none: rebuilt once.
+            List.of("ALTER TABLE index_checkpoints ADD COLUMN header_crc INTEGER"));
 
     /** The schema version this LiteMem writes and understands. */
     public static final int CURRENT_VERSION = MIGRATIONS.size();
