@@ -34,7 +34,15 @@ final class Chunker {
     }
 
     List<Chunk> chunk(Extracted doc) {
-        List<Chunk> chunks = new ArrayList<>();
+        return chunk(doc, IngestLimits.defaults());
+    }
+
+    /**
+     * The chunks of a document; throws {@link DocumentTooLargeException} as soon as there are more than
+     * {@code limits.maxChunks()}, without chunking the rest.
+     */
+    List<Chunk> chunk(Extracted doc, IngestLimits limits) {
+        List<Chunk> chunks = new ChunkList(limits);
         List<Block> section = new ArrayList<>();
         for (Block block : doc.blocks()) {
             if (!section.isEmpty() && !section.get(0).headings().equals(block.headings())) {
@@ -50,6 +58,21 @@ final class Chunker {
     }
 
     private record Unit(String text, int tokens, boolean newBlock, Integer page) {
+    }
+
+    /** A list that refuses to grow past the document's chunk limit. */
+    private static final class ChunkList extends ArrayList<Chunk> {
+        private final IngestLimits limits;
+
+        ChunkList(IngestLimits limits) {
+            this.limits = limits;
+        }
+
+        @Override
+        public boolean add(Chunk chunk) {
+            limits.checkChunks(size() + 1);
+            return super.add(chunk);
+        }
     }
 
     private void chunkSection(String title, List<Block> blocks, List<Chunk> out) {

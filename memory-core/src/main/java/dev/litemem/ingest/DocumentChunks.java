@@ -27,14 +27,26 @@ public final class DocumentChunks {
      */
     public static List<Record> records(String source, String fileName, byte[] content, Map<String, Object> metadata,
                                        Embedder embedder, ChunkingOptions options) {
+        return records(source, fileName, content, metadata, embedder, options, IngestLimits.defaults());
+    }
+
+    /**
+     * As {@link #records(String, String, byte[], Map, Embedder, ChunkingOptions)}, within {@code limits}: extraction
+     * stops at the text or page limit, and the chunks are counted before the first is embedded, so a document past a
+     * limit costs no embedding work.
+     *
+     * @throws DocumentTooLargeException when the document passes one of the limits
+     */
+    public static List<Record> records(String source, String fileName, byte[] content, Map<String, Object> metadata,
+                                       Embedder embedder, ChunkingOptions options, IngestLimits limits) {
         Extracted doc;
         try {
-            doc = Extractors.extract(fileName, content);
+            doc = Extractors.extract(fileName, content, limits);
         } catch (IOException e) {
             throw new InvalidInputException("file", "the document cannot be read as " + Extractors.format(fileName)
                     + ": " + e.getMessage());
         }
-        List<Chunk> chunks = new Chunker(options, embedder::countTokens, embedder.maxTokens()).chunk(doc);
+        List<Chunk> chunks = new Chunker(options, embedder::countTokens, embedder.maxTokens()).chunk(doc, limits);
         if (chunks.isEmpty()) {
             throw new InvalidInputException("text", "the document has no text to ingest");
         }

@@ -7,4 +7,13 @@ record Extracted(String title, List<Block> blocks) {
     Extracted {
         blocks = List.copyOf(blocks);
     }
+
+    /** The characters of text in all blocks. */
+    long textChars() {
+        long n = 0;
+        for (Block b : blocks) {
+            n += b.text().length();
+        }
+        return n;
+    }
 }

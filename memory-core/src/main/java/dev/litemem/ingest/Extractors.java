@@ -34,15 +34,27 @@ final class Extractors {
      * @throws IOException when the content cannot be decoded or parsed (not UTF-8 text, a damaged PDF)
      */
     static Extracted extract(String fileName, byte[] content) throws IOException {
+        return extract(fileName, content, IngestLimits.defaults());
+    }
+
+    /**
+     * The blocks of one file, within the limits on its text and pages.
+     *
+     * @throws IOException when the content cannot be decoded or parsed (not UTF-8 text, a damaged PDF)
+     * @throws DocumentTooLargeException when it passes a limit (reading stops there)
+     */
+    static Extracted extract(String fileName, byte[] content, IngestLimits limits) throws IOException {
         String fallbackTitle = fileName.replaceFirst("\\.[^.]+$", "");
         Format format = format(fileName);
         try {
-            return switch (format) {
-                case MARKDOWN -> MarkdownExtractor.markdown(utf8(content), fallbackTitle);
-                case TEXT -> MarkdownExtractor.plainText(utf8(content), fallbackTitle);
+            Extracted extracted = switch (format) {
+                case MARKDOWN -> MarkdownExtractor.markdown(utf8(content, limits), fallbackTitle);
+                case TEXT -> MarkdownExtractor.plainText(utf8(content, limits), fallbackTitle);
                 case HTML -> HtmlExtractor.extract(content, "", fallbackTitle);
-                case PDF -> PdfExtractor.extract(content, fallbackTitle);
+                case PDF -> PdfExtractor.extract(content, fallbackTitle, limits);
             };
+            limits.checkText(extracted.textChars());
+            return extracted;
         } catch (NoClassDefFoundError e) {
             throw new IOException("reading " + format.name() + " files needs "
                     + (format == Format.PDF ? "org.apache.pdfbox:pdfbox" : "org.jsoup:jsoup")
@@ -50,13 +62,18 @@ final class Extractors {
         }
     }
 
-    private static String utf8(byte[] content) throws IOException {
+    private static String utf8(byte[] content, IngestLimits limits) throws IOException {
+        // UTF-8 never has more characters than bytes: most documents are cleared before decoding.
+        if (content.length > limits.maxTextChars()) {
+            limits.checkText(content.length / 4 + 1);
+        }
         try {
             String text = StandardCharsets.UTF_8.newDecoder().onMalformedInput(CodingErrorAction.REPORT)
                     .onUnmappableCharacter(CodingErrorAction.REPORT).decode(ByteBuffer.wrap(content)).toString();
             if (text.indexOf('\0') >= 0) {
                 throw new IOException("it contains NUL bytes: it looks binary, not text");
             }
+            limits.checkText(text.length());
             return text.startsWith("\uFEFF") ? text.substring(1) : text;
         } catch (CharacterCodingException e) {
             throw new IOException("it is not UTF-8 text", e);

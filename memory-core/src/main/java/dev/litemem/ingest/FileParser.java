@@ -18,7 +18,7 @@ final class FileParser {
 
     /** Runs on a reader thread: read, hash, and (unless unchanged) extract and chunk one file. */
     static Parsed parse(SourceFile f, DocumentTable.Stored previous, String fingerprint, Chunker chunker,
-                        Collection collection) {
+                        Collection collection, IngestLimits limits) {
         byte[] content;
         long modified;
         try {
@@ -32,11 +32,13 @@ final class FileParser {
             return new Parsed.Unchanged(f);
         }
         try {
-            Extracted extracted = Extractors.extract(f.file().getFileName().toString(), content);
-            List<Chunk> chunks = chunker.chunk(extracted);
+            Extracted extracted = Extractors.extract(f.file().getFileName().toString(), content, limits);
+            List<Chunk> chunks = chunker.chunk(extracted, limits);
             Map<String, float[]> reused = previous == null || !previous.chunker().equals(fingerprint) ? Map.of()
                     : previousVectors(collection, f.source());
             return new Parsed.Ready(f, previous == null, extracted.title(), content.length, modified, sha, chunks, reused);
+        } catch (DocumentTooLargeException e) {
+            return new Parsed.Failed(f, e.getMessage());
         } catch (IOException | RuntimeException e) {
             String why = e.getMessage() == null ? e.getClass().getSimpleName() : e.getMessage();
             return new Parsed.Failed(f, "cannot parse " + Extractors.format(f.file().getFileName().toString())

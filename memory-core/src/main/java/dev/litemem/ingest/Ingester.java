@@ -45,6 +45,7 @@ public final class Ingester {
     private final int batchSize;
     private final int readerThreads;
     private final IngestListener listener;
+    private final IngestLimits limits;
     private volatile boolean cancelled;
 
     private Ingester(Builder b) {
@@ -56,6 +57,7 @@ public final class Ingester {
         this.batchSize = b.batchSize;
         this.readerThreads = b.readerThreads;
         this.listener = b.listener;
+        this.limits = b.limits;
     }
 
     public static Builder builder(LiteMem mem) {
@@ -182,7 +184,7 @@ public final class Ingester {
         while (!cancelled && writer.failure == null) {
             while (next < files.size() && inFlight.size() < window) {
                 SourceFile f = files.get(next++);
-                inFlight.add(readers.submit(() -> FileParser.parse(f, stored.get(f.source()), fingerprint, chunker, collection)));
+                inFlight.add(readers.submit(() -> FileParser.parse(f, stored.get(f.source()), fingerprint, chunker, collection, limits)));
             }
             if (queued.size() < batchSize && !inFlight.isEmpty()) {
                 Parsed parsed = await(inFlight.poll());
@@ -330,6 +332,7 @@ public final class Ingester {
         private int batchSize = 64;
         private int readerThreads = Math.max(1, Math.min(4, Runtime.getRuntime().availableProcessors() - 1));
         private IngestListener listener = new IngestListener() { };
+        private IngestLimits limits = IngestLimits.defaults();
 
         private Builder(LiteMem mem) {
             this.mem = Objects.requireNonNull(mem, "mem");
@@ -388,6 +391,12 @@ public final class Ingester {
                 throw new IllegalArgumentException("readerThreads must be between 1 and 64, was " + readerThreads);
             }
             this.readerThreads = readerThreads;
+            return this;
+        }
+
+        /** What one file may cost (text, PDF pages, chunks); a file past a limit is reported and skipped. */
+        public Builder limits(IngestLimits limits) {
+            this.limits = Objects.requireNonNull(limits, "limits");
             return this;
         }
 
