@@ -5,6 +5,7 @@ import dev.litemem.Embedders;
 import dev.litemem.server.internal.AdminKey;
 import dev.litemem.server.internal.Api;
 import dev.litemem.server.internal.DataDirLock;
+import dev.litemem.server.internal.DataFolder;
 import io.javalin.Javalin;
 import java.nio.file.Path;
 import java.util.List;
@@ -12,7 +13,7 @@ import java.util.Optional;
 
 /**
  * The LiteMem memory server: remote agents read and write their memory over HTTP, each tenant in its own SQLite file
- * under the data folder. See docs/SERVER.md.
+ * under the data folder's {@code tenants/} folder. See docs/SERVER.md.
  *
  * <pre>{@code
  * MemoryServer server = MemoryServer.start(ServerConfig.builder(Path.of("tenants")).port(8080).build());
@@ -44,11 +45,13 @@ public final class MemoryServer implements AutoCloseable {
         DataDirLock lock = DataDirLock.acquire(config.dataDir);
         Api api = null;
         try {
-            AdminKey.Resolved adminKey = AdminKey.resolve(config.dataDir, config.adminKey);
+            DataFolder folder = DataFolder.open(config.dataDir, Api.creationOptions(config.durability));
+            AdminKey.Resolved adminKey = AdminKey.resolve(folder, config.adminKey);
             Embedder embedder = config.embedder != null ? config.embedder
                     : Embedders.available().isEmpty() ? null : Embedders.bundled();
             api = new Api(new Api.Limits(config.maxBodyBytes, config.maxBatch, config.maxK, config.maxTextChars,
-                    config.maxListLimit), config.dataDir, adminKey.key(), embedder, config.maxConcurrentEmbeds,
+                    config.maxListLimit, config.maxDocumentChars, config.maxDocumentPages), folder, adminKey.key(),
+                    embedder, config.maxConcurrentEmbeds,
                     config.maxOpenTenants, config.maxOpenTenantBytes, config.readerConnectionsPerTenant, config.durability);
             Api configured = api;
             Javalin app = Javalin.create(c -> {
@@ -90,6 +93,14 @@ public final class MemoryServer implements AutoCloseable {
     /** Whether this start generated a new admin key (and wrote it to {@link #adminKeyFile()}). */
     public boolean adminKeyGenerated() {
         return adminKey.generated();
+    }
+
+    /**
+     * How many tenant files it keeps open at most: {@link ServerConfig#maxOpenTenants()}, or fewer when the process's
+     * file-descriptor limit allows fewer (see docs/SERVER.md).
+     */
+    public int maxOpenTenants() {
+        return api.maxOpenTenants();
     }
 
     /** The routes it serves, as method and path template (the same as in /openapi.json). */

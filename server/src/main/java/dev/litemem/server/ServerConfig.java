@@ -24,6 +24,8 @@ public final class ServerConfig {
     final int maxTextChars;
     final int maxListLimit;
     final int maxConcurrentEmbeds;
+    final int maxDocumentChars;
+    final int maxDocumentPages;
     final Durability durability;
 
     private ServerConfig(Builder b) {
@@ -41,6 +43,8 @@ public final class ServerConfig {
         this.maxTextChars = b.maxTextChars;
         this.maxListLimit = b.maxListLimit;
         this.maxConcurrentEmbeds = b.maxConcurrentEmbeds;
+        this.maxDocumentChars = b.maxDocumentChars;
+        this.maxDocumentPages = b.maxDocumentPages;
         this.durability = b.durability;
     }
 
@@ -88,6 +92,14 @@ public final class ServerConfig {
         return maxListLimit;
     }
 
+    public int maxDocumentChars() {
+        return maxDocumentChars;
+    }
+
+    public int maxDocumentPages() {
+        return maxDocumentPages;
+    }
+
     public static final class Builder {
         private final Path dataDir;
         private String host = "127.0.0.1";
@@ -103,6 +115,8 @@ public final class ServerConfig {
         private int maxTextChars = 65_536;
         private int maxListLimit = 1000;
         private int maxConcurrentEmbeds = Math.max(1, Runtime.getRuntime().availableProcessors());
+        private int maxDocumentChars = 2_000_000;
+        private int maxDocumentPages = 1_000;
         private Durability durability = Durability.FULL;
 
         private Builder(Path dataDir) {
@@ -142,7 +156,10 @@ public final class ServerConfig {
             return this;
         }
 
-        /** How many tenant files stay open at most (least recently used are closed first). */
+        /**
+         * How many tenant files stay open at most (least recently used are closed first). The server lowers it at start
+         * when the process's file-descriptor limit allows fewer, and says so in its log.
+         */
         public Builder maxOpenTenants(int maxOpenTenants) {
             this.maxOpenTenants = positive(maxOpenTenants, "maxOpenTenants");
             return this;
@@ -187,6 +204,21 @@ public final class ServerConfig {
 
         public Builder maxListLimit(int maxListLimit) {
             this.maxListLimit = positive(Math.min(maxListLimit, 10_000), "maxListLimit");
+            return this;
+        }
+
+        /**
+         * The characters of text one uploaded document may hold once extracted (default 2,000,000); a longer one is
+         * refused with 413 before anything of it is embedded.
+         */
+        public Builder maxDocumentChars(int maxDocumentChars) {
+            this.maxDocumentChars = positive(maxDocumentChars, "maxDocumentChars");
+            return this;
+        }
+
+        /** The pages of an uploaded PDF the server reads at most (default 1,000); a longer one is refused with 413. */
+        public Builder maxDocumentPages(int maxDocumentPages) {
+            this.maxDocumentPages = positive(maxDocumentPages, "maxDocumentPages");
             return this;
         }
 

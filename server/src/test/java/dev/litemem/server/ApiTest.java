@@ -267,8 +267,8 @@ class ApiTest {
         assertEquals(404, s.call("GET", "/v1/tenants/acme/export", other, null).status());
 
         assertEquals(204, s.call("DELETE", "/v1/tenants/acme", ADMIN, null).status());
-        assertFalse(Files.exists(dir.resolve("acme.db")));
-        assertFalse(Files.exists(dir.resolve("acme.key")));
+        assertFalse(Files.exists(dir.resolve("tenants/acme.db")));
+        assertFalse(Files.exists(dir.resolve("tenants/acme.key")));
         assertEquals(404, s.call("GET", records("acme", "notes") + "/a", key, null).status());
         assertEquals(404, s.call("DELETE", "/v1/tenants/acme", ADMIN, null).status());
         var dup = s.call("POST", "/v1/tenants", ADMIN, "{\"name\": \"beta\"}");
@@ -281,13 +281,13 @@ class ApiTest {
 
     @Test
     void keysAreStoredOnlyAsHashesAndTenantFilesAreOwnerOnly() throws Exception {
-        String stored = Files.readString(dir.resolve("acme.key"));
+        String stored = Files.readString(dir.resolve("tenants/acme.key"));
         assertFalse(stored.contains(key));
         assertEquals(64, stored.trim().length());
         assertEquals(200, s.call("PUT", records("acme", "notes"), key, "{\"records\": [{\"text\": \"x\"}]}").status());
         for (String f : new String[] {"acme.key", "acme.db", "acme.db-wal", "acme.db-shm"}) {
             assertEquals("rw-------", java.nio.file.attribute.PosixFilePermissions.toString(
-                    Files.getPosixFilePermissions(dir.resolve(f))), f);
+                    Files.getPosixFilePermissions(dir.resolve("tenants").resolve(f))), f);
         }
     }
 

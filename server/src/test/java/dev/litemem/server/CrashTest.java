@@ -108,7 +108,7 @@ class CrashTest {
             again.process().destroyForcibly();
             again.process().waitFor(30, TimeUnit.SECONDS);
         }
-        assertTrue(Files.exists(dir.resolve("t0.db")));
+        assertTrue(Files.exists(dir.resolve("tenants/t0.db")));
     }
 
     /** A bare HTTP client that throws IOException when the server dies. */

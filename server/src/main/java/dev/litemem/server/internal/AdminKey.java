@@ -8,7 +8,10 @@ import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.Optional;
 
-/** The admin key: from the environment, else the owner-only file admin.key in the data folder (created if missing). */
+/**
+ * The admin key: from the environment, else the owner-only file admin.key at the top of the data folder (created if
+ * missing), beside the tenants folder and never in it (see {@link DataFolder}).
+ */
 public final class AdminKey {
     public static final String ENV = "LITEMEM_ADMIN_KEY";
     public static final String FILE = "admin.key";
@@ -20,7 +23,7 @@ public final class AdminKey {
     public record Resolved(String key, Optional<Path> file, boolean generated) {
     }
 
-    public static Resolved resolve(Path dataDir, String configured) {
+    public static Resolved resolve(DataFolder folder, String configured) {
         if (configured != null) {
             return new Resolved(configured, Optional.empty(), false);
         }
@@ -31,7 +34,7 @@ public final class AdminKey {
             }
             return new Resolved(env.trim(), Optional.empty(), false);
         }
-        Path file = dataDir.resolve(FILE);
+        Path file = folder.adminKeyFile();
         try {
             if (Files.exists(file)) {
                 return new Resolved(Files.readString(file, StandardCharsets.US_ASCII).trim(), Optional.of(file), false);

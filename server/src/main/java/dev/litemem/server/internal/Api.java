@@ -16,7 +16,6 @@ import io.javalin.http.Handler;
 import io.javalin.http.HttpResponseException;
 import java.io.IOException;
 import java.io.InputStream;
-import java.io.UncheckedIOException;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
@@ -42,33 +41,52 @@ public final class Api {
     final Limits limits;
     final TenantKeys keys;
     final TenantCache cache;
+    final Tenants tenants;
+    final DataFolder folder;
     final Metrics metrics;
     final MeteredEmbedder embedder;
     private final byte[] adminKeyHash;
-    private final Path exportDir;
     private final List<Route> routes = new ArrayList<>();
     private volatile boolean ready;
 
-    /** The limits on what one request may ask. */
-    public record Limits(long maxBodyBytes, int maxBatch, int maxK, int maxTextChars, int maxListLimit) {
+    /**
+     * The limits on what one request may ask; {@code maxDocumentChars} and {@code maxDocumentPages} bound a document's
+     * extracted text and PDF pages before any of it is embedded (its chunks are bounded by {@code maxBatch}).
+     */
+    public record Limits(long maxBodyBytes, int maxBatch, int maxK, int maxTextChars, int maxListLimit,
+                         int maxDocumentChars, int maxDocumentPages) {
     }
 
-    public Api(Limits limits, Path dataDir, String adminKey, dev.litemem.Embedder embedder, int maxConcurrentEmbeds,
+    public Api(Limits limits, DataFolder folder, String adminKey, dev.litemem.Embedder embedder, int maxConcurrentEmbeds,
                int maxOpenTenants, long maxOpenTenantBytes, int readersPerTenant, dev.litemem.Durability durability) {
         this.limits = limits;
-        this.keys = new TenantKeys(dataDir);
+        this.folder = folder;
+        this.keys = new TenantKeys(folder.tenants());
         this.embedder = embedder == null ? null : new MeteredEmbedder(embedder, maxConcurrentEmbeds);
         dev.litemem.LiteMemOptions.Builder options = dev.litemem.LiteMemOptions.builder()
-                .readerConnections(readersPerTenant).durability(durability).actor("litemem-server");
+                .readerConnections(readersPerTenant).durability(durability).actor("litemem-server")
+                // A tenant's file exists from its creation on: missing or empty later means damaged, never "start over".
+                .createIfMissing(false);
         if (this.embedder != null) {
             options.embedder(this.embedder);
         } else {
             options.useBundledEmbedder(false);
         }
         this.cache = new TenantCache(keys, options.build(), maxOpenTenants, maxOpenTenantBytes, 1 + readersPerTenant);
+        this.tenants = new Tenants(folder, keys, cache, creationOptions(durability));
         this.metrics = new Metrics(cache, this.embedder);
         this.adminKeyHash = TenantKeys.sha256(adminKey);
-        this.exportDir = dataDir.resolve(".exports");
+    }
+
+    /** How a new tenant's store is created: only its schema is written, nothing embedded or indexed. */
+    public static dev.litemem.LiteMemOptions creationOptions(dev.litemem.Durability durability) {
+        return dev.litemem.LiteMemOptions.builder().durability(durability).readerConnections(1)
+                .useBundledEmbedder(false).backgroundIndexing(false).createIfMissing(true).build();
+    }
+
+    /** The bound on open tenants in force (the configured one, or lower where file descriptors are fewer). */
+    public int maxOpenTenants() {
+        return cache.maxOpen();
     }
 
     public List<Route> routes() {
@@ -87,21 +105,12 @@ public final class Api {
 
     /** Registers every route and the error handlers on a Javalin configuration. */
     public void configure(JavalinConfig config) {
-        try {
-            Files.createDirectories(exportDir);
-            try (var leftovers = Files.newDirectoryStream(exportDir)) {
-                for (Path p : leftovers) {
-                    Files.deleteIfExists(p);
-                }
-            }
-        } catch (IOException e) {
-            throw new UncheckedIOException("cannot prepare the export folder in the data folder", e);
-        }
         long maxBody = limits.maxBodyBytes();
         config.jetty.multipartConfig.maxTotalRequestSize(maxBody, io.javalin.config.SizeUnit.BYTES);
         config.jetty.multipartConfig.maxFileSize(maxBody, io.javalin.config.SizeUnit.BYTES);
         config.jetty.multipartConfig.maxInMemoryFileSize((int) Math.min(maxBody, 1 << 20), io.javalin.config.SizeUnit.BYTES);
-        config.jetty.multipartConfig.cacheDirectory(exportDir.toAbsolutePath().toString());
+        // Uploads larger than 1 MiB wait in the owner-only export folder while they are read.
+        config.jetty.multipartConfig.cacheDirectory(folder.exports().toAbsolutePath().toString());
         route(config, "GET", "/health", this::health);
         route(config, "GET", "/metrics", ctx -> ctx.contentType("text/plain; version=0.0.4; charset=utf-8").result(metrics.scrape()));
         route(config, "GET", "/openapi.json", this::openApi);
@@ -138,11 +147,15 @@ public final class Api {
             } catch (Exception e) {
                 problem(ctx, e);
             } finally {
-                metrics.request(method, path, ctx.statusCode(), System.nanoTime() - start);
+                metrics.request(ctx.method().name(), path, ctx.statusCode(), System.nanoTime() - start);
             }
         };
         switch (method) {
-            case "GET" -> config.routes.get(servedPath, wrapped);
+            case "GET" -> {
+                config.routes.get(servedPath, wrapped);
+                // HEAD runs the same handler, keys and all (Jetty drops the body); Javalin's own HEAD answered 200.
+                config.routes.head(servedPath, wrapped);
+            }
             case "POST" -> config.routes.post(servedPath, wrapped);
             case "PUT" -> config.routes.put(servedPath, wrapped);
             case "DELETE" -> config.routes.delete(servedPath, wrapped);
@@ -152,6 +165,8 @@ public final class Api {
 
     static void problem(Context ctx, Exception e) {
         ServerException p = toProblem(e);
+        // A refused request's unread body is read and dropped first, so the client gets this answer, not a reset.
+        Bodies.drainUnread(ctx);
         ObjectNode body = Views.object();
         body.put("type", "https://litemem.dev/problems/" + p.type());
         body.put("title", p.type());
@@ -165,10 +180,16 @@ public final class Api {
 
     static ServerException toProblem(Exception e) {
         if (e instanceof ServerException s) {
-            if (s.status() == 500) {
-                LOG.error("request failed: {}", s.getMessage());
+            if (s.status() >= 500) {
+                // Details (paths, causes) go to the log only; the client learns the stable type.
+                LOG.error("request failed ({}): {}", s.type(), s.getMessage());
+                return new ServerException(s.status(), s.type(), null, s.status() == 500
+                        ? "the server failed to handle the request; the server log has details" : s.getMessage());
             }
             return s;
+        }
+        if (e instanceof dev.litemem.ingest.DocumentTooLargeException d) {
+            return Errors.tooLarge(d.field(), d.getMessage());
         }
         if (e instanceof InvalidInputException i) {
             return Errors.invalid(i.field(), i.getMessage());
@@ -178,8 +199,8 @@ public final class Api {
         }
         if (e instanceof IncompatibleFileException) {
             LOG.error("a tenant file cannot be opened: {}", e.getMessage());
-            return new ServerException(500, "tenant-file-incompatible", null,
-                    "the tenant's file cannot be opened by this server version; the server log has details");
+            return new ServerException(500, "tenant-file-incompatible", null, "the tenant's file cannot be opened: it is"
+                    + " missing, damaged, or written by a newer version; the server log has details");
         }
         if (e instanceof LiteMemException) {
             LOG.error("a tenant's store failed: {}", e.getMessage());
@@ -254,11 +275,8 @@ public final class Api {
     private void createTenant(Context ctx) {
         requireAdmin(ctx);
         JsonNode body = Bodies.readObject(ctx, limits.maxBodyBytes());
-        String name = TenantKeys.checkName(Bodies.text(body, "name", "name", 1024, true), "name");
-        String key;
-        synchronized (keys) {
-            key = keys.create(name);
-        }
+        String name = TenantKeys.checkNewName(Bodies.text(body, "name", "name", 1024, true), "name");
+        String key = tenants.create(name);
         ObjectNode o = Views.object();
         o.put("name", name);
         o.put("apiKey", key);
@@ -306,16 +324,15 @@ public final class Api {
     private void deleteTenant(Context ctx) throws InterruptedException {
         requireAdmin(ctx);
         String name = TenantKeys.checkName(ctx.pathParam("tenant"));
-        synchronized (keys) {
-            cache.delete(name);
-        }
+        tenants.delete(name);
         ctx.status(204);
     }
 
     /** A consistent snapshot (VACUUM INTO on a read connection: writers go on), streamed, then deleted. */
     private void export(Context ctx) throws IOException {
         String name = tenant(ctx, true);
-        Path snapshot = exportDir.resolve(name + "-" + System.nanoTime() + ".db");
+        // Created empty and owner-only first: VACUUM INTO fills an empty file and keeps its mode.
+        Path snapshot = folder.newExportFile(name);
         try {
             try (TenantCache.Lease lease = cache.acquire(name)) {
                 lease.mem().withReadHandle(h -> h.execute("VACUUM INTO ?", snapshot.toAbsolutePath().toString()));

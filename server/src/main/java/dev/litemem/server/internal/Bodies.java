@@ -38,7 +38,7 @@ final class Bodies {
     static byte[] readBytes(Context ctx, long maxBytes) {
         long declared = ctx.req().getContentLengthLong();
         if (declared > maxBytes) {
-            refuse(ctx, declared);
+            refuse(ctx);
             throw tooLarge(maxBytes);
         }
         try (InputStream in = ctx.req().getInputStream()) {
@@ -48,7 +48,7 @@ final class Bodies {
             for (int n; (n = in.read(buf)) != -1; ) {
                 total += n;
                 if (total > maxBytes) {
-                    refuse(ctx, declared);
+                    refuse(ctx);
                     throw tooLarge(maxBytes);
                 }
                 out.write(buf, 0, n);
@@ -59,25 +59,42 @@ final class Bodies {
         }
     }
 
-    /**
-     * Before a 413: reads and drops the rest of a body of up to {@value #DRAIN_LIMIT} bytes, so the client gets the
-     * answer instead of a connection reset (closing a socket with unread input resets it); larger bodies are cut off
-     * and the connection closed.
-     */
-    private static void refuse(Context ctx, long declared) {
+    /** Before a 413: the connection closes after the answer (the rest of the body is drained by the error path). */
+    private static void refuse(Context ctx) {
         ctx.header("Connection", "close");
-        if (declared > DRAIN_LIMIT) {
-            return;
-        }
+    }
+
+    /**
+     * Before any error answer: reads and drops what is left of the request body, up to {@value #DRAIN_LIMIT} bytes, so
+     * the client gets the answer instead of a connection reset (closing a socket with unread input resets it; a 401
+     * to a 10 MiB upload did). A larger body is cut off and the connection closed. A client that waits for
+     * "100 Continue" is not asked for its body: it gets the answer and the connection closes.
+     */
+    static void drainUnread(Context ctx) {
         try {
+            long declared = ctx.req().getContentLengthLong();
+            boolean chunked = "chunked".equalsIgnoreCase(ctx.header("Transfer-Encoding"));
+            if (declared <= 0 && !chunked) {
+                return;
+            }
+            String expect = ctx.header("Expect");
+            if (declared > DRAIN_LIMIT || (expect != null && expect.toLowerCase(java.util.Locale.ROOT).contains("100-continue"))) {
+                ctx.header("Connection", "close");
+                return;
+            }
             InputStream in = ctx.req().getInputStream();
             byte[] buf = new byte[64 * 1024];
             long drained = 0;
-            for (int n; drained <= DRAIN_LIMIT && (n = in.read(buf)) != -1; ) {
+            for (int n; (n = in.read(buf)) != -1; ) {
                 drained += n;
+                if (drained > DRAIN_LIMIT) {
+                    ctx.header("Connection", "close");
+                    return;
+                }
             }
-        } catch (IOException e) {
-            // The client went away: nothing to answer.
+        } catch (IOException | RuntimeException e) {
+            // The body was consumed or closed already, or the client went away: the answer goes out as it can.
+            ctx.header("Connection", "close");
         }
     }
 
@@ -85,7 +102,7 @@ final class Bodies {
     static void checkDeclaredLength(Context ctx, long maxBytes) {
         long declared = ctx.req().getContentLengthLong();
         if (declared > maxBytes) {
-            refuse(ctx, declared);
+            refuse(ctx);
             throw tooLarge(maxBytes);
         }
     }

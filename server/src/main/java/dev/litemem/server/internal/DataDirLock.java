@@ -27,7 +27,12 @@ public final class DataDirLock implements AutoCloseable {
         FileChannel channel = null;
         try {
             Files.createDirectories(dataDir);
-            channel = FileChannel.open(file, StandardOpenOption.CREATE, StandardOpenOption.WRITE);
+            try {
+                OwnerOnlyFiles.create(file);
+            } catch (java.nio.file.FileAlreadyExistsException e) {
+                DataFolder.ownerOnly(file, "rw-------"); // made by an older server with the default mode
+            }
+            channel = FileChannel.open(file, StandardOpenOption.WRITE);
             FileLock lock = channel.tryLock();
             if (lock == null) {
                 throw new OverlappingFileLockException();

@@ -2,6 +2,7 @@ package dev.litemem.server.internal;
 
 import java.nio.ByteBuffer;
 import java.nio.charset.StandardCharsets;
+import org.eclipse.jetty.http.HttpFields;
 import org.eclipse.jetty.http.HttpHeader;
 import org.eclipse.jetty.server.Request;
 import org.eclipse.jetty.server.Response;
@@ -10,19 +11,35 @@ import org.eclipse.jetty.util.Callback;
 
 /**
  * Errors Jetty answers before a request reaches the API (a malformed request line, an ambiguous path such as
- * {@code %2e%2e} or {@code %00}, oversized headers): application/problem+json like every other error, not HTML.
+ * {@code %2e%2e} or {@code %00}, oversized headers): application/problem+json like every other error, not HTML, and
+ * for every method (Jetty's default writes a body only for GET, POST and HEAD, so a bad PUT got an empty 400).
  */
 final class JettyProblems extends ErrorHandler {
     @Override
+    public boolean errorPageForMethod(String method) {
+        return true;
+    }
+
+    @Override
     protected void generateResponse(Request request, Response response, int code, String message, Throwable cause,
                                     Callback callback) {
+        response.getHeaders().put(HttpHeader.CONTENT_TYPE, Api.PROBLEM_JSON);
+        response.write(true, ByteBuffer.wrap(body(code)), callback);
+    }
+
+    /** Requests so malformed that Jetty cannot make a request of them (a bad request line, headers too large). */
+    @Override
+    public ByteBuffer badMessageError(int status, String reason, HttpFields.Mutable fields) {
+        fields.put(HttpHeader.CONTENT_TYPE, Api.PROBLEM_JSON);
+        return ByteBuffer.wrap(body(status));
+    }
+
+    private static byte[] body(int code) {
         String type = code == 400 ? "bad-request" : code == 431 ? "headers-too-large" : code == 414 ? "uri-too-long"
                 : "http-" + code;
-        String body = Views.object().put("type", "https://litemem.dev/problems/" + type).put("title", type)
+        return Views.object().put("type", "https://litemem.dev/problems/" + type).put("title", type)
                 .put("status", code).put("detail", "the HTTP request was refused before it reached the API"
                         + (code == 400 ? " (malformed, or an ambiguous path such as an encoded dot, slash or NUL)" : ""))
-                .toString();
-        response.getHeaders().put(HttpHeader.CONTENT_TYPE, Api.PROBLEM_JSON);
-        response.write(true, ByteBuffer.wrap(body.getBytes(StandardCharsets.UTF_8)), callback);
+                .toString().getBytes(StandardCharsets.UTF_8);
     }
 }

@@ -31,7 +31,7 @@ final class RecordRoutes {
     RecordRoutes(Api api) {
         this.api = api;
         this.limits = api.limits;
-        this.ingester = new DocumentIngester();
+        this.ingester = new DocumentIngester(limits);
     }
 
     void register(JavalinConfig config) {
@@ -295,10 +295,11 @@ final class RecordRoutes {
         if (api.embedder == null) {
             throw Errors.invalid("text", "this server has no embedder, so it cannot ingest documents");
         }
+        // Extracted, chunked, counted and embedded before the tenant is leased: a long document never holds it.
+        List<Record> records = ingester.records(source, fileName != null ? fileName : source, content, metadata, api.embedder);
         try (TenantCache.Lease lease = api.cache.acquire(tenant)) {
-            Collection c = forWrite(lease, ctx.pathParam("collection"), List.of());
-            DocumentIngester.Result r = ingester.ingest(lease.mem(), c, source, fileName != null ? fileName : source, content, metadata,
-                    api.embedder, limits.maxBatch());
+            Collection c = forWrite(lease, ctx.pathParam("collection"), records);
+            DocumentIngester.Result r = ingester.replace(lease.mem(), c, source, records);
             ctx.json(Views.object().put("source", source).put("chunks", r.chunks()).put("seq", r.seq()));
         }
     }

@@ -1,23 +1,34 @@
 package dev.litemem.server.internal;
 
 import dev.litemem.LiteMem;
+import dev.litemem.LiteMemException;
 import dev.litemem.LiteMemOptions;
+import dev.litemem.server.ServerException;
 import java.io.IOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.ArrayList;
+import java.util.HashSet;
 import java.util.Iterator;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
+import java.util.Set;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
 /**
- * The open tenant files: at most {@code maxOpen} of them and about {@code maxBytes} of SQLite page cache and loaded
- * vector indexes (re-estimated when a request releases the tenant, since an index loads on first use and grows with
- * writes), least recently used closed first (closing the last connection checkpoints the WAL into the file),
- * reopened on demand. A tenant is leased for the length of a request and is never closed while leased.
+ * The open tenant files: at most {@code maxOpen} of them (the configured bound, lowered to what the process's file
+ * descriptors allow) and about {@code maxBytes} of SQLite page cache and loaded vector indexes (re-estimated when a
+ * request releases the tenant, since an index loads on first use and grows with writes), least recently used closed
+ * first (closing the last connection checkpoints the WAL into the file), reopened on demand. A tenant is leased for
+ * the length of a request and is never closed while leased. When descriptors run short, idle tenants are closed before
+ * another opens.
+ *
+ * <p>Locks (docs/CONCURRENCY.md): {@link #lock} guards the map, the name reservations and the estimates. It is a leaf:
+ * code holding it touches only those fields, never a file, a store, a key or another lock, and the only wait under it
+ * is a deletion waiting for the tenant's leases (which releases it). Each entry's monitor guards opening and closing
+ * its store and is never held while taking {@link #lock}.
  */
 public final class TenantCache implements AutoCloseable {
     /** SQLite's default page cache per connection (cache_size = -2000, in KiB). */
@@ -30,19 +41,39 @@ public final class TenantCache implements AutoCloseable {
     private final int maxOpen;
     private final long maxBytes;
     private final int connectionsPerTenant;
+    private final FileDescriptors descriptors;
     private final Object lock = new Object();
     private final LinkedHashMap<String, Entry> open = new LinkedHashMap<>(64, 0.75f, true);
+    /** Names being created or deleted: no lease is given on them meanwhile. */
+    private final Set<String> reserved = new HashSet<>();
     private long estimatedBytes;
     private long opens;
     private long evictions;
     private boolean closed;
 
+    /** @param options how tenant stores open; {@code createIfMissing(false)}: a tenant's file exists from its creation on */
     TenantCache(TenantKeys keys, LiteMemOptions options, int maxOpen, long maxBytes, int connectionsPerTenant) {
+        this(keys, options, maxOpen, maxBytes, connectionsPerTenant, FileDescriptors.probe(connectionsPerTenant));
+    }
+
+    TenantCache(TenantKeys keys, LiteMemOptions options, int maxOpen, long maxBytes, int connectionsPerTenant,
+                FileDescriptors descriptors) {
         this.keys = keys;
         this.options = options;
-        this.maxOpen = maxOpen;
+        this.descriptors = descriptors;
+        this.maxOpen = Math.min(maxOpen, descriptors.tenantBound());
         this.maxBytes = maxBytes;
         this.connectionsPerTenant = connectionsPerTenant;
+        if (descriptors.known()) {
+            LOG.info("Open tenants: at most {} (configured {}; file descriptor limit {}, {} open at start, {} per open"
+                            + " tenant, {} kept for connections and the rest)", this.maxOpen, maxOpen, descriptors.limit(),
+                    descriptors.openAtStart(), descriptors.perTenant(), descriptors.reserve());
+        }
+    }
+
+    /** The bound on open tenants in force: the configured one, or lower where file descriptors are fewer. */
+    int maxOpen() {
+        return maxOpen;
     }
 
     /** Leases the tenant's store, opening it if needed; 404 if the tenant does not exist (nothing is created then). */
@@ -50,10 +81,10 @@ public final class TenantCache implements AutoCloseable {
         Entry entry;
         synchronized (lock) {
             if (closed) {
-                throw new dev.litemem.server.ServerException(503, "shutting-down", null, "the server is shutting down");
+                throw new ServerException(503, "shutting-down", null, "the server is shutting down");
             }
-            if (!keys.exists(name)) {
-                throw Errors.tenantNotFound();
+            if (reserved.contains(name)) {
+                throw Errors.tenantNotFound(); // being deleted (or not yet created)
             }
             entry = open.get(name);
             if (entry == null) {
@@ -63,53 +94,96 @@ public final class TenantCache implements AutoCloseable {
             entry.users++;
         }
         try {
-            entry.ensureOpen();
-        } catch (RuntimeException e) {
-            synchronized (lock) {
-                entry.users--;
-                if (entry.mem == null && open.get(name) == entry) {
-                    open.remove(name);
-                }
-                lock.notifyAll();
+            // Checked after counting as a user: a deletion that moved the key away before is seen here, and a deletion
+            // that starts later waits for this lease.
+            if (!keys.exists(name)) {
+                throw Errors.tenantNotFound();
             }
+            open(entry);
+        } catch (RuntimeException e) {
+            release(entry);
             throw e;
         }
         evictIfNeeded();
         return new Lease(entry);
     }
 
-    /**
-     * Deletes the tenant: from this call on it does not exist; waits for the requests using it, closes it and removes
-     * its files (the key, the database, its WAL and shared-memory files).
-     */
-    void delete(String name) throws InterruptedException {
-        Entry entry;
+    private void open(Entry entry) {
+        if (entry.mem != null) {
+            return;
+        }
+        relieveDescriptorPressure();
+        long estimate;
+        try {
+            estimate = entry.ensureOpen();
+        } catch (LiteMemException e) {
+            if (!descriptors.underPressure()) {
+                throw e;
+            }
+            // Out of descriptors despite the budget (many client connections): close idle tenants and try once more.
+            if (relieveDescriptorPressure() == 0) {
+                throw new ServerException(503, "server-busy", null,
+                        "the server has too many files open to open this tenant now: retry shortly");
+            }
+            estimate = entry.ensureOpen();
+        }
+        if (estimate > 0) {
+            synchronized (lock) {
+                opens++;
+                if (!entry.removed) {
+                    entry.bytes = estimate;
+                    entry.pageCacheBytes = estimate;
+                    estimatedBytes += estimate;
+                }
+            }
+        }
+    }
+
+    private void release(Entry entry) {
         synchronized (lock) {
-            if (!keys.exists(name)) {
-                throw Errors.tenantNotFound();
+            entry.users--;
+            if (entry.mem == null && entry.users == 0 && open.get(entry.name) == entry) {
+                open.remove(entry.name);
             }
-            keys.remove(name);
-            entry = open.remove(name);
-            if (entry != null) {
-                entry.removed = true;
+            lock.notifyAll();
+        }
+    }
+
+    /**
+     * Reserves a name for a creation or a deletion: until {@link #unreserve}, no lease is given on it and no other
+     * reservation. Returns false when it is already reserved. Never waits.
+     */
+    boolean reserve(String name) {
+        synchronized (lock) {
+            if (closed) {
+                throw new ServerException(503, "shutting-down", null, "the server is shutting down");
             }
-            while (entry != null && entry.users > 0) {
+            return reserved.add(name);
+        }
+    }
+
+    void unreserve(String name) {
+        synchronized (lock) {
+            reserved.remove(name);
+        }
+    }
+
+    /**
+     * Takes a reserved tenant out of the cache and waits until no request uses it (or the cache closes); returns its
+     * entry to close, or null when it was not open. The wait holds only this cache's lock, which it releases.
+     */
+    Entry detach(String name) throws InterruptedException {
+        synchronized (lock) {
+            Entry entry = open.remove(name);
+            if (entry == null) {
+                return null;
+            }
+            entry.removed = true;
+            estimatedBytes -= entry.bytes;
+            while (entry.users > 0 && !closed) {
                 lock.wait();
             }
-            if (entry != null) {
-                estimatedBytes -= entry.bytes;
-            }
-        }
-        if (entry != null) {
-            entry.close();
-        }
-        Path db = keys.dbFile(name);
-        try {
-            for (String suffix : new String[] {"", "-wal", "-shm", "-journal"}) {
-                Files.deleteIfExists(db.resolveSibling(db.getFileName() + suffix));
-            }
-        } catch (IOException e) {
-            throw new dev.litemem.server.ServerException("cannot delete a tenant's files: " + e.getMessage(), e);
+            return entry;
         }
     }
 
@@ -171,9 +245,7 @@ public final class TenantCache implements AutoCloseable {
                 Entry e = it.next().getValue();
                 if (e.users == 0 && e.mem != null) {
                     it.remove();
-                    e.removed = true;
-                    estimatedBytes -= e.bytes;
-                    evictions++;
+                    evicted(e);
                     victims.add(e);
                 }
             }
@@ -181,6 +253,41 @@ public final class TenantCache implements AutoCloseable {
         for (Entry e : victims) {
             e.close();
         }
+    }
+
+    /** Closes idle tenants, least recently used first, while descriptors are short; returns how many it closed. */
+    private int relieveDescriptorPressure() {
+        int closedNow = 0;
+        while (descriptors.underPressure()) {
+            Entry victim = null;
+            synchronized (lock) {
+                for (Iterator<Entry> it = open.values().iterator(); it.hasNext() && victim == null; ) {
+                    Entry e = it.next();
+                    if (e.users == 0 && e.mem != null) {
+                        it.remove();
+                        evicted(e);
+                        victim = e;
+                    }
+                }
+            }
+            if (victim == null) {
+                break;
+            }
+            victim.close();
+            closedNow++;
+        }
+        if (closedNow > 0) {
+            LOG.info("Closed {} idle tenant(s): {} of {} file descriptors in use", closedNow, descriptors.open(),
+                    descriptors.limit());
+        }
+        return closedNow;
+    }
+
+    /** Under {@link #lock}: an entry just taken out of the map. */
+    private void evicted(Entry e) {
+        e.removed = true;
+        estimatedBytes -= e.bytes;
+        evictions++;
     }
 
     @Override
@@ -192,6 +299,7 @@ public final class TenantCache implements AutoCloseable {
             all.forEach(e -> e.removed = true);
             open.clear();
             estimatedBytes = 0;
+            lock.notifyAll();
         }
         for (Entry e : all) {
             e.close();
@@ -221,16 +329,14 @@ public final class TenantCache implements AutoCloseable {
                 return;
             }
             released = true;
-            synchronized (lock) {
-                entry.users--;
-                lock.notifyAll();
-            }
+            release(entry);
             entry.remeasure();
             evictIfNeeded();
         }
     }
 
-    private final class Entry {
+    /** One tenant in the cache. Its monitor guards opening and closing the store; the other fields are under lock. */
+    final class Entry {
         final String name;
         int users;
         /** The estimate counted in estimatedBytes: pageCacheBytes plus the indexes' bytes when last measured. */
@@ -244,12 +350,12 @@ public final class TenantCache implements AutoCloseable {
             this.name = name;
         }
 
-        synchronized void ensureOpen() {
+        /** Opens the store unless open; returns its estimated bytes when this call opened it, else 0. */
+        synchronized long ensureOpen() {
             if (mem != null) {
-                return;
+                return 0;
             }
             Path file = keys.dbFile(name);
-            createOwnerOnly(file);
             LiteMem m = LiteMem.open(file, options);
             long size;
             try {
@@ -257,14 +363,8 @@ public final class TenantCache implements AutoCloseable {
             } catch (IOException e) {
                 size = 0;
             }
-            long estimate = OVERHEAD_BYTES + connectionsPerTenant * Math.min(size, PAGE_CACHE_BYTES);
-            synchronized (lock) {
-                bytes = estimate;
-                pageCacheBytes = estimate;
-                estimatedBytes += estimate;
-                opens++;
-            }
             mem = m;
+            return OVERHEAD_BYTES + connectionsPerTenant * Math.min(size, PAGE_CACHE_BYTES);
         }
 
         /** Counts the tenant's loaded indexes, measured outside the cache's lock (it takes the indexes' locks). */
@@ -283,17 +383,6 @@ public final class TenantCache implements AutoCloseable {
             }
         }
 
-        /** An empty file made owner-only before SQLite fills it; SQLite gives its WAL and SHM files the same mode. */
-        private void createOwnerOnly(Path file) {
-            try {
-                OwnerOnlyFiles.create(file);
-            } catch (java.nio.file.FileAlreadyExistsException e) {
-                // Already there: SQLite opens it as usual.
-            } catch (IOException e) {
-                throw new dev.litemem.server.ServerException("cannot create a tenant's file: " + e.getMessage(), e);
-            }
-        }
-
         synchronized void close() {
             LiteMem m = mem;
             if (m == null) {
@@ -302,7 +391,7 @@ public final class TenantCache implements AutoCloseable {
             try {
                 m.close();
             } catch (RuntimeException e) {
-                LOG.warn("closing an evicted tenant failed: {}", e.getMessage());
+                LOG.warn("closing tenant '{}' failed: {}", name, e.getMessage());
             }
         }
     }

@@ -4,11 +4,11 @@ import dev.litemem.server.ServerException;
 import java.io.IOException;
 import java.io.UncheckedIOException;
 import java.nio.charset.StandardCharsets;
-import java.nio.file.AtomicMoveNotSupportedException;
 import java.nio.file.DirectoryStream;
 import java.nio.file.Files;
+import java.nio.file.LinkOption;
+import java.nio.file.NoSuchFileException;
 import java.nio.file.Path;
-import java.nio.file.StandardCopyOption;
 import java.security.MessageDigest;
 import java.security.NoSuchAlgorithmException;
 import java.security.SecureRandom;
@@ -17,22 +17,33 @@ import java.util.Base64;
 import java.util.HexFormat;
 import java.util.List;
 import java.util.Optional;
+import java.util.Set;
 import java.util.concurrent.ConcurrentHashMap;
 import java.util.regex.Pattern;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
 
 /**
- * Tenant names and their keys. A tenant exists when its key file {@code NAME.key} exists in the data folder; the file
- * holds only the SHA-256 of the key (keys are 256 random bits, so a plain hash is enough). Its data is {@code NAME.db}.
+ * Tenant names and their keys. A tenant exists when its key file {@code tenants/NAME.key} exists; the file holds only
+ * the SHA-256 of the key (keys are 256 random bits, so a plain hash is enough). Its data is {@code tenants/NAME.db}.
+ *
+ * <p>Writing or moving a key file and caching its hash happen together in one {@link ConcurrentHashMap#compute} for
+ * that name, and reading a key file into the cache in one {@code computeIfAbsent}: a lookup can never cache the hash of
+ * a key that a deletion is moving away. Those per-name sections do file work only and take no other lock.
  */
 public final class TenantKeys {
+    private static final Logger LOG = LoggerFactory.getLogger(TenantKeys.class);
     /** Lowercase letters, digits, '_' and '-', 1 to 64 characters, starting with a letter or digit: no dots, no separators. */
     static final Pattern NAME = Pattern.compile("[a-z0-9][a-z0-9_-]{0,63}");
+    /** Names of the server's own files and folders: refused for new tenants, so no name ever looks like one. */
+    static final Set<String> RESERVED = Set.of("admin", "tenants", "exports", "trash", "quarantine", "server", "lock");
     static final String KEY_SUFFIX = ".key";
     static final String DB_SUFFIX = ".db";
     private static final SecureRandom RANDOM = new SecureRandom();
     private final Path dir;
     private final ConcurrentHashMap<String, byte[]> hashes = new ConcurrentHashMap<>();
 
+    /** @param dir the folder of the tenants' files ({@code DATA/tenants}) */
     TenantKeys(Path dir) {
         this.dir = dir;
     }
@@ -50,8 +61,21 @@ public final class TenantKeys {
         return name;
     }
 
+    /** As {@link #checkName}, and not one of the {@link #RESERVED} names: for new tenants. */
+    static String checkNewName(String name, String field) {
+        checkName(name, field);
+        if (RESERVED.contains(name)) {
+            throw Errors.invalid(field, "'" + name + "' is reserved for the server's own files: choose another tenant name");
+        }
+        return name;
+    }
+
     Path dbFile(String name) {
         return dir.resolve(checkName(name) + DB_SUFFIX);
+    }
+
+    Path keyFile(String name) {
+        return dir.resolve(checkName(name) + KEY_SUFFIX);
     }
 
     boolean exists(String name) {
@@ -65,47 +89,54 @@ public final class TenantKeys {
         return stored.isPresent() && MessageDigest.isEqual(stored.get(), given);
     }
 
-    /** Creates the tenant and returns its new key, or throws 409 if it exists. Call under the tenant cache's lock. */
-    synchronized String create(String name) {
+    /**
+     * Writes the new tenant's key file, the step that makes the tenant exist (its database must be in place first), and
+     * returns the key; 409 if a key exists. The caller holds the name's reservation in the tenant cache.
+     */
+    String commitNewKey(String name) {
         checkName(name);
-        if (exists(name)) {
-            throw Errors.conflict("name", "a tenant with this name already exists");
-        }
         String key = newKey();
         byte[] hash = sha256(key);
-        Path file = dir.resolve(name + KEY_SUFFIX);
+        Path file = keyFile(name);
         Path tmp = dir.resolve(name + KEY_SUFFIX + ".tmp");
-        try {
-            Files.deleteIfExists(tmp);
-            OwnerOnlyFiles.create(tmp);
-            Files.write(tmp, HexFormat.of().formatHex(hash).getBytes(StandardCharsets.US_ASCII));
-            try (var ch = java.nio.channels.FileChannel.open(tmp, java.nio.file.StandardOpenOption.WRITE)) {
-                ch.force(true);
+        hashes.compute(name, (n, cached) -> {
+            if (cached != null || Files.exists(file, LinkOption.NOFOLLOW_LINKS)) {
+                throw Errors.conflict("name", "a tenant with this name already exists");
             }
             try {
-                Files.move(tmp, file, StandardCopyOption.ATOMIC_MOVE);
-            } catch (AtomicMoveNotSupportedException e) {
-                Files.move(tmp, file);
+                Files.deleteIfExists(tmp);
+                OwnerOnlyFiles.create(tmp);
+                Files.write(tmp, HexFormat.of().formatHex(hash).getBytes(StandardCharsets.US_ASCII));
+                try (var ch = java.nio.channels.FileChannel.open(tmp, java.nio.file.StandardOpenOption.WRITE)) {
+                    ch.force(true);
+                }
+                DataFolder.move(tmp, file);
+                DataFolder.syncDirectory(dir);
+            } catch (IOException e) {
+                throw new ServerException("cannot write the key file of new tenant '" + n + "': " + e, e);
             }
-        } catch (IOException e) {
-            throw new ServerException("cannot write the key file of a new tenant: " + e.getMessage(), e);
-        }
-        hashes.put(name, hash);
+            return hash;
+        });
         return key;
     }
 
     /**
-     * Removes the key file: from then on the tenant does not exist. The file goes before the cached hash, under the
-     * same lock as loading a hash from its file, so a concurrent lookup cannot cache the key again (it did: a lookup
-     * between the two steps read the not-yet-deleted file and brought the tenant back).
+     * Moves the key file into {@code trashDir}: from then on the tenant does not exist (the first step of a deletion).
+     * The file and the cached hash go in one step, so a concurrent lookup cannot cache the key again.
      */
-    synchronized void remove(String name) {
-        try {
-            Files.deleteIfExists(dir.resolve(checkName(name) + KEY_SUFFIX));
-        } catch (IOException e) {
-            throw new ServerException("cannot delete a tenant's key file: " + e.getMessage(), e);
-        }
-        hashes.remove(name);
+    void moveKeyTo(String name, Path trashDir) {
+        Path file = keyFile(name);
+        hashes.compute(name, (n, cached) -> {
+            try {
+                DataFolder.move(file, trashDir.resolve(file.getFileName()));
+                DataFolder.syncDirectory(dir);
+            } catch (NoSuchFileException e) {
+                // Already gone: the tenant does not exist either way.
+            } catch (IOException e) {
+                throw new ServerException("cannot move the key file of tenant '" + n + "' into the trash: " + e, e);
+            }
+            return null;
+        });
     }
 
     /** Tenant names in order, after {@code cursor} (exclusive), at most {@code limit}. */
@@ -120,37 +151,37 @@ public final class TenantKeys {
                 }
             }
         } catch (IOException e) {
-            throw new UncheckedIOException("cannot list the data folder", e);
+            throw new UncheckedIOException("cannot list the tenants folder", e);
         }
         names.sort(null);
         return names.size() > limit ? new ArrayList<>(names.subList(0, limit + 1)) : names;
     }
 
     private Optional<byte[]> hash(String name) {
+        checkName(name);
         byte[] cached = hashes.get(name);
         if (cached != null) {
             return Optional.of(cached);
         }
-        return load(name);
+        return Optional.ofNullable(hashes.computeIfAbsent(name, this::read));
     }
 
-    private synchronized Optional<byte[]> load(String name) {
-        byte[] cached = hashes.get(name);
-        if (cached != null) {
-            return Optional.of(cached);
-        }
-        Path file = dir.resolve(checkName(name) + KEY_SUFFIX);
+    /** The hash in a key file, or null when there is none (nothing is cached then). */
+    private byte[] read(String name) {
+        Path file = dir.resolve(name + KEY_SUFFIX);
         try {
-            if (!Files.isRegularFile(file)) {
-                return Optional.empty();
+            if (!Files.isRegularFile(file, LinkOption.NOFOLLOW_LINKS)) {
+                return null;
             }
-            byte[] hash = HexFormat.of().parseHex(Files.readString(file, StandardCharsets.US_ASCII).trim());
-            hashes.put(name, hash);
-            return Optional.of(hash);
-        } catch (java.nio.file.NoSuchFileException e) {
-            return Optional.empty();
+            return HexFormat.of().parseHex(Files.readString(file, StandardCharsets.US_ASCII).trim());
+        } catch (NoSuchFileException e) {
+            return null;
         } catch (IOException | IllegalArgumentException e) {
-            throw new ServerException("cannot read a tenant's key file: " + e.getMessage(), e);
+            // Neither the parser's message (it tells the content's length) nor the path goes to the client.
+            LOG.error("The key file of tenant '{}' cannot be read: {}", name,
+                    e instanceof IOException ? e.toString() : "it does not hold a hexadecimal hash");
+            throw new ServerException(500, "tenant-key-damaged", null,
+                    "the tenant's key file is damaged; the server log has details");
         }
     }
 

@@ -21,9 +21,30 @@ class TenantCacheTest {
     @TempDir
     Path dir;
 
+    private DataFolder folder;
+    private TenantKeys keys;
+
+    @org.junit.jupiter.api.BeforeEach
+    void prepare() {
+        folder = DataFolder.open(dir, Api.creationOptions(dev.litemem.Durability.FULL));
+        keys = new TenantKeys(folder.tenants());
+    }
+
     private TenantCache cache(TenantKeys keys, int maxOpen, long maxBytes) {
-        return new TenantCache(keys, LiteMemOptions.builder().useBundledEmbedder(false).readerConnections(1).build(),
-                maxOpen, maxBytes, 2);
+        return new TenantCache(keys, LiteMemOptions.builder().useBundledEmbedder(false).readerConnections(1)
+                .createIfMissing(false).build(), maxOpen, maxBytes, 2);
+    }
+
+    private Tenants tenants(TenantCache cache) {
+        return new Tenants(folder, keys, cache, Api.creationOptions(dev.litemem.Durability.FULL));
+    }
+
+    private void create(String... names) {
+        try (TenantCache cache = cache(keys, 1, Long.MAX_VALUE)) {
+            for (String name : names) {
+                tenants(cache).create(name);
+            }
+        }
     }
 
     private static void write(TenantCache.Lease lease, String id) {
@@ -33,10 +54,7 @@ class TenantCacheTest {
 
     @Test
     void leastRecentlyUsedIdleTenantsAreClosedAndLeasedOnesNever() {
-        TenantKeys keys = new TenantKeys(dir);
-        keys.create("a");
-        keys.create("b");
-        keys.create("c");
+        create("a", "b", "c");
         try (TenantCache cache = cache(keys, 2, Long.MAX_VALUE)) {
             TenantCache.Lease a = cache.acquire("a");
             cache.acquire("b").close();
@@ -61,8 +79,7 @@ class TenantCacheTest {
 
     @Test
     void theMemoryBoundClosesIdleTenants() {
-        TenantKeys keys = new TenantKeys(dir);
-        keys.create("a");
+        create("a");
         try (TenantCache cache = cache(keys, 100, 1)) {
             try (TenantCache.Lease a = cache.acquire("a")) {
                 write(a, "x");
@@ -76,9 +93,7 @@ class TenantCacheTest {
 
     @Test
     void loadedIndexesCountTowardsTheMemoryBound() {
-        TenantKeys keys = new TenantKeys(dir);
-        keys.create("big");
-        keys.create("small");
+        create("big", "small");
         long bound;
         try (TenantCache cache = cache(keys, 100, Long.MAX_VALUE)) {
             long pageCacheOnly;
@@ -115,13 +130,12 @@ class TenantCacheTest {
 
     @Test
     void unknownTenantsAreNeverOpenedOrCreated() throws Exception {
-        TenantKeys keys = new TenantKeys(dir);
         try (TenantCache cache = cache(keys, 2, Long.MAX_VALUE)) {
             ServerException e = assertThrows(ServerException.class, () -> cache.acquire("ghost"));
             assertEquals("tenant-not-found", e.type());
             assertThrows(ServerException.class, () -> cache.acquire("../ghost"));
         }
-        try (var files = Files.list(dir)) {
+        try (var files = Files.list(folder.tenants())) {
             assertEquals(0, files.count());
         }
     }
@@ -129,14 +143,13 @@ class TenantCacheTest {
     @Test
     @org.junit.jupiter.api.Timeout(value = 60, threadMode = org.junit.jupiter.api.Timeout.ThreadMode.SEPARATE_THREAD)
     void deletingWaitsForTheRequestsUsingTheTenant() throws Exception {
-        TenantKeys keys = new TenantKeys(dir);
-        keys.create("a");
+        create("a");
         try (TenantCache cache = cache(keys, 2, Long.MAX_VALUE)) {
             TenantCache.Lease lease = cache.acquire("a");
             write(lease, "first");
             CompletableFuture<Void> deletion = CompletableFuture.runAsync(() -> {
                 try {
-                    cache.delete("a");
+                    tenants(cache).delete("a");
                 } catch (InterruptedException e) {
                     throw new IllegalStateException(e);
                 }
@@ -149,8 +162,11 @@ class TenantCacheTest {
             assertFalse(deletion.isDone(), "the deletion waits for the lease");
             lease.close();
             deletion.get(30, TimeUnit.SECONDS);
-            assertFalse(Files.exists(dir.resolve("a.db")));
-            assertFalse(Files.exists(dir.resolve("a.db-wal")));
+            assertFalse(Files.exists(folder.tenants().resolve("a.db")));
+            assertFalse(Files.exists(folder.tenants().resolve("a.db-wal")));
+            try (var trash = Files.list(dir.resolve(".trash"))) {
+                assertEquals(0, trash.count(), "the trash is emptied");
+            }
         }
     }
 }
