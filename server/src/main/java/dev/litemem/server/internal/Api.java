@@ -147,6 +147,9 @@ public final class Api {
             } catch (Exception e) {
                 problem(ctx, e);
             } finally {
+                // A body the route did not read (a DELETE with one, say) is read and dropped: Jetty would otherwise
+                // close the connection after the answer, under a client about to reuse it.
+                Bodies.drainUnread(ctx);
                 metrics.request(ctx.method().name(), path, ctx.statusCode(), System.nanoTime() - start);
             }
         };

@@ -55,7 +55,10 @@ final class Bodies {
             }
             return out.toByteArray();
         } catch (IOException e) {
-            throw new UncheckedIOException("reading the request body failed", e);
+            // The connection broke, or the chunked encoding is malformed: the client's side, and the connection is done.
+            ctx.header("Connection", "close");
+            throw new dev.litemem.server.ServerException(400, "invalid-body", "body", "the request body could not be read"
+                    + " to its end (the connection broke, or its chunked encoding is malformed): send it again");
         }
     }
 
@@ -65,9 +68,10 @@ final class Bodies {
     }
 
     /**
-     * Before any error answer: reads and drops what is left of the request body, up to {@value #DRAIN_LIMIT} bytes, so
+     * After every request (before its answer goes out): reads and drops what is left of the request body, up to {@value #DRAIN_LIMIT} bytes, so
      * the client gets the answer instead of a connection reset (closing a socket with unread input resets it; a 401
-     * to a 10 MiB upload did). A larger body is cut off and the connection closed. A client that waits for
+     * to a 10 MiB upload did; a keep-alive client also found its next request on a connection closed under it). A
+     * larger body is cut off and the connection closed. A client that waits for
      * "100 Continue" is not asked for its body: it gets the answer and the connection closes.
      */
     static void drainUnread(Context ctx) {
@@ -82,7 +86,10 @@ final class Bodies {
                 ctx.header("Connection", "close");
                 return;
             }
-            InputStream in = ctx.req().getInputStream();
+            jakarta.servlet.ServletInputStream in = ctx.req().getInputStream();
+            if (in.isFinished()) {
+                return;
+            }
             byte[] buf = new byte[64 * 1024];
             long drained = 0;
             for (int n; (n = in.read(buf)) != -1; ) {

@@ -264,7 +264,9 @@ final class RecordRoutes {
             try {
                 file = ctx.uploadedFile("file");
             } catch (Exception e) {
-                // Jetty's ServletException (over the size limit, or malformed), thrown undeclared through Kotlin.
+                // Jetty's ServletException (over the size limit, or malformed), thrown undeclared through Kotlin. The
+                // failed parser leaves the body unreadable and Jetty closes the connection after the answer: say so.
+                ctx.header("Connection", "close");
                 throw Errors.invalid("file", "the multipart body cannot be read: it is malformed, or larger than "
                         + limits.maxBodyBytes() + " bytes");
             }
