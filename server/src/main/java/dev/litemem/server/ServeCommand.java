@@ -24,7 +24,8 @@ public final class ServeCommand implements Callable<Integer> {
         System.exit(new CommandLine(new ServeCommand()).execute(args));
     }
 
-    @Option(names = "--data", required = true, paramLabel = "DIR", description = "The folder of the tenant files.")
+    @Option(names = "--data", required = true, paramLabel = "DIR",
+            description = "The data folder: the server's own files, and each tenant's in its tenants/ folder.")
     Path data;
 
     @Option(names = "--port", defaultValue = "8080", description = "The port (default ${DEFAULT-VALUE}; 0 picks a free one).")
