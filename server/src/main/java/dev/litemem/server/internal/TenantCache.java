@@ -99,7 +99,7 @@ public final class TenantCache implements AutoCloseable {
             if (!keys.exists(name)) {
                 throw Errors.tenantNotFound();
             }
-            open(entry);
+            openStore(entry);
         } catch (RuntimeException e) {
             release(entry);
             throw e;
@@ -108,7 +108,8 @@ public final class TenantCache implements AutoCloseable {
         return new Lease(entry);
     }
 
-    private void open(Entry entry) {
+    /** Opens the entry's store unless open, closing idle tenants first when file descriptors run short. */
+    private void openStore(Entry entry) {
         if (entry.mem != null) {
             return;
         }
