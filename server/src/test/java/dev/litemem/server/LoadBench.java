@@ -51,7 +51,9 @@ public final class LoadBench {
                     int tenant = t;
                     created.add(pool.submit(() -> {
                         String key = createTenant(http, server.baseUrl(), name(tenant));
-                        Files.copy(snapshot, data.resolve(name(tenant) + ".db"));
+                        // The new tenant's file is closed (made at creation, not yet opened): replaced by the copy.
+                        Files.copy(snapshot, data.resolve("tenants").resolve(name(tenant) + ".db"),
+                                java.nio.file.StandardCopyOption.REPLACE_EXISTING);
                         return key;
                     }));
                 }
