@@ -60,10 +60,55 @@ class FileDescriptorTest {
         }
     }
 
-    private static long openDescriptors(ChildServer child) throws Exception {
+    @Test
+    void whenClientConnectionsEatTheReserveIdleTenantsAreClosedInsteadOfFailing() throws Exception {
+        try (ChildServer child = ChildServer.start(dir, 256, ADMIN, "ulimit -n " + LIMIT)) {
+            child.drainOutput();
+            List<String> keys = new ArrayList<>();
+            for (int t = 0; t < 12; t++) {
+                keys.add(TenantLifecycleTest.createTenant(child.url, "t" + t));
+                assertEquals(200, write(child, t, keys.get(t)).statusCode());
+            }
+            // Idle client connections take most of what the budget kept for connections.
+            List<java.net.Socket> idle = new ArrayList<>();
+            try {
+                java.net.URI uri = java.net.URI.create(child.url);
+                for (long before; (before = openDescriptors(child)) < LIMIT - 40; ) {
+                    idle.add(new java.net.Socket(uri.getHost(), uri.getPort()));
+                    long was = before;
+                    Await.until("the server accepted connection " + idle.size(), () -> openDescriptors(child) > was);
+                }
+                for (int t = 12; t < 24; t++) {
+                    keys.add(TenantLifecycleTest.createTenant(child.url, "t" + t));
+                    assertEquals(200, write(child, t, keys.get(t)).statusCode(), "tenant " + t);
+                    assertTrue(openDescriptors(child) <= LIMIT);
+                }
+                for (int t = 0; t < 24; t++) {
+                    HttpResponse<String> r = TenantLifecycleTest.send(child.url, "POST",
+                            "/v1/tenants/t" + t + "/collections/notes/search", keys.get(t), "{\"text\": \"note\", \"k\": 1}");
+                    assertEquals(200, r.statusCode(), "tenant " + t + " beside " + idle.size() + " idle connections: " + r.body());
+                }
+                Await.until("the log says idle tenants were closed", () -> child.lines.stream()
+                        .anyMatch(l -> l.contains("idle tenant(s):") && l.contains("file descriptors in use")));
+            } finally {
+                for (java.net.Socket socket : idle) {
+                    socket.close();
+                }
+            }
+        }
+    }
+
+    private static HttpResponse<String> write(ChildServer child, int t, String key) throws Exception {
+        return TenantLifecycleTest.send(child.url, "PUT", TestServer.records("t" + t, "notes"), key,
+                "{\"records\": [{\"id\": \"n\", \"text\": \"note of tenant " + t + "\"}]}");
+    }
+
+    private static long openDescriptors(ChildServer child) {
         // The JVM runs as the shell's exec'd process, so the pid is the JVM's.
         try (Stream<Path> fds = Files.list(Path.of("/proc", Long.toString(child.process.pid()), "fd"))) {
             return fds.count();
+        } catch (java.io.IOException e) {
+            throw new java.io.UncheckedIOException(e);
         }
     }
 }

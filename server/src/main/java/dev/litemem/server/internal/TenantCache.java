@@ -123,8 +123,7 @@ public final class TenantCache implements AutoCloseable {
             }
             // Out of descriptors despite the budget (many client connections): close idle tenants and try once more.
             if (relieveDescriptorPressure() == 0) {
-                throw new ServerException(503, "server-busy", null,
-                        "the server has too many files open to open this tenant now: retry shortly");
+                throw serverBusy();
             }
             estimate = entry.ensureOpen();
         }
@@ -254,6 +253,22 @@ public final class TenantCache implements AutoCloseable {
         for (Entry e : victims) {
             e.close();
         }
+    }
+
+    /**
+     * Before a store opens outside the cache (a new tenant's, to write its schema): closes idle tenants while file
+     * descriptors are short. Throws 503 when they stay short.
+     */
+    void makeRoomForAStore() {
+        relieveDescriptorPressure();
+        if (descriptors.underPressure() && descriptors.open() + descriptors.perTenant() > descriptors.limit()) {
+            throw serverBusy();
+        }
+    }
+
+    private static ServerException serverBusy() {
+        return new ServerException(503, "server-busy", null,
+                "the server has too many files open to open this tenant now: retry shortly");
     }
 
     /** Closes idle tenants, least recently used first, while descriptors are short; returns how many it closed. */

@@ -47,6 +47,7 @@ final class Tenants {
                 throw Errors.conflict("name", "a tenant with this name already exists");
             }
             Path db = keys.dbFile(name);
+            cache.makeRoomForAStore();
             try {
                 folder.quarantineLeftovers(name);
                 OwnerOnlyFiles.create(db);
