@@ -13,11 +13,11 @@ public record Change(long seq, Instant at, String collection, String recordId, O
     public enum Operation {
         INSERT, UPDATE, DELETE;
 
-        String dbValue() {
+        public String dbValue() {
             return name().toLowerCase();
         }
 
-        static Operation fromDb(String value) {
+        public static Operation fromDb(String value) {
             return valueOf(value.toUpperCase());
         }
     }

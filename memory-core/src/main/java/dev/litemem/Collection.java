@@ -1,10 +1,20 @@
 package dev.litemem;
 
+import dev.litemem.internal.filter.FilterSql;
+import dev.litemem.internal.filter.RowFilter;
+import dev.litemem.internal.filter.SqlWhere;
+import dev.litemem.internal.index.CollectionIndex;
+import dev.litemem.internal.search.Candidate;
+import dev.litemem.internal.search.Searcher;
+import dev.litemem.internal.store.EmbeddingCache;
+import dev.litemem.internal.store.Json;
+import dev.litemem.internal.store.RecordRows;
+import dev.litemem.internal.store.RecordWriter;
 import dev.litemem.index.Metric;
 import dev.litemem.index.Neighbor;
 import dev.litemem.index.VectorIndex;
 import java.util.function.LongPredicate;
-import dev.litemem.internal.Database;
+import dev.litemem.internal.store.Database;
 import java.util.ArrayList;
 import java.util.HashMap;
 import java.util.List;

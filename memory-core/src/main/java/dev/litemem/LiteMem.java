@@ -1,8 +1,10 @@
 package dev.litemem;
 
+import dev.litemem.internal.index.CollectionIndex;
+import dev.litemem.internal.index.IndexMaintainer;
 import dev.litemem.index.HnswParams;
 import dev.litemem.index.Metric;
-import dev.litemem.internal.Database;
+import dev.litemem.internal.store.Database;
 import java.nio.file.Path;
 import java.time.Instant;
 import java.util.HashSet;

@@ -127,54 +127,54 @@ public final class SearchRequest {
         return this;
     }
 
-    float[] queryVector() {
+    public float[] queryVector() {
         return vector;
     }
 
-    String queryText() {
+    public String queryText() {
         return text;
     }
 
-    int k() {
+    public int k() {
         return k;
     }
 
-    int offset() {
+    public int offset() {
         return offset;
     }
 
-    Filter filter() {
+    public Filter filter() {
         return filter;
     }
 
-    SearchMode effectiveMode() {
+    public SearchMode effectiveMode() {
         if (mode != null) {
             return mode;
         }
         return text != null ? SearchMode.HYBRID : SearchMode.SEMANTIC;
     }
 
-    double semanticWeight() {
+    public double semanticWeight() {
         return semanticWeight;
     }
 
-    int rrfK() {
+    public int rrfK() {
         return rrfK;
     }
 
-    Float minScore() {
+    public Float minScore() {
         return minScore;
     }
 
-    Double mmrLambda() {
+    public Double mmrLambda() {
         return mmrLambda;
     }
 
-    boolean exact() {
+    public boolean exact() {
         return exact;
     }
 
-    Integer ef() {
+    public Integer ef() {
         return ef;
     }
 }

@@ -1,5 +1,6 @@
 package dev.litemem;
 
+import dev.litemem.internal.search.Searcher;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertNotNull;
 import static org.junit.jupiter.api.Assertions.assertNull;

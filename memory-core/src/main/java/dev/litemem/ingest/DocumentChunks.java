@@ -1,5 +1,10 @@
 package dev.litemem.ingest;
 
+import dev.litemem.internal.ingest.Chunk;
+import dev.litemem.internal.ingest.Chunker;
+import dev.litemem.internal.ingest.Extracted;
+import dev.litemem.internal.ingest.Extractors;
+import dev.litemem.internal.ingest.StoreWriter;
 import dev.litemem.Embedder;
 import dev.litemem.Embeddings;
 import dev.litemem.InvalidInputException;

@@ -1,5 +1,13 @@
 package dev.litemem.ingest;
 
+import dev.litemem.internal.ingest.Chunker;
+import dev.litemem.internal.ingest.FileParser;
+import dev.litemem.internal.ingest.FileWalker;
+import dev.litemem.internal.ingest.Parsed;
+import dev.litemem.internal.ingest.PendingFile;
+import dev.litemem.internal.ingest.SourceFile;
+import dev.litemem.internal.ingest.StoreWriter;
+import dev.litemem.internal.store.DocumentTable;
 import dev.litemem.Collection;
 import dev.litemem.Embedder;
 import dev.litemem.Embeddings;

@@ -1,5 +1,9 @@
 package dev.litemem.ingest;
 
+import dev.litemem.internal.ingest.ExtractorsTest;
+import dev.litemem.internal.ingest.FileWalker;
+import dev.litemem.internal.ingest.SourceFile;
+import dev.litemem.internal.ingest.StoreWriter;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertThrows;

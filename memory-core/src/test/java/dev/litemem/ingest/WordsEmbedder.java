@@ -12,13 +12,13 @@ import java.util.concurrent.atomic.AtomicInteger;
  * A deterministic embedder for ingest tests: a bag of hashed lower-case words, L2-normalized, with the default token
  * estimate and a small token limit so chunking limits are exercised; texts over the limit count as truncated.
  */
-final class WordsEmbedder implements Embedder {
+public final class WordsEmbedder implements Embedder {
     static final int DIMENSION = 64;
     final AtomicInteger embedded = new AtomicInteger();
     final AtomicInteger calls = new AtomicInteger();
     private final int maxTokens;
 
-    WordsEmbedder(int maxTokens) {
+    public WordsEmbedder(int maxTokens) {
         this.maxTokens = maxTokens;
     }
 

@@ -1,0 +1,53 @@
+package dev.litemem.internal.filter;
+
+import dev.litemem.Filter;
+import java.util.ArrayList;
+import java.util.List;
+import org.jdbi.v3.core.statement.SqlStatement;
+
+/** The WHERE clause of a query over one collection's records (alias {@code r}), with an optional filter and cursor. */
+public final class SqlWhere {
+    private final String sql;
+    private final List<Object> params;
+
+    private SqlWhere(String sql, List<Object> params) {
+        this.sql = sql;
+        this.params = params;
+    }
+
+    public static SqlWhere of(long collectionId, Filter filter) {
+        List<Object> params = new ArrayList<>(List.of(collectionId));
+        String sql = "r.collection_id = ?";
+        if (filter != null) {
+            FilterSql.Fragment f = FilterSql.compile(filter);
+            sql += " AND (" + f.sql() + ")";
+            params.addAll(f.params());
+        }
+        return new SqlWhere(sql, params);
+    }
+
+    public SqlWhere after(String cursor) {
+        if (cursor == null) {
+            return this;
+        }
+        List<Object> more = new ArrayList<>(params);
+        more.add(cursor);
+        return new SqlWhere(sql + " AND r.id > ?", more);
+    }
+
+    public String sql() {
+        return sql;
+    }
+
+    public <S extends SqlStatement<S>> S bind(S statement) {
+        return bind(statement, 0);
+    }
+
+    /** Binds this clause's parameters from position {@code first} on. */
+    public <S extends SqlStatement<S>> S bind(S statement, int first) {
+        for (int i = 0; i < params.size(); i++) {
+            statement.bind(first + i, params.get(i));
+        }
+        return statement;
+    }
+}

@@ -1,0 +1,10 @@
+package dev.litemem.internal.ingest;
+
+import java.util.List;
+
+/** The visible text of one file, as blocks in reading order, and its title. */
+public record Extracted(String title, List<Block> blocks) {
+    public Extracted {
+        blocks = List.copyOf(blocks);
+    }
+}

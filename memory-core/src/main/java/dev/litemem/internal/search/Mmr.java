@@ -1,0 +1,80 @@
+package dev.litemem.internal.search;
+
+import dev.litemem.internal.store.VectorCodec;
+import dev.litemem.internal.store.Database;
+import java.util.ArrayList;
+import java.util.HashMap;
+import java.util.List;
+import java.util.Map;
+
+/**
+ * Maximal marginal relevance (Carbonell and Goldstein, 1998): picks, one at a time, the candidate that maximizes
+ * lambda * relevance - (1 - lambda) * (its highest similarity to those already picked).
+ */
+public final class Mmr {
+    private Mmr() {
+    }
+
+    static List<Searcher.Scored> rerank(Database db, float[] query, List<Searcher.Scored> candidates,
+                                        int wanted, double lambda) {
+        Map<Long, float[]> vectors = vectors(db, candidates);
+        float[] q = query;
+        List<Searcher.Scored> pool = new ArrayList<>();
+        Map<Searcher.Scored, Float> relevance = new HashMap<>();
+        for (Searcher.Scored s : candidates) {
+            float[] v = vectors.get(s.rowId);
+            if (v != null) {
+                pool.add(s);
+                relevance.put(s, (float) cosine(q, v));
+            }
+        }
+        List<Searcher.Scored> picked = new ArrayList<>();
+        while (picked.size() < wanted && !pool.isEmpty()) {
+            Searcher.Scored best = null;
+            double bestValue = Double.NEGATIVE_INFINITY;
+            for (Searcher.Scored s : pool) {
+                double redundancy = 0;
+                for (Searcher.Scored p : picked) {
+                    redundancy = Math.max(redundancy, cosine(vectors.get(s.rowId), vectors.get(p.rowId)));
+                }
+                double value = lambda * relevance.get(s) - (1 - lambda) * redundancy;
+                if (value > bestValue) {
+                    bestValue = value;
+                    best = s;
+                }
+            }
+            picked.add(best);
+            pool.remove(best);
+        }
+        return picked;
+    }
+
+    /** Relevance and redundancy are both cosine similarities, whatever the collection's metric. */
+    static double cosine(float[] a, float[] b) {
+        double dot = 0;
+        double na = 0;
+        double nb = 0;
+        for (int i = 0; i < a.length; i++) {
+            dot += (double) a[i] * b[i];
+            na += (double) a[i] * a[i];
+            nb += (double) b[i] * b[i];
+        }
+        return na == 0 || nb == 0 ? 0 : dot / Math.sqrt(na * nb);
+    }
+
+    private static Map<Long, float[]> vectors(Database db, List<Searcher.Scored> candidates) {
+        StringBuilder in = new StringBuilder();
+        for (Searcher.Scored s : candidates) {
+            in.append(in.length() == 0 ? "" : ",").append(s.rowId);
+        }
+        if (in.length() == 0) {
+            return Map.of();
+        }
+        return db.read(h -> {
+            Map<Long, float[]> out = new HashMap<>();
+            h.createQuery("SELECT row_id, embedding FROM records WHERE embedding IS NOT NULL AND row_id IN (" + in + ")")
+                    .map((rs, ctx) -> out.put(rs.getLong(1), VectorCodec.decode(rs.getBytes(2)))).forEach(x -> { });
+            return out;
+        });
+    }
+}

@@ -1,0 +1,99 @@
+package dev.litemem.internal.store;
+
+import dev.litemem.Embedder;
+import dev.litemem.Embeddings;
+import dev.litemem.LiteMemException;
+import java.nio.charset.StandardCharsets;
+import java.security.MessageDigest;
+import java.security.NoSuchAlgorithmException;
+import java.util.ArrayList;
+import java.util.HashMap;
+import java.util.List;
+import java.util.Map;
+
+/**
+ * Embeds texts through the file's embedding cache: (model id, SHA-256 of the text) -> vector. Re-ingesting unchanged
+ * text costs no inference. Inference runs outside any transaction; the new vectors are stored by the caller's write.
+ */
+public final class EmbeddingCache {
+    private EmbeddingCache() {
+    }
+
+    /** The vectors for the texts, in order, and the cache rows to insert for those that were computed now. */
+    public record Result(List<float[]> vectors, Map<Hash, float[]> computed, int truncated) {
+    }
+
+    record Hash(byte[] bytes) {
+        @Override
+        public boolean equals(Object o) {
+            return o instanceof Hash h && java.util.Arrays.equals(bytes, h.bytes);
+        }
+
+        @Override
+        public int hashCode() {
+            return java.util.Arrays.hashCode(bytes);
+        }
+    }
+
+    static Hash hash(String text) {
+        try {
+            return new Hash(MessageDigest.getInstance("SHA-256").digest(text.getBytes(StandardCharsets.UTF_8)));
+        } catch (NoSuchAlgorithmException e) {
+            throw new IllegalStateException("every Java runtime has SHA-256", e);
+        }
+    }
+
+    public static Result embed(Database db, Embedder embedder, List<String> texts) {
+        List<Hash> hashes = new ArrayList<>(texts.size());
+        for (String text : texts) {
+            hashes.add(hash(text));
+        }
+        Map<Hash, float[]> cached = db.read(h -> {
+            Map<Hash, float[]> found = new HashMap<>();
+            for (Hash hash : hashes) {
+                if (!found.containsKey(hash)) {
+                    h.createQuery("SELECT embedding FROM embedding_cache WHERE model = ? AND text_sha256 = ?")
+                            .bind(0, embedder.modelId()).bind(1, hash.bytes())
+                            .mapTo(byte[].class).findOne().ifPresent(blob -> found.put(hash, VectorCodec.decode(blob)));
+                }
+            }
+            return found;
+        });
+        List<String> missing = new ArrayList<>();
+        List<Hash> missingHashes = new ArrayList<>();
+        for (int i = 0; i < texts.size(); i++) {
+            Hash hash = hashes.get(i);
+            if (!cached.containsKey(hash) && !missingHashes.contains(hash)) {
+                missing.add(texts.get(i));
+                missingHashes.add(hash);
+            }
+        }
+        Map<Hash, float[]> computed = new HashMap<>();
+        int truncated = 0;
+        if (!missing.isEmpty()) {
+            Embeddings embeddings = embedder.embed(missing);
+            truncated = embeddings.truncated();
+            if (embeddings.vectors().size() != missing.size()) {
+                throw new LiteMemException("the embedder " + embedder.modelId() + " returned " + embeddings.vectors().size()
+                        + " vectors for " + missing.size() + " texts: fix the Embedder implementation");
+            }
+            for (int i = 0; i < missing.size(); i++) {
+                computed.put(missingHashes.get(i), embeddings.vectors().get(i));
+            }
+        }
+        List<float[]> vectors = new ArrayList<>(texts.size());
+        for (Hash hash : hashes) {
+            float[] v = cached.get(hash);
+            vectors.add(v != null ? v : computed.get(hash));
+        }
+        return new Result(vectors, computed, truncated);
+    }
+
+    public static void store(org.jdbi.v3.core.Handle h, String model, Map<Hash, float[]> computed, long now) {
+        for (Map.Entry<Hash, float[]> e : computed.entrySet()) {
+            h.createUpdate("INSERT OR IGNORE INTO embedding_cache (model, text_sha256, embedding, created_at) VALUES (?, ?, ?, ?)")
+                    .bind(0, model).bind(1, e.getKey().bytes()).bind(2, VectorCodec.encode(e.getValue())).bind(3, now)
+                    .execute();
+        }
+    }
+}
