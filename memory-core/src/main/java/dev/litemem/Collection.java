@@ -1,10 +1,8 @@
 package dev.litemem;
 
-import dev.litemem.internal.filter.FilterSql;
-import dev.litemem.internal.filter.RowFilter;
 import dev.litemem.internal.filter.SqlWhere;
 import dev.litemem.internal.index.CollectionIndex;
-import dev.litemem.internal.search.Candidate;
+import dev.litemem.internal.search.Query;
 import dev.litemem.internal.search.Searcher;
 import dev.litemem.internal.store.EmbeddingCache;
 import dev.litemem.internal.store.Json;
@@ -170,9 +168,9 @@ public final class Collection {
 
     /** Deletes every record matching the filter in one transaction; returns how many were deleted. */
     public int deleteWhere(Filter filter) {
-        FilterSql.compile(filter);
+        SqlWhere where = SqlWhere.of(collectionId, filter);
         return written(db.write(h -> {
-            List<Object[]> matches = RecordRows.matching(h, collectionId, filter);
+            List<Object[]> matches = RecordRows.matching(h, where);
             long now = System.currentTimeMillis();
             try (RecordWriter writer = new RecordWriter(h, collectionId, store.actor())) {
                 for (Object[] m : matches) {
@@ -237,48 +235,42 @@ public final class Collection {
     /** Runs the search and says what ran: the semantic path, ef, how many rows the filter kept, each step's time. */
     public SearchResult query(SearchRequest request) {
         float[] vector = request.queryVector();
+        SearchMode mode = request.effectiveMode();
         Embedder embedder = null;
         if (vector == null) {
             if (request.queryText().isBlank()) {
                 throw new InvalidInputException("text", "the query text is empty: give some words to search for");
             }
-            if (request.effectiveMode() != SearchMode.KEYWORD) {
+            if (mode != SearchMode.KEYWORD) {
                 embedder = embedderFor("text");
             }
         } else {
             checkVector(vector, "vector");
         }
-        if (request.filter() != null) {
-            FilterSql.compile(request.filter());
-        }
-        return new Searcher(db, collectionId).run(request, vector, embedder, this::semanticCandidates);
+        // The filter is compiled (and so validated) once, before any work; every step of the search reuses it.
+        SqlWhere where = SqlWhere.of(collectionId, request.filter());
+        Query query = new Query(request.queryText(), vector, request.k(), request.offset(), mode, where,
+                request.semanticWeight(), request.rrfK(), request.minScore(), request.mmrLambda(), request.exact(),
+                request.ef());
+        return new Searcher(db).run(query, embedder, this::checkVector, this::semanticCandidates);
     }
 
-    private List<Candidate> semanticCandidates(float[] query, int n, Filter filter, SearchRequest request,
-                                               Map<String, Object> explain) {
-        checkVector(query, "vector");
+    private List<Neighbor> semanticCandidates(Query query, float[] vector, int n, LongPredicate allowed,
+                                              Map<String, Object> explain) {
         VectorIndex vectors = index.ready();
-        LongPredicate allowed = filter == null ? null : RowFilter.matching(db, collectionId, filter);
-        List<Neighbor> found;
-        if (request.exact()) {
+        if (query.exact()) {
             explain.put("path", "exact");
-            found = vectors.searchExact(query, n, allowed);
-        } else {
-            int ef = request.ef() != null ? request.ef() : info.spec().hnsw().efSearch();
-            if (request.ef() == null && allowed != null) {
-                // A filter drops candidates during the walk and its selectivity is only estimated: by default, look
-                // half as wide again (measured: recall@10 at 50% selectivity sat at 0.95 +- 0.01 without it).
-                ef += ef / 2;
-            }
-            explain.put("path", "graph");
-            explain.put("ef", Math.max(ef, n));
-            found = vectors.search(query, n, ef, allowed);
+            return vectors.searchExact(vector, n, allowed);
         }
-        List<Candidate> candidates = new ArrayList<>(found.size());
-        for (Neighbor neighbor : found) {
-            candidates.add(new Candidate(neighbor.label(), neighbor.score()));
+        int ef = query.ef() != null ? query.ef() : info.spec().hnsw().efSearch();
+        if (query.ef() == null && allowed != null) {
+            // A filter drops candidates during the walk and its selectivity is only estimated: by default, look
+            // half as wide again (measured: recall@10 at 50% selectivity sat at 0.95 +- 0.01 without it).
+            ef += ef / 2;
         }
-        return candidates;
+        explain.put("path", "graph");
+        explain.put("ef", Math.max(ef, n));
+        return vectors.search(vector, n, ef, allowed);
     }
 
     /** Loads the vector index now (from its checkpoint, or the rows) instead of at the first search. */

@@ -5,6 +5,7 @@ import dev.litemem.internal.index.IndexMaintainer;
 import dev.litemem.index.HnswParams;
 import dev.litemem.index.Metric;
 import dev.litemem.internal.store.Database;
+import dev.litemem.internal.store.RecordRows;
 import java.nio.file.Path;
 import java.time.Instant;
 import java.util.HashSet;
@@ -181,7 +182,7 @@ public final class LiteMem implements AutoCloseable {
                         + " LEFT JOIN collections k ON k.id = c.collection_id WHERE c.seq > ? ORDER BY c.seq LIMIT ?")
                 .bind(0, afterSeq).bind(1, limit)
                 .map((rs, ctx) -> new Change(rs.getLong(1), Instant.ofEpochMilli(rs.getLong(2)), rs.getString(3),
-                        rs.getString(4), Change.Operation.fromDb(rs.getString(5)), rs.getString(6)))
+                        rs.getString(4), RecordRows.op(rs.getString(5)), rs.getString(6)))
                 .list());
     }
 

@@ -127,54 +127,54 @@ public final class SearchRequest {
         return this;
     }
 
-    public float[] queryVector() {
+    float[] queryVector() {
         return vector;
     }
 
-    public String queryText() {
+    String queryText() {
         return text;
     }
 
-    public int k() {
+    int k() {
         return k;
     }
 
-    public int offset() {
+    int offset() {
         return offset;
     }
 
-    public Filter filter() {
+    Filter filter() {
         return filter;
     }
 
-    public SearchMode effectiveMode() {
+    SearchMode effectiveMode() {
         if (mode != null) {
             return mode;
         }
         return text != null ? SearchMode.HYBRID : SearchMode.SEMANTIC;
     }
 
-    public double semanticWeight() {
+    double semanticWeight() {
         return semanticWeight;
     }
 
-    public int rrfK() {
+    int rrfK() {
         return rrfK;
     }
 
-    public Float minScore() {
+    Float minScore() {
         return minScore;
     }
 
-    public Double mmrLambda() {
+    Double mmrLambda() {
         return mmrLambda;
     }
 
-    public boolean exact() {
+    boolean exact() {
         return exact;
     }
 
-    public Integer ef() {
+    Integer ef() {
         return ef;
     }
 }

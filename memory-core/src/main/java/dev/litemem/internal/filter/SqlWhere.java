@@ -5,16 +5,25 @@ import java.util.ArrayList;
 import java.util.List;
 import org.jdbi.v3.core.statement.SqlStatement;
 
-/** The WHERE clause of a query over one collection's records (alias {@code r}), with an optional filter and cursor. */
+/**
+ * The WHERE clause of a query over one collection's records (alias {@code r}), with an optional filter and cursor.
+ * A filter is compiled once, here; every query of one request (count, row ids, keyword search) reuses the clause.
+ */
 public final class SqlWhere {
     private final String sql;
     private final List<Object> params;
+    private final boolean filtered;
 
-    private SqlWhere(String sql, List<Object> params) {
+    private SqlWhere(String sql, List<Object> params, boolean filtered) {
         this.sql = sql;
         this.params = params;
+        this.filtered = filtered;
     }
 
+    /**
+     * @param filter null for every record of the collection
+     * @throws dev.litemem.InvalidInputException when the filter is malformed
+     */
     public static SqlWhere of(long collectionId, Filter filter) {
         List<Object> params = new ArrayList<>(List.of(collectionId));
         String sql = "r.collection_id = ?";
@@ -23,7 +32,12 @@ public final class SqlWhere {
             sql += " AND (" + f.sql() + ")";
             params.addAll(f.params());
         }
-        return new SqlWhere(sql, params);
+        return new SqlWhere(sql, params, filter != null);
+    }
+
+    /** Whether a filter restricts the rows (beyond the collection). */
+    public boolean filtered() {
+        return filtered;
     }
 
     public SqlWhere after(String cursor) {
@@ -32,7 +46,7 @@ public final class SqlWhere {
         }
         List<Object> more = new ArrayList<>(params);
         more.add(cursor);
-        return new SqlWhere(sql + " AND r.id > ?", more);
+        return new SqlWhere(sql + " AND r.id > ?", more, filtered);
     }
 
     public String sql() {

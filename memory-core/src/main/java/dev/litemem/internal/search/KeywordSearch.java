@@ -1,12 +1,12 @@
 package dev.litemem.internal.search;
 
-import dev.litemem.Filter;
 import dev.litemem.internal.filter.SqlWhere;
 import dev.litemem.internal.store.Database;
 import java.util.ArrayList;
 import java.util.LinkedHashSet;
 import java.util.List;
 import java.util.Locale;
+import java.util.Map;
 import java.util.Set;
 
 /** BM25 over the FTS5 index of record text, restricted to one collection and an optional filter. */
@@ -16,17 +16,26 @@ public final class KeywordSearch {
     private KeywordSearch() {
     }
 
-    static List<Candidate> search(Database db, long collectionId, String text, int n, Filter filter) {
+    /** Ranks the best {@code n} rows of {@code where} by BM25 into {@code candidates} (their keyword rank and score). */
+    static void search(Database db, SqlWhere where, String text, int n, Map<Long, Candidate> candidates) {
         String match = matchExpression(text);
         if (match.isEmpty()) {
-            return List.of();
+            return;
         }
-        SqlWhere where = SqlWhere.of(collectionId, filter);
         // bm25() is lower-is-better; negate it so every score in LiteMem is higher-is-better.
-        return db.read(h -> where.bind(h.createQuery("SELECT r.row_id, -bm25(records_fts) AS score FROM records_fts"
-                        + " JOIN records r ON r.row_id = records_fts.rowid WHERE records_fts MATCH ? AND " + where.sql()
-                        + " ORDER BY bm25(records_fts) LIMIT " + n).bind(0, match), 1)
-                .map((rs, ctx) -> new Candidate(rs.getLong(1), rs.getFloat(2))).list());
+        db.read(h -> {
+            int[] rank = {0};
+            where.bind(h.createQuery("SELECT r.row_id, -bm25(records_fts) AS score FROM records_fts"
+                            + " JOIN records r ON r.row_id = records_fts.rowid WHERE records_fts MATCH ? AND " + where.sql()
+                            + " ORDER BY bm25(records_fts) LIMIT " + n).bind(0, match), 1)
+                    .map((rs, ctx) -> {
+                        Candidate c = candidates.computeIfAbsent(rs.getLong(1), Candidate::new);
+                        c.keywordRank = ++rank[0];
+                        c.keywordScore = rs.getFloat(2);
+                        return c;
+                    }).forEach(c -> { });
+            return null;
+        });
     }
 
     /**

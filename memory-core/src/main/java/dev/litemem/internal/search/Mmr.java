@@ -15,26 +15,26 @@ public final class Mmr {
     private Mmr() {
     }
 
-    static List<Searcher.Scored> rerank(Database db, float[] query, List<Searcher.Scored> candidates,
+    static List<Candidate> rerank(Database db, float[] query, List<Candidate> candidates,
                                         int wanted, double lambda) {
         Map<Long, float[]> vectors = vectors(db, candidates);
         float[] q = query;
-        List<Searcher.Scored> pool = new ArrayList<>();
-        Map<Searcher.Scored, Float> relevance = new HashMap<>();
-        for (Searcher.Scored s : candidates) {
+        List<Candidate> pool = new ArrayList<>();
+        Map<Candidate, Float> relevance = new HashMap<>();
+        for (Candidate s : candidates) {
             float[] v = vectors.get(s.rowId);
             if (v != null) {
                 pool.add(s);
                 relevance.put(s, (float) cosine(q, v));
             }
         }
-        List<Searcher.Scored> picked = new ArrayList<>();
+        List<Candidate> picked = new ArrayList<>();
         while (picked.size() < wanted && !pool.isEmpty()) {
-            Searcher.Scored best = null;
+            Candidate best = null;
             double bestValue = Double.NEGATIVE_INFINITY;
-            for (Searcher.Scored s : pool) {
+            for (Candidate s : pool) {
                 double redundancy = 0;
-                for (Searcher.Scored p : picked) {
+                for (Candidate p : picked) {
                     redundancy = Math.max(redundancy, cosine(vectors.get(s.rowId), vectors.get(p.rowId)));
                 }
                 double value = lambda * relevance.get(s) - (1 - lambda) * redundancy;
@@ -62,9 +62,9 @@ public final class Mmr {
         return na == 0 || nb == 0 ? 0 : dot / Math.sqrt(na * nb);
     }
 
-    private static Map<Long, float[]> vectors(Database db, List<Searcher.Scored> candidates) {
+    private static Map<Long, float[]> vectors(Database db, List<Candidate> candidates) {
         StringBuilder in = new StringBuilder();
-        for (Searcher.Scored s : candidates) {
+        for (Candidate s : candidates) {
             in.append(in.length() == 0 ? "" : ",").append(s.rowId);
         }
         if (in.length() == 0) {

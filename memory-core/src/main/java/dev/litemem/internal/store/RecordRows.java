@@ -1,13 +1,13 @@
 package dev.litemem.internal.store;
 
-import dev.litemem.Filter;
+import dev.litemem.Change;
 import dev.litemem.Record;
-import dev.litemem.internal.filter.FilterSql;
+import dev.litemem.internal.filter.SqlWhere;
 import java.sql.ResultSet;
 import java.sql.SQLException;
 import java.time.Instant;
-import java.util.ArrayList;
 import java.util.List;
+import java.util.Locale;
 import org.jdbi.v3.core.Handle;
 
 /** Reading and writing rows of the records and changes tables. */
@@ -30,19 +30,19 @@ public final class RecordRows {
                 .build();
     }
 
-    /** Row ids and ids of the records of a collection that match an optional filter. */
-    public static List<Object[]> matching(Handle h, long collectionId, Filter filter) {
-        StringBuilder sql = new StringBuilder("SELECT r.row_id, r.id FROM records r WHERE r.collection_id = ?");
-        List<Object> params = new ArrayList<>(List.of(collectionId));
-        if (filter != null) {
-            FilterSql.Fragment f = FilterSql.compile(filter);
-            sql.append(" AND (").append(f.sql()).append(')');
-            params.addAll(f.params());
-        }
-        var query = h.createQuery(sql.toString());
-        for (int i = 0; i < params.size(); i++) {
-            query.bind(i, params.get(i));
-        }
-        return query.map((rs, ctx) -> new Object[] {rs.getLong(1), rs.getString(2)}).list();
+    /** Row ids and ids of the records of a collection that match the clause. */
+    public static List<Object[]> matching(Handle h, SqlWhere where) {
+        return where.bind(h.createQuery("SELECT r.row_id, r.id FROM records r WHERE " + where.sql()))
+                .map((rs, ctx) -> new Object[] {rs.getLong(1), rs.getString(2)}).list();
+    }
+
+    /** The change log's name of an operation. */
+    public static String op(Change.Operation op) {
+        return op.name().toLowerCase(Locale.ROOT);
+    }
+
+    /** An operation from its name in the change log. */
+    public static Change.Operation op(String value) {
+        return Change.Operation.valueOf(value.toUpperCase(Locale.ROOT));
     }
 }

@@ -95,7 +95,7 @@ public final class RecordWriter implements AutoCloseable {
         logChange.setLong(2, collectionId);
         logChange.setString(3, recordId);
         logChange.setLong(4, rowId);
-        logChange.setString(5, op.dbValue());
+        logChange.setString(5, RecordRows.op(op));
         logChange.setString(6, actor);
         try (ResultSet rs = logChange.executeQuery()) {
             rs.next();
