@@ -4,10 +4,9 @@ import dev.litemem.internal.store.DocumentTable;
 import dev.litemem.Collection;
 import dev.litemem.Filter;
 import dev.litemem.Record;
+import dev.litemem.internal.Sha256;
 import java.io.IOException;
 import java.nio.file.Files;
-import java.security.MessageDigest;
-import java.security.NoSuchAlgorithmException;
 import java.util.Arrays;
 import java.util.List;
 import java.util.Map;
@@ -28,7 +27,7 @@ public final class FileParser {
         } catch (IOException e) {
             return new Parsed.Failed(f, "cannot read: " + e.getClass().getSimpleName());
         }
-        byte[] sha = sha256(content);
+        byte[] sha = Sha256.of(content);
         if (previous != null && Arrays.equals(previous.sha256(), sha) && previous.chunker().equals(fingerprint)) {
             return new Parsed.Unchanged(f);
         }
@@ -65,13 +64,5 @@ public final class FileParser {
             cursor = page.nextCursor();
         } while (cursor != null);
         return out;
-    }
-
-    static byte[] sha256(byte[] content) {
-        try {
-            return MessageDigest.getInstance("SHA-256").digest(content);
-        } catch (NoSuchAlgorithmException e) {
-            throw new IllegalStateException("every Java runtime has SHA-256", e);
-        }
     }
 }

@@ -6,7 +6,7 @@ import dev.litemem.Collection;
 import dev.litemem.Filter;
 import dev.litemem.LiteMem;
 import dev.litemem.Record;
-import java.nio.charset.StandardCharsets;
+import dev.litemem.internal.Sha256;
 import java.time.Instant;
 import java.util.ArrayList;
 import java.util.HexFormat;
@@ -122,7 +122,7 @@ public final class StoreWriter implements Runnable {
         if (id.length() <= 512) {
             return id;
         }
-        return HexFormat.of().formatHex(FileParser.sha256(source.getBytes(StandardCharsets.UTF_8))) + "#" + chunk;
+        return HexFormat.of().formatHex(Sha256.of(source)) + "#" + chunk;
     }
 
     private static Map<String, Object> metadata(Parsed.Ready r, Chunk c) {

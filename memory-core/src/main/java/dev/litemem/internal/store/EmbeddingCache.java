@@ -3,9 +3,7 @@ package dev.litemem.internal.store;
 import dev.litemem.Embedder;
 import dev.litemem.Embeddings;
 import dev.litemem.LiteMemException;
-import java.nio.charset.StandardCharsets;
-import java.security.MessageDigest;
-import java.security.NoSuchAlgorithmException;
+import dev.litemem.internal.Sha256;
 import java.util.ArrayList;
 import java.util.HashMap;
 import java.util.List;
@@ -36,11 +34,7 @@ public final class EmbeddingCache {
     }
 
     static Hash hash(String text) {
-        try {
-            return new Hash(MessageDigest.getInstance("SHA-256").digest(text.getBytes(StandardCharsets.UTF_8)));
-        } catch (NoSuchAlgorithmException e) {
-            throw new IllegalStateException("every Java runtime has SHA-256", e);
-        }
+        return new Hash(Sha256.of(text));
     }
 
     public static Result embed(Database db, Embedder embedder, List<String> texts) {
