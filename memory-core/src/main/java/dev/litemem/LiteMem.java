@@ -226,6 +226,11 @@ public final class LiteMem implements AutoCloseable {
         return options.actor();
     }
 
+    /** Whether {@link #close()} was called. */
+    public boolean isClosed() {
+        return db.isClosed();
+    }
+
     /**
      * Brings the index of every collection written or searched since opening up to date and checkpoints it (so the
      * next open loads it instead of building it), then closes the file's connections, waiting for operations in flight.

@@ -5,6 +5,8 @@ import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertThrows;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
+import org.junit.jupiter.api.extension.RegisterExtension;
+import dev.litemem.testing.TempStores;
 import java.io.IOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
@@ -16,16 +18,15 @@ import java.util.List;
 import java.util.Map;
 import java.util.stream.Stream;
 import org.junit.jupiter.api.Test;
-import org.junit.jupiter.api.io.TempDir;
 
 class IncompatibleFileTest {
-    @TempDir
-    Path dir;
+    @RegisterExtension
+    final TempStores stores = new TempStores();
 
     @Test
     void aFileOfANewerLiteMemIsRefusedAndLeftUnchanged() throws Exception {
-        Path file = dir.resolve("newer.db");
-        try (LiteMem mem = Stores.open(file)) {
+        Path file = stores.path("newer.db");
+        try (LiteMem mem = stores.open(file)) {
             mem.collection("notes").upsert(Record.of("a", "text", Map.of()));
         }
         try (Connection c = DriverManager.getConnection("jdbc:sqlite:" + file); Statement s = c.createStatement()) {
@@ -36,7 +37,7 @@ class IncompatibleFileTest {
 
     @Test
     void aSqliteDatabaseOfAnotherApplicationIsRefusedAndLeftUnchanged() throws Exception {
-        Path file = dir.resolve("other.db");
+        Path file = stores.path("other.db");
         try (Connection c = DriverManager.getConnection("jdbc:sqlite:" + file); Statement s = c.createStatement()) {
             s.execute("CREATE TABLE accounts (id INTEGER PRIMARY KEY, owner TEXT)");
             s.execute("INSERT INTO accounts (owner) VALUES ('someone')");
@@ -46,16 +47,16 @@ class IncompatibleFileTest {
 
     @Test
     void aFileThatIsNotSqliteIsRefusedAndLeftUnchanged() throws Exception {
-        Path file = dir.resolve("notes.txt");
+        Path file = stores.path("notes.txt");
         Files.writeString(file, "just some notes, not a database\n".repeat(200));
         assertRefusedUnchanged(file, "not a SQLite database");
     }
 
     @Test
     void anEmptyFileBecomesAStore() throws Exception {
-        Path file = dir.resolve("empty.db");
+        Path file = stores.path("empty.db");
         Files.createFile(file);
-        try (LiteMem mem = Stores.open(file)) {
+        try (LiteMem mem = stores.open(file)) {
             mem.collection("notes").upsert(Record.of("a", "text", Map.of()));
             assertEquals(1, mem.collection("notes").count());
         }
@@ -64,7 +65,7 @@ class IncompatibleFileTest {
     private void assertRefusedUnchanged(Path file, String expectedWords) throws IOException, SQLException {
         byte[] before = Files.readAllBytes(file);
         List<Path> filesBefore = list();
-        IncompatibleFileException e = assertThrows(IncompatibleFileException.class, () -> Stores.open(file));
+        IncompatibleFileException e = assertThrows(IncompatibleFileException.class, () -> stores.open(file));
         assertTrue(e.getMessage().contains(expectedWords), e.getMessage());
         assertTrue(e.getMessage().contains("unchanged"), e.getMessage());
         assertArrayEquals(before, Files.readAllBytes(file));
@@ -72,7 +73,7 @@ class IncompatibleFileTest {
     }
 
     private List<Path> list() throws IOException {
-        try (Stream<Path> s = Files.list(dir)) {
+        try (Stream<Path> s = Files.list(stores.dir())) {
             return s.sorted().toList();
         }
     }

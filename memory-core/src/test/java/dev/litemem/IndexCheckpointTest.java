@@ -5,6 +5,8 @@ import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertThrows;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
+import org.junit.jupiter.api.extension.RegisterExtension;
+import dev.litemem.testing.TempStores;
 import dev.litemem.index.Metric;
 import java.nio.file.Path;
 import java.sql.Connection;
@@ -20,14 +22,13 @@ import java.util.Random;
 import java.util.Set;
 import java.util.function.Consumer;
 import org.junit.jupiter.api.Test;
-import org.junit.jupiter.api.io.TempDir;
 
 /** The index checkpoint lives in the same file, is loaded on open, and is never trusted over the rows. */
 class IndexCheckpointTest {
     private static final int DIM = 24;
     private static final int N = 2_000;
-    @TempDir
-    Path dir;
+    @RegisterExtension
+    final TempStores stores = new TempStores();
 
     @Test
     void reopeningLoadsTheCheckpointAndAnswersLikeTheExactScan() {
@@ -43,8 +44,8 @@ class IndexCheckpointTest {
 
     @Test
     void changesAfterTheCheckpointAreReplayed() throws Exception {
-        Path file = dir.resolve("replay.db");
-        Path copy = dir.resolve("replay-copy.db");
+        Path file = stores.path("replay.db");
+        Path copy = stores.path("replay-copy.db");
         try (LiteMem mem = open(file)) {
             Collection c = mem.collection("v", CollectionSpec.vectors(DIM, Metric.COSINE));
             c.upsertAll(records(0, 500, new Random(1)));
@@ -68,7 +69,7 @@ class IndexCheckpointTest {
 
     @Test
     void deletedRecordsLeaveResultsAtOnce() {
-        try (LiteMem mem = open(dir.resolve("delete.db"))) {
+        try (LiteMem mem = open(stores.path("delete.db"))) {
             Collection c = mem.collection("v", CollectionSpec.vectors(DIM, Metric.COSINE));
             c.upsertAll(records(0, 300, new Random(3)));
             float[] q = c.get("r7").orElseThrow().vector();
@@ -132,7 +133,7 @@ class IndexCheckpointTest {
 
     @Test
     void compactionDropsDeletedNodesInTheBackground() {
-        try (LiteMem mem = LiteMem.open(dir.resolve("compact.db"), LiteMemOptions.builder().useBundledEmbedder(false)
+        try (LiteMem mem = stores.open(stores.path("compact.db"), LiteMemOptions.builder().useBundledEmbedder(false)
                 .compactionThreshold(0.2).build())) {
             Collection c = mem.collection("v", CollectionSpec.vectors(DIM, Metric.COSINE));
             c.upsertAll(records(0, 1_000, new Random(8)));
@@ -178,15 +179,15 @@ class IndexCheckpointTest {
     }
 
     private Path fill(String name) {
-        Path file = dir.resolve(name);
+        Path file = stores.path(name);
         try (LiteMem mem = open(file)) {
             mem.collection("v", CollectionSpec.vectors(DIM, Metric.COSINE)).upsertAll(records(0, N, new Random(4)));
         }
         return file;
     }
 
-    private static LiteMem open(Path file) {
-        return LiteMem.open(file, LiteMemOptions.builder().useBundledEmbedder(false).build());
+    private LiteMem open(Path file) {
+        return stores.open(file, LiteMemOptions.builder().useBundledEmbedder(false).build());
     }
 
     static List<Record> records(int from, int to, Random random) {

@@ -1,5 +1,8 @@
 package dev.litemem;
 
+import dev.litemem.testing.WordHashEmbedder;
+import org.junit.jupiter.api.extension.RegisterExtension;
+import dev.litemem.testing.TempStores;
 import dev.litemem.internal.search.Searcher;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertNotNull;
@@ -14,17 +17,16 @@ import java.util.Map;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
-import org.junit.jupiter.api.io.TempDir;
 
 class SearchModesTest {
-    @TempDir
-    Path dir;
+    @RegisterExtension
+    final TempStores stores = new TempStores();
     private LiteMem mem;
     private Collection notes;
 
     @BeforeEach
     void fill() {
-        mem = Stores.open(dir.resolve("search.db"));
+        mem = stores.open(stores.path("search.db"));
         notes = mem.collection("notes");
         notes.upsertAll(List.of(
                 Record.of("keys", "Rotating the production API keys happens every quarter", Map.of("team", "ops")),
@@ -114,7 +116,7 @@ class SearchModesTest {
 
     @Test
     void vectorQueriesAreSemanticOnly() {
-        float[] vector = new float[TestEmbedder.DIMENSION];
+        float[] vector = new float[WordHashEmbedder.DIMENSION];
         vector[3] = 1;
         InvalidInputException e = assertThrows(InvalidInputException.class, () -> notes.search(
                 SearchRequest.vector(vector).mode(SearchMode.KEYWORD)));

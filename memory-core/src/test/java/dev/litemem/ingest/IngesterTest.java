@@ -1,5 +1,8 @@
 package dev.litemem.ingest;
 
+import dev.litemem.testing.WordHashEmbedder;
+import org.junit.jupiter.api.extension.RegisterExtension;
+import dev.litemem.testing.TempStores;
 import dev.litemem.internal.ingest.ExtractorsTest;
 import dev.litemem.internal.ingest.FileWalker;
 import dev.litemem.internal.ingest.SourceFile;
@@ -22,20 +25,19 @@ import java.util.List;
 import java.util.Map;
 import java.util.stream.Stream;
 import org.junit.jupiter.api.Test;
-import org.junit.jupiter.api.io.TempDir;
 
 class IngesterTest {
-    @TempDir
-    Path dir;
-    final WordsEmbedder embedder = new WordsEmbedder(128);
+    @RegisterExtension
+    final TempStores stores = new TempStores();
+    final WordHashEmbedder embedder = new WordHashEmbedder(64, 128);
 
     private LiteMem open() {
-        return LiteMem.open(dir.resolve("store.db"),
+        return stores.open(stores.path("store.db"),
                 LiteMemOptions.builder().embedder(embedder).useBundledEmbedder(false).build());
     }
 
     private Path copySamples() throws IOException {
-        Path target = dir.resolve("handbook");
+        Path target = stores.path("handbook");
         Files.createDirectories(target);
         try (Stream<Path> files = Files.list(ExtractorsTest.SAMPLES)) {
             for (Path f : files.toList()) {
@@ -66,7 +68,7 @@ class IngesterTest {
             assertTrue(first.chunks() >= 12);
             assertEquals(first.chunks(), mem.collection("docs").count());
             assertDocumentsMatchChunks(mem);
-            int embeddedAfterFirst = embedder.embedded.get();
+            int embeddedAfterFirst = embedder.embeddedTexts();
 
             Record chunk = mem.collection("docs").get(StoreWriter.recordId(root.toString() + "/api-key-rotation.md", 0)).orElseThrow();
             assertEquals("api-key-rotation.md", chunk.metadata().get("path"));
@@ -78,7 +80,7 @@ class IngesterTest {
             assertEquals(12, second.filesUnchanged());
             assertEquals(0, second.filesAdded() + second.filesChanged() + second.filesRemoved());
             assertEquals(0, second.chunks());
-            assertEquals(embeddedAfterFirst, embedder.embedded.get(), "unchanged files are not embedded again");
+            assertEquals(embeddedAfterFirst, embedder.embeddedTexts(), "unchanged files are not embedded again");
 
             Files.writeString(root.resolve("glossary.txt"), "GLOSSARY\n========\n\nZephyr: the new codename.\n");
             Files.delete(root.resolve("onboarding.md"));
@@ -107,11 +109,11 @@ class IngesterTest {
             long chunks = mem.collection("docs").count(Filter.eq(Filter.SOURCE, source));
             assertTrue(chunks >= 4, "chunks: " + chunks);
             Files.writeString(file, Files.readString(file).replace("Never\npaste a key into chat", "Never\npaste a key into email"));
-            int before = embedder.embedded.get();
+            int before = embedder.embeddedTexts();
             IngestSummary edit = Ingester.builder(mem).build().run(List.of(root));
             assertEquals(1, edit.filesChanged());
             assertEquals(chunks, edit.chunks());
-            assertEquals(1, embedder.embedded.get() - before, "only the edited chunk is embedded again");
+            assertEquals(1, embedder.embeddedTexts() - before, "only the edited chunk is embedded again");
             assertTrue(mem.collection("docs").list(Filter.eq(Filter.SOURCE, source), null, 100).items().stream()
                     .anyMatch(r -> r.text().contains("paste a key into email")));
             assertDocumentsMatchChunks(mem);
@@ -144,7 +146,7 @@ class IngesterTest {
 
     @Test
     void unreadableFilesAreReportedAndSkipped() throws IOException {
-        Path root = dir.resolve("mixed");
+        Path root = stores.path("mixed");
         Files.createDirectories(root);
         Files.writeString(root.resolve("good.md"), "# Good\n\nThis one is fine.\n");
         Files.write(root.resolve("broken.pdf"), "%PDF-1.7 this is not a PDF".getBytes());
@@ -167,7 +169,7 @@ class IngesterTest {
         Path root = copySamples();
         try (LiteMem mem = open()) {
             LiteMemException e = assertThrows(LiteMemException.class,
-                    () -> Ingester.builder(mem).build().run(List.of(root, dir.resolve("nope"))));
+                    () -> Ingester.builder(mem).build().run(List.of(root, stores.path("nope"))));
             assertTrue(e.getMessage().contains("does not exist"), e.getMessage());
             assertTrue(Ingester.documents(mem, "docs").isEmpty());
         }
@@ -202,7 +204,7 @@ class IngesterTest {
 
     @Test
     void walkerHonoursGlobsHiddenFilesAndIgnoreFilesWhenAsked() throws IOException {
-        Path root = dir.resolve("tree");
+        Path root = stores.path("tree");
         Files.createDirectories(root.resolve("drafts"));
         Files.createDirectories(root.resolve(".obsidian"));
         Files.createDirectories(root.resolve("sub/build"));
@@ -228,7 +230,7 @@ class IngesterTest {
 
     @Test
     void aFileGivenDirectlyIsTakenWhateverItsExtension() throws IOException {
-        Path log = dir.resolve("server.log");
+        Path log = stores.path("server.log");
         Files.writeString(log, "Started on port 8081.\n");
         try (LiteMem mem = open()) {
             IngestSummary s = Ingester.builder(mem).build().run(List.of(log));

@@ -194,6 +194,10 @@ public final class Database implements AutoCloseable {
         });
     }
 
+    public boolean isClosed() {
+        return closed;
+    }
+
     /** Whether the calling thread is inside a write transaction. */
     public boolean inWriteTransaction() {
         return currentWrite.get() != null;

@@ -1,7 +1,7 @@
 package dev.litemem.internal.ingest;
 
 import dev.litemem.ingest.ChunkingOptions;
-import dev.litemem.ingest.WordsEmbedder;
+import dev.litemem.testing.WordHashEmbedder;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertTrue;
@@ -10,7 +10,7 @@ import java.util.List;
 import org.junit.jupiter.api.Test;
 
 class ChunkerTest {
-    private final WordsEmbedder embedder = new WordsEmbedder(512);
+    private final WordHashEmbedder embedder = new WordHashEmbedder(64, 512);
 
     private List<Chunk> chunk(Extracted doc, int target, int overlap) {
         return new Chunker(new ChunkingOptions(target, overlap), embedder::countTokens, embedder.maxTokens()).chunk(doc);
@@ -88,7 +88,7 @@ class ChunkerTest {
 
     @Test
     void theTargetIsCappedAtTheModelLimit() {
-        WordsEmbedder small = new WordsEmbedder(30);
+        WordHashEmbedder small = new WordHashEmbedder(64, 30);
         List<Chunk> chunks = new Chunker(new ChunkingOptions(200, 0), small::countTokens, small.maxTokens())
                 .chunk(MarkdownExtractor.plainText("alpha beta gamma delta. ".repeat(40), "t"));
         assertTrue(chunks.size() > 1);

@@ -3,21 +3,22 @@ package dev.litemem.internal.store;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertNull;
 
+import org.junit.jupiter.api.extension.RegisterExtension;
+import dev.litemem.testing.TempStores;
 import dev.litemem.LiteMem;
 import dev.litemem.LiteMemOptions;
 import dev.litemem.Record;
 import java.nio.file.Path;
 import java.util.Map;
 import org.junit.jupiter.api.Test;
-import org.junit.jupiter.api.io.TempDir;
 
 class MigrationTest {
-    @TempDir
-    Path dir;
+    @RegisterExtension
+    final TempStores stores = new TempStores();
 
     @Test
     void aVersionOneFileIsMigratedForwardKeepingItsData() {
-        Path file = dir.resolve("old.db");
+        Path file = stores.path("old.db");
         LiteMemOptions options = LiteMemOptions.builder().useBundledEmbedder(false).build();
         try (Database v1 = Database.openAtVersion(file, options, 1)) {
             v1.write(h -> {
@@ -30,7 +31,7 @@ class MigrationTest {
                 return null;
             });
         }
-        try (LiteMem mem = LiteMem.open(file, options)) {
+        try (LiteMem mem = stores.open(file, options)) {
             int version = mem.withReadHandle(h -> Migrations.currentVersion(h));
             assertEquals(Schema.CURRENT_VERSION, version);
             Record a = mem.collection("notes").get("a").orElseThrow();
