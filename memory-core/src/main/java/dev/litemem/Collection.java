@@ -304,6 +304,14 @@ public final class Collection {
         return index.ready();
     }
 
+    /**
+     * The record id of every label of {@link #vectorIndex()} (the records' row ids) in this collection, for tools
+     * and benchmarks that search the index directly. Holds every record's id in memory.
+     */
+    public Map<Long, String> indexLabels() {
+        return db.read(h -> RecordRows.ids(h, collectionId));
+    }
+
     private Embedder embedderFor(String field) {
         String model = info.spec().model();
         if (model.equals(CollectionSpec.CALLER_VECTORS)) {

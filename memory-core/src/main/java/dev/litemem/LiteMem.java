@@ -6,7 +6,13 @@ import dev.litemem.index.HnswParams;
 import dev.litemem.index.Metric;
 import dev.litemem.internal.store.Database;
 import dev.litemem.internal.store.RecordRows;
+import java.io.IOException;
+import java.nio.file.FileAlreadyExistsException;
+import java.nio.file.Files;
 import java.nio.file.Path;
+import java.nio.file.attribute.FileAttribute;
+import java.nio.file.attribute.PosixFilePermission;
+import java.nio.file.attribute.PosixFilePermissions;
 import java.time.Instant;
 import java.util.HashSet;
 import java.util.List;
@@ -184,6 +190,62 @@ public final class LiteMem implements AutoCloseable {
                 .map((rs, ctx) -> new Change(rs.getLong(1), Instant.ofEpochMilli(rs.getLong(2)), rs.getString(3),
                         rs.getString(4), RecordRows.op(rs.getString(5)), rs.getString(6)))
                 .list());
+    }
+
+    /**
+     * Writes a consistent copy of this store to {@code target} while other threads and processes go on writing: the
+     * last committed state, read in one read transaction on a reader connection and written compactly (SQLite's
+     * {@code VACUUM INTO}; free pages are left out). The copy is a LiteMem file of the same schema version, with
+     * the same permissions as this file where the file system has POSIX permissions (a private store gives a
+     * private copy). The one export of LiteMem: the command line's {@code export} and the server's use it.
+     *
+     * @return the copy's size in bytes
+     * @throws LiteMemException if {@code target} exists (it is left unchanged) or cannot be written (nothing is left
+     *                          behind)
+     */
+    public long exportTo(Path target) {
+        Objects.requireNonNull(target, "target");
+        Path absolute = target.toAbsolutePath();
+        try {
+            Files.createFile(absolute, permissionsOf(db.file()));
+        } catch (FileAlreadyExistsException e) {
+            throw new LiteMemException(target + " already exists: export to a new path (the existing file was left"
+                    + " unchanged)", e);
+        } catch (IOException e) {
+            throw new LiteMemException("cannot create " + target + " (" + e.getMessage() + "): check that its folder"
+                    + " exists and is writable", e);
+        }
+        boolean done = false;
+        try {
+            // VACUUM INTO fills the empty file just created; on a reader, so writers go on meanwhile.
+            db.readCommitted(h -> h.execute("VACUUM INTO ?", absolute.toString()));
+            long size = Files.size(absolute);
+            done = true;
+            return size;
+        } catch (IOException e) {
+            throw new LiteMemException("cannot read the size of the copy " + target + ": " + e.getMessage(), e);
+        } finally {
+            if (!done) {
+                deleteQuietly(absolute);
+            }
+        }
+    }
+
+    private static FileAttribute<?>[] permissionsOf(Path file) {
+        try {
+            Set<PosixFilePermission> permissions = Files.getPosixFilePermissions(file);
+            return new FileAttribute<?>[] {PosixFilePermissions.asFileAttribute(permissions)};
+        } catch (UnsupportedOperationException | IOException e) {
+            return new FileAttribute<?>[0]; // not a POSIX file system: the platform's default permissions
+        }
+    }
+
+    private static void deleteQuietly(Path file) {
+        try {
+            Files.deleteIfExists(file);
+        } catch (IOException e) {
+            // The export already failed with its own error, which is what the caller needs to see.
+        }
     }
 
     /** Empties the embedding cache (texts are embedded again on their next write); returns how many entries it held. */

@@ -49,7 +49,10 @@ class IndexCheckpointTest {
         try (LiteMem mem = open(file)) {
             Collection c = mem.collection("v", CollectionSpec.vectors(DIM, Metric.COSINE));
             c.upsertAll(records(0, 500, new Random(1)));
-            c.checkpointIndex();
+            IndexStats checkpointed = c.checkpointIndex();
+            // The graph without its vectors: links and labels, a few hundred bytes a node at most.
+            assertTrue(checkpointed.checkpointBytes() > 500 * 8 && checkpointed.checkpointBytes() < 500 * 1_000,
+                    "checkpoint of " + checkpointed.checkpointBytes() + " bytes");
             c.upsertAll(records(500, 600, new Random(2)));
             c.deleteAll(List.of("r0", "r1", "r2"));
             c.upsert(Record.builder().id("r3").vector(unit(DIM, 5)).build());
@@ -58,7 +61,9 @@ class IndexCheckpointTest {
         }
         try (LiteMem mem = open(copy)) {
             Collection c = mem.collection("v");
-            assertEquals("checkpoint", c.loadIndex().source());
+            IndexStats loaded = c.loadIndex();
+            assertEquals("checkpoint", loaded.source());
+            assertTrue(loaded.checkpointBytes() > 0, "the size of the checkpoint it was loaded from");
             assertEquals(597, c.indexStats().size());
             Set<String> all = ids(c.search(SearchRequest.vector(unit(DIM, 5)).k(600)));
             assertFalse(all.contains("r0") || all.contains("r1") || all.contains("r2"));

@@ -46,6 +46,7 @@ public final class CollectionIndex {
     private volatile VectorIndex index;
     private volatile long appliedSeq;
     private volatile long checkpointSeq = -1;
+    private volatile long checkpointBytes;
     private volatile long checkpointAtNanos = System.nanoTime();
     private volatile int changesSinceCheckpoint;
     private volatile String source = "not loaded";
@@ -128,6 +129,7 @@ public final class CollectionIndex {
             return null;
         });
         checkpointSeq = seq;
+        checkpointBytes = bytes.length;
         checkpointAtNanos = System.nanoTime();
         changesSinceCheckpoint = 0;
         LOG.debug("Checkpointed the index of '{}' at change {} ({} nodes, {} bytes)", info.name(), seq, nodes, bytes.length);
@@ -179,7 +181,7 @@ public final class CollectionIndex {
     public IndexStats stats() {
         VectorIndex i = index;
         return new IndexStats(i != null, i == null ? 0 : i.size(), i == null ? 0 : i.deletedCount(), appliedSeq,
-                checkpointSeq, source);
+                checkpointSeq, checkpointSeq < 0 ? 0 : checkpointBytes, source);
     }
 
     private void load() {
@@ -218,6 +220,7 @@ public final class CollectionIndex {
         fresh.addAll(labels, vectors, options.indexThreads());
         index = fresh;
         appliedSeq = s.maxSeq;
+        checkpointBytes = 0;
         checkpointSeq = -1; // whatever is stored does not describe this graph: the next checkpoint replaces it
         changesSinceCheckpoint = labels.length;
         source = reason == null ? "new" : "rebuilt (" + reason + ")";
@@ -238,6 +241,7 @@ public final class CollectionIndex {
                     s.checkpoint = cp.get();
                     s.checkpointBytes = Checkpoints.read(h, cp.get());
                     checkpointSeq = cp.get().seq();
+                    checkpointBytes = cp.get().byteCount();
                 }
             }
             h.createQuery("SELECT row_id, embedding FROM records WHERE collection_id = ? AND embedding IS NOT NULL")

@@ -6,8 +6,10 @@ import dev.litemem.internal.filter.SqlWhere;
 import java.sql.ResultSet;
 import java.sql.SQLException;
 import java.time.Instant;
+import java.util.HashMap;
 import java.util.List;
 import java.util.Locale;
+import java.util.Map;
 import org.jdbi.v3.core.Handle;
 
 /** Reading and writing rows of the records and changes tables. */
@@ -34,6 +36,14 @@ public final class RecordRows {
     public static List<Object[]> matching(Handle h, SqlWhere where) {
         return where.bind(h.createQuery("SELECT r.row_id, r.id FROM records r WHERE " + where.sql()))
                 .map((rs, ctx) -> new Object[] {rs.getLong(1), rs.getString(2)}).list();
+    }
+
+    /** Every record id of a collection by row id. */
+    public static Map<Long, String> ids(Handle h, long collectionId) {
+        Map<Long, String> ids = new HashMap<>();
+        h.createQuery("SELECT row_id, id FROM records WHERE collection_id = ?").bind(0, collectionId)
+                .map((rs, ctx) -> ids.put(rs.getLong(1), rs.getString(2))).forEach(x -> { });
+        return ids;
     }
 
     /** The change log's name of an operation. */
