@@ -84,7 +84,8 @@ public final class Collection {
             for (int i : toEmbed) {
                 texts.add(records.get(i).text());
             }
-            embedded = EmbeddingCache.embed(db, embedder, texts);
+            String modelId = embedder.modelId();
+            embedded = EmbeddingCache.embed(embedder, texts, hashes -> db.read(h -> EmbeddingCache.lookup(h, modelId, hashes)));
             for (int j = 0; j < toEmbed.size(); j++) {
                 float[] v = embedded.vectors().get(j);
                 checkVector(v, "records[" + toEmbed.get(j) + "].vector (from the embedder " + embedder.modelId() + ")");

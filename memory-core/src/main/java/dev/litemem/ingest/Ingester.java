@@ -10,16 +10,21 @@ import dev.litemem.internal.ingest.StoreWriter;
 import dev.litemem.internal.store.DocumentTable;
 import dev.litemem.Collection;
 import dev.litemem.Embedder;
-import dev.litemem.Embeddings;
 import dev.litemem.Filter;
 import dev.litemem.LiteMem;
 import dev.litemem.LiteMemException;
+import dev.litemem.Record;
+import dev.litemem.internal.Sha256;
+import dev.litemem.internal.ingest.DocumentStore;
+import dev.litemem.internal.store.EmbeddingCache;
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.time.Instant;
 import java.util.ArrayDeque;
 import java.util.ArrayList;
 import java.util.Deque;
 import java.util.HashSet;
+import java.util.HexFormat;
 import java.util.List;
 import java.util.Map;
 import java.util.Objects;
@@ -53,6 +58,7 @@ public final class Ingester {
     private final int batchSize;
     private final int readerThreads;
     private final IngestListener listener;
+    private final int maxChunksPerDocument;
     private volatile boolean cancelled;
 
     private Ingester(Builder b) {
@@ -64,6 +70,7 @@ public final class Ingester {
         this.batchSize = b.batchSize;
         this.readerThreads = b.readerThreads;
         this.listener = b.listener;
+        this.maxChunksPerDocument = b.maxChunksPerDocument;
     }
 
     public static Builder builder(LiteMem mem) {
@@ -77,11 +84,8 @@ public final class Ingester {
 
     /** The documents recorded in a collection, by path; empty if the collection does not exist. */
     public static List<Document> documents(LiteMem mem, String collection) {
-        return mem.withReadHandle(h -> {
-            Long id = h.createQuery("SELECT id FROM collections WHERE name = ?").bind(0, collection).mapTo(Long.class)
-                    .findOne().orElse(null);
-            return id == null ? List.<Document>of() : DocumentTable.list(h, id);
-        });
+        return mem.withReadHandle(h -> DocumentTable.findCollectionId(h, collection)
+                .map(id -> DocumentTable.list(h, id)).orElse(List.of()));
     }
 
     /**
@@ -92,16 +96,10 @@ public final class Ingester {
      */
     public IngestSummary run(List<Path> roots) {
         long started = System.nanoTime();
-        Embedder embedder = mem.embedder().orElseThrow(() -> new LiteMemException("this store has no embedder to ingest"
-                + " with: add litemem-embedding to the class path or open the store with LiteMemOptions.builder().embedder(...)"));
+        Embedder embedder = embedder();
         List<IngestSummary.FileError> errors = java.util.Collections.synchronizedList(new ArrayList<>());
         List<SourceFile> files = walker.walk(roots, (path, message) -> fail(errors, path, message));
-        Collection collection = mem.collection(collectionName);
-        if (!collection.info().spec().model().equals(embedder.modelId())) {
-            throw new LiteMemException("collection '" + collectionName + "' holds vectors of the model "
-                    + collection.info().spec().model() + ", but this store embeds with " + embedder.modelId()
-                    + ": ingest into another collection (--collection)");
-        }
+        Collection collection = collection(embedder);
         long collectionId = mem.withReadHandle(h -> DocumentTable.collectionId(h, collectionName));
         Map<String, DocumentTable.Stored> stored = mem.withReadHandle(h -> DocumentTable.fingerprints(h, collectionId));
         String fingerprint = chunking.fingerprint(embedder.modelId());
@@ -110,7 +108,8 @@ public final class Ingester {
 
         Run run = new Run(started, files.size(), errors);
         ExecutorService readers = Executors.newFixedThreadPool(readerThreads, daemon("litemem-ingest-reader"));
-        StoreWriter writer = new StoreWriter(mem, collection, collectionId, fingerprint, run::stored);
+        StoreWriter writer = new StoreWriter(mem, collection, collectionId, fingerprint, embedder.modelId(),
+                run::stored);
         Thread writerThread = daemon("litemem-ingest-writer").newThread(writer);
         writerThread.start();
         try {
@@ -130,6 +129,65 @@ public final class Ingester {
         }
         return new IngestSummary(run.added, run.changed, run.unchanged, removed, run.chunks, errors, run.truncated,
                 System.nanoTime() - started, cancelled);
+    }
+
+    /**
+     * Puts one document that is not a file on disk (an upload, a request body) into the collection the way
+     * {@link #run(List)} puts a file: extracted by its file name's type (Markdown, text, HTML, PDF), chunked with
+     * this ingester's settings and the embedder's tokenizer, each chunk embedded through the store's embedding cache
+     * (text the model embedded before costs no inference), then in one transaction its previous chunks replaced by
+     * the new ones (ids {@code SOURCE#N}) and its row in the documents table ({@link #documents}) written. May be
+     * called many times, from several threads.
+     *
+     * @param source   the document's name as recorded: its records' source, its path in the documents table
+     * @param fileName decides the format by its extension (.md, .txt, .html, .pdf; anything else is plain text)
+     * @param metadata added to every chunk's metadata (the chunk's own keys, such as {@code path}, win)
+     * @throws DocumentTooLargeException if it splits into more than {@link Builder#maxChunksPerDocument(int)} chunks
+     *                                   (found before anything is embedded or written)
+     * @throws dev.litemem.InvalidInputException if it cannot be read as that format, or holds no text
+     */
+    public IngestedDocument ingestDocument(String source, String fileName, byte[] content, Map<String, Object> metadata) {
+        Objects.requireNonNull(source, "source");
+        Objects.requireNonNull(content, "content");
+        Embedder embedder = embedder();
+        Collection collection = collection(embedder);
+        DocumentStore.Chunked doc = DocumentStore.chunk(fileName == null ? source : fileName, content, chunking, embedder);
+        if (doc.chunks().size() > maxChunksPerDocument) {
+            throw new DocumentTooLargeException(doc.chunks().size(), maxChunksPerDocument);
+        }
+        EmbeddingCache.Result embedded = EmbeddingCache.embed(embedder, doc.embedTexts(), cacheLookup(embedder));
+        List<Record> records = DocumentStore.records(source, source, doc.title(), doc.chunks(),
+                embedded.vectors().toArray(new float[0][]), metadata == null ? Map.of() : metadata);
+        byte[] sha256 = Sha256.of(content);
+        Instant now = Instant.now();
+        Document row = new Document(source, doc.title(), content.length, now, HexFormat.of().formatHex(sha256),
+                doc.chunks().size(), now);
+        String fingerprint = chunking.fingerprint(embedder.modelId());
+        long seq = mem.inTransaction(h -> DocumentStore.replace(h, collection,
+                DocumentTable.collectionId(h, collectionName), records, embedder.modelId(), embedded.computed(), row,
+                sha256, fingerprint));
+        return new IngestedDocument(row, seq, embedded.computed().size(), embedded.truncated());
+    }
+
+    private Embedder embedder() {
+        return mem.embedder().orElseThrow(() -> new LiteMemException("this store has no embedder to ingest"
+                + " with: add litemem-embedding to the class path or open the store with LiteMemOptions.builder().embedder(...)"));
+    }
+
+    /** The collection, created with the store's embedder if it does not exist; it must hold that embedder's vectors. */
+    private Collection collection(Embedder embedder) {
+        Collection collection = mem.collection(collectionName);
+        if (!collection.info().spec().model().equals(embedder.modelId())) {
+            throw new LiteMemException("collection '" + collectionName + "' holds vectors of the model "
+                    + collection.info().spec().model() + ", but this store embeds with " + embedder.modelId()
+                    + ": ingest into another collection (--collection)");
+        }
+        return collection;
+    }
+
+    private EmbeddingCache.Lookup cacheLookup(Embedder embedder) {
+        String model = embedder.modelId();
+        return hashes -> mem.withReadHandle(h -> EmbeddingCache.lookup(h, model, hashes));
     }
 
     private void fail(List<IngestSummary.FileError> errors, String path, String message) {
@@ -227,17 +285,19 @@ public final class Ingester {
                 for (Object[] slot : batch) {
                     texts.add(((PendingFile) slot[0]).ready.chunks().get((Integer) slot[1]).embedText());
                 }
-                Embeddings embeddings = embedder.embed(texts);
-                if (embeddings.vectors().size() != texts.size()) {
-                    throw new LiteMemException("the embedder " + embedder.modelId() + " returned "
-                            + embeddings.vectors().size() + " vectors for " + texts.size() + " texts");
-                }
+                // Through the embedding cache: chunks whose text the model embedded before (a moved or re-added
+                // file, a section copied from another) cost no inference.
+                EmbeddingCache.Result embedded = EmbeddingCache.embed(embedder, texts, cacheLookup(embedder));
                 synchronized (run) {
-                    run.truncated += embeddings.truncated();
+                    run.truncated += embedded.truncated();
                 }
                 for (int i = 0; i < batch.size(); i++) {
                     PendingFile p = (PendingFile) batch.get(i)[0];
-                    p.vectors[(Integer) batch.get(i)[1]] = embeddings.vectors().get(i);
+                    p.vectors[(Integer) batch.get(i)[1]] = embedded.vectors().get(i);
+                    float[] computed = embedded.computed().get(embedded.hashes().get(i));
+                    if (computed != null) {
+                        p.computed.put(embedded.hashes().get(i), computed);
+                    }
                     p.missing--;
                 }
             }
@@ -338,6 +398,7 @@ public final class Ingester {
         private int batchSize = 64;
         private int readerThreads = Math.max(1, Math.min(4, Runtime.getRuntime().availableProcessors() - 1));
         private IngestListener listener = new IngestListener() { };
+        private int maxChunksPerDocument = Integer.MAX_VALUE;
 
         private Builder(LiteMem mem) {
             this.mem = Objects.requireNonNull(mem, "mem");
@@ -401,6 +462,18 @@ public final class Ingester {
 
         public Builder listener(IngestListener listener) {
             this.listener = Objects.requireNonNull(listener, "listener");
+            return this;
+        }
+
+        /**
+         * {@link Ingester#ingestDocument} refuses a document that splits into more chunks than this, before it
+         * embeds anything (default: no limit). For servers that bound the work one request may cause.
+         */
+        public Builder maxChunksPerDocument(int maxChunks) {
+            if (maxChunks < 1) {
+                throw new IllegalArgumentException("maxChunksPerDocument must be at least 1, was " + maxChunks);
+            }
+            this.maxChunksPerDocument = maxChunks;
             return this;
         }
 

@@ -19,6 +19,7 @@ import dev.litemem.LiteMemException;
 import dev.litemem.LiteMemOptions;
 import dev.litemem.Record;
 import java.io.IOException;
+import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.List;
@@ -237,6 +238,74 @@ class IngesterTest {
             assertEquals(1, s.filesAdded());
             Map<String, Object> metadata = mem.collection("docs").get(StoreWriter.recordId(log.toString(), 0)).orElseThrow().metadata();
             assertEquals("server.log", metadata.get("path"));
+        }
+    }
+
+    @Test
+    void aMovedFileCostsNoInference() throws IOException {
+        Path root = copySamples();
+        try (LiteMem mem = open()) {
+            Ingester.builder(mem).build().run(List.of(root));
+            int before = embedder.embeddedTexts();
+            Files.move(root.resolve("onboarding.md"), root.resolve("welcome.md"));
+            IngestSummary moved = Ingester.builder(mem).prune(true).build().run(List.of(root));
+            assertEquals(1, moved.filesAdded());
+            assertEquals(1, moved.filesRemoved());
+            assertEquals(before, embedder.embeddedTexts(), "its chunks' vectors come from the embedding cache");
+            assertDocumentsMatchChunks(mem);
+        }
+    }
+
+    @Test
+    void aDocumentIsReplacedAsAFileIsWithItsRowAndTheEmbeddingCache() throws IOException {
+        byte[] longer = Files.readAllBytes(ExtractorsTest.SAMPLES.resolve("api-key-rotation.md"));
+        byte[] shorter = "# Rotating the API keys\n\nRotate every key each quarter.\n".getBytes(StandardCharsets.UTF_8);
+        try (LiteMem mem = open()) {
+            Ingester ingester = Ingester.builder(mem).build();
+            IngestedDocument first = ingester.ingestDocument("uploads/keys.md", "keys.md", longer, Map.of("team", "ops"));
+            int chunks = first.document().chunks();
+            assertTrue(chunks >= 4, "chunks: " + chunks);
+            assertEquals(chunks, first.embedded());
+            Record chunk = mem.collection("docs").get("uploads/keys.md#0").orElseThrow();
+            assertEquals("ops", chunk.metadata().get("team"));
+            assertEquals("uploads/keys.md", chunk.metadata().get("path"));
+            assertEquals("Rotating the API keys", chunk.metadata().get("title"));
+            Document row = Ingester.documents(mem, "docs").get(0);
+            assertEquals("uploads/keys.md", row.path());
+            assertEquals(chunks, row.chunks());
+            assertEquals(first.document().sha256(), row.sha256());
+            assertDocumentsMatchChunks(mem);
+
+            int before = embedder.embeddedTexts();
+            IngestedDocument again = ingester.ingestDocument("uploads/keys.md", "keys.md", longer, Map.of("team", "sec"));
+            assertEquals(0, again.embedded());
+            assertEquals(before, embedder.embeddedTexts(), "unchanged text costs no inference");
+            assertTrue(again.seq() > first.seq());
+            assertEquals("sec", mem.collection("docs").get("uploads/keys.md#0").orElseThrow().metadata().get("team"));
+
+            ingester.ingestDocument("uploads/keys.md", "keys.md", shorter, Map.of());
+            assertEquals(1, mem.collection("docs").count(Filter.eq(Filter.SOURCE, "uploads/keys.md")),
+                    "the previous chunks are gone");
+            assertEquals(1, Ingester.documents(mem, "docs").get(0).chunks());
+            assertDocumentsMatchChunks(mem);
+        }
+    }
+
+    @Test
+    void aDocumentOverTheChunkLimitIsRefusedBeforeItIsEmbedded() throws IOException {
+        byte[] longer = Files.readAllBytes(ExtractorsTest.SAMPLES.resolve("api-key-rotation.md"));
+        try (LiteMem mem = open()) {
+            Ingester ingester = Ingester.builder(mem).maxChunksPerDocument(2).build();
+            int calls = embedder.calls();
+            DocumentTooLargeException e = assertThrows(DocumentTooLargeException.class,
+                    () -> ingester.ingestDocument("keys.md", null, longer, Map.of()));
+            assertTrue(e.chunks() > 2 && e.limit() == 2, e.getMessage());
+            assertEquals("text", e.field());
+            assertEquals(calls, embedder.calls(), "nothing was embedded");
+            assertEquals(0, mem.collection("docs").count());
+            assertTrue(Ingester.documents(mem, "docs").isEmpty());
+            assertThrows(dev.litemem.InvalidInputException.class,
+                    () -> ingester.ingestDocument("empty.md", null, "   \n".getBytes(StandardCharsets.UTF_8), Map.of()));
         }
     }
 

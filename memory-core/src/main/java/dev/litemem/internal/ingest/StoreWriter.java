@@ -1,9 +1,7 @@
 package dev.litemem.internal.ingest;
 
 import dev.litemem.ingest.Document;
-import dev.litemem.internal.store.DocumentTable;
 import dev.litemem.Collection;
-import dev.litemem.Filter;
 import dev.litemem.LiteMem;
 import dev.litemem.Record;
 import dev.litemem.internal.Sha256;
@@ -19,8 +17,8 @@ import java.util.concurrent.TimeUnit;
 import java.util.function.Consumer;
 
 /**
- * The writer thread: stores embedded files, one transaction per group (old chunks out, new chunks and the document
- * row in), so the embedding thread never waits for SQLite. The first failure stops it; later groups are dropped.
+ * The writer thread: stores embedded files, one transaction per group (each file through {@link DocumentStore}), so
+ * the embedding thread never waits for SQLite. The first failure stops it; later groups are dropped.
  */
 public final class StoreWriter implements Runnable {
     private static final List<PendingFile> END = new ArrayList<>();
@@ -29,16 +27,21 @@ public final class StoreWriter implements Runnable {
     private final Collection collection;
     private final long collectionId;
     private final String fingerprint;
+    private final String model;
     private final Consumer<List<PendingFile>> stored;
     public volatile Throwable failure;
 
-    /** @param stored told about each group after it committed */
-    public StoreWriter(LiteMem mem, Collection collection, long collectionId, String fingerprint,
-                Consumer<List<PendingFile>> stored) {
+    /**
+     * @param model  the embedder's model id, for the embedding cache rows of the files' new vectors
+     * @param stored told about each group after it committed
+     */
+    public StoreWriter(LiteMem mem, Collection collection, long collectionId, String fingerprint, String model,
+                       Consumer<List<PendingFile>> stored) {
         this.mem = mem;
         this.collection = collection;
         this.collectionId = collectionId;
         this.fingerprint = fingerprint;
+        this.model = model;
         this.stored = stored;
     }
 
@@ -102,15 +105,12 @@ public final class StoreWriter implements Runnable {
             for (PendingFile p : group) {
                 Parsed.Ready r = p.ready;
                 String source = r.file().source();
-                collection.deleteWhere(Filter.eq(Filter.SOURCE, source));
-                List<Record> records = new ArrayList<>(r.chunks().size());
-                for (Chunk c : r.chunks()) {
-                    records.add(Record.builder().id(recordId(source, c.index())).text(c.text())
-                            .metadata(metadata(r, c)).vector(p.vectors[c.index()]).source(source, c.index()).build());
-                }
-                collection.upsertAll(records);
-                DocumentTable.upsert(h, collectionId, new Document(source, r.title(), r.size(),
-                        Instant.ofEpochMilli(r.modifiedMillis()), "", r.chunks().size(), now), r.sha256(), fingerprint);
+                List<Record> records = DocumentStore.records(source, r.file().relative(), r.title(), r.chunks(),
+                        p.vectors, Map.of());
+                Document row = new Document(source, r.title(), r.size(), Instant.ofEpochMilli(r.modifiedMillis()), "",
+                        r.chunks().size(), now);
+                DocumentStore.replace(h, collection, collectionId, records, model, p.computed, row, r.sha256(),
+                        fingerprint);
             }
             return null;
         });
@@ -123,10 +123,6 @@ public final class StoreWriter implements Runnable {
             return id;
         }
         return HexFormat.of().formatHex(Sha256.of(source)) + "#" + chunk;
-    }
-
-    private static Map<String, Object> metadata(Parsed.Ready r, Chunk c) {
-        return chunkMetadata(r.file().relative(), r.title(), c);
     }
 
     /** What every chunk's metadata says of where it sits: file path, title, heading path, page, tokens. */

@@ -6,6 +6,7 @@ import java.util.HashMap;
 import java.util.HexFormat;
 import java.util.List;
 import java.util.Map;
+import java.util.Optional;
 import org.jdbi.v3.core.Handle;
 
 /** SQL on the documents table (schema migration 4), always inside the store's transactions. */
@@ -18,6 +19,10 @@ public final class DocumentTable {
 
     public static long collectionId(Handle h, String collection) {
         return h.createQuery("SELECT id FROM collections WHERE name = ?").bind(0, collection).mapTo(Long.class).one();
+    }
+
+    public static Optional<Long> findCollectionId(Handle h, String collection) {
+        return h.createQuery("SELECT id FROM collections WHERE name = ?").bind(0, collection).mapTo(Long.class).findOne();
     }
 
     public static Map<String, Stored> fingerprints(Handle h, long collectionId) {

@@ -6,22 +6,30 @@ import dev.litemem.LiteMemException;
 import dev.litemem.internal.Sha256;
 import java.util.ArrayList;
 import java.util.HashMap;
+import java.util.HashSet;
 import java.util.List;
 import java.util.Map;
+import java.util.Set;
+import org.jdbi.v3.core.Handle;
 
 /**
- * Embeds texts through the file's embedding cache: (model id, SHA-256 of the text) -> vector. Re-ingesting unchanged
- * text costs no inference. Inference runs outside any transaction; the new vectors are stored by the caller's write.
+ * Embeds texts through the file's embedding cache: (model id, SHA-256 of the text) -> vector. Text a model embedded
+ * before costs no inference. Inference runs outside any transaction; the caller stores the new vectors
+ * ({@link #store}) in the write transaction that uses them.
  */
 public final class EmbeddingCache {
     private EmbeddingCache() {
     }
 
-    /** The vectors for the texts, in order, and the cache rows to insert for those that were computed now. */
-    public record Result(List<float[]> vectors, Map<Hash, float[]> computed, int truncated) {
+    /**
+     * The vectors for the texts, in order, the texts' hashes, in order, and the cache rows to insert for the vectors
+     * computed now; {@code truncated} counts the texts computed now that the model cut at its token limit.
+     */
+    public record Result(List<float[]> vectors, List<Hash> hashes, Map<Hash, float[]> computed, int truncated) {
     }
 
-    record Hash(byte[] bytes) {
+    /** The SHA-256 of a text, the cache's key beside the model id. */
+    public record Hash(byte[] bytes) {
         @Override
         public boolean equals(Object o) {
             return o instanceof Hash h && java.util.Arrays.equals(bytes, h.bytes);
@@ -33,31 +41,41 @@ public final class EmbeddingCache {
         }
     }
 
-    static Hash hash(String text) {
+    public static Hash hash(String text) {
         return new Hash(Sha256.of(text));
     }
 
-    public static Result embed(Database db, Embedder embedder, List<String> texts) {
+    /** Reads the cached vectors of some hashes, on whatever read connection the caller has. */
+    public interface Lookup {
+        Map<Hash, float[]> cached(List<Hash> hashes);
+    }
+
+    /** The cached vectors among {@code hashes} for the model. */
+    public static Map<Hash, float[]> lookup(Handle h, String model, List<Hash> hashes) {
+        Map<Hash, float[]> found = new HashMap<>();
+        for (Hash hash : hashes) {
+            if (!found.containsKey(hash)) {
+                h.createQuery("SELECT embedding FROM embedding_cache WHERE model = ? AND text_sha256 = ?")
+                        .bind(0, model).bind(1, hash.bytes())
+                        .mapTo(byte[].class).findOne().ifPresent(blob -> found.put(hash, VectorCodec.decode(blob)));
+            }
+        }
+        return found;
+    }
+
+    /** Embeds the texts, taking what {@code lookup} finds from the cache and computing the rest once each. */
+    public static Result embed(Embedder embedder, List<String> texts, Lookup lookup) {
         List<Hash> hashes = new ArrayList<>(texts.size());
         for (String text : texts) {
             hashes.add(hash(text));
         }
-        Map<Hash, float[]> cached = db.read(h -> {
-            Map<Hash, float[]> found = new HashMap<>();
-            for (Hash hash : hashes) {
-                if (!found.containsKey(hash)) {
-                    h.createQuery("SELECT embedding FROM embedding_cache WHERE model = ? AND text_sha256 = ?")
-                            .bind(0, embedder.modelId()).bind(1, hash.bytes())
-                            .mapTo(byte[].class).findOne().ifPresent(blob -> found.put(hash, VectorCodec.decode(blob)));
-                }
-            }
-            return found;
-        });
+        Map<Hash, float[]> cached = lookup.cached(hashes);
         List<String> missing = new ArrayList<>();
         List<Hash> missingHashes = new ArrayList<>();
+        Set<Hash> queued = new HashSet<>();
         for (int i = 0; i < texts.size(); i++) {
             Hash hash = hashes.get(i);
-            if (!cached.containsKey(hash) && !missingHashes.contains(hash)) {
+            if (!cached.containsKey(hash) && queued.add(hash)) {
                 missing.add(texts.get(i));
                 missingHashes.add(hash);
             }
@@ -80,10 +98,10 @@ public final class EmbeddingCache {
             float[] v = cached.get(hash);
             vectors.add(v != null ? v : computed.get(hash));
         }
-        return new Result(vectors, computed, truncated);
+        return new Result(vectors, hashes, computed, truncated);
     }
 
-    public static void store(org.jdbi.v3.core.Handle h, String model, Map<Hash, float[]> computed, long now) {
+    public static void store(Handle h, String model, Map<Hash, float[]> computed, long now) {
         for (Map.Entry<Hash, float[]> e : computed.entrySet()) {
             h.createUpdate("INSERT OR IGNORE INTO embedding_cache (model, text_sha256, embedding, created_at) VALUES (?, ?, ?, ?)")
                     .bind(0, model).bind(1, e.getKey().bytes()).bind(2, VectorCodec.encode(e.getValue())).bind(3, now)
