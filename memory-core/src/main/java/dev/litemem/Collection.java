@@ -1,23 +1,23 @@
 package dev.litemem;
 
+import dev.litemem.index.Metric;
+import dev.litemem.index.Neighbor;
+import dev.litemem.index.VectorIndex;
 import dev.litemem.internal.filter.SqlWhere;
 import dev.litemem.internal.index.CollectionIndex;
 import dev.litemem.internal.search.Query;
 import dev.litemem.internal.search.Searcher;
+import dev.litemem.internal.store.Database;
 import dev.litemem.internal.store.EmbeddingCache;
 import dev.litemem.internal.store.Json;
 import dev.litemem.internal.store.RecordRows;
 import dev.litemem.internal.store.RecordWriter;
-import dev.litemem.index.Metric;
-import dev.litemem.index.Neighbor;
-import dev.litemem.index.VectorIndex;
-import java.util.function.LongPredicate;
-import dev.litemem.internal.store.Database;
 import java.util.ArrayList;
 import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.Optional;
+import java.util.function.LongPredicate;
 
 /**
  * A named set of records inside a LiteMem file, fixed to one embedding model, dimension and metric. Thread-safe: get

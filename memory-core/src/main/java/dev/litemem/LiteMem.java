@@ -1,9 +1,9 @@
 package dev.litemem;
 
-import dev.litemem.internal.index.CollectionIndex;
-import dev.litemem.internal.index.IndexMaintainer;
 import dev.litemem.index.HnswParams;
 import dev.litemem.index.Metric;
+import dev.litemem.internal.index.CollectionIndex;
+import dev.litemem.internal.index.IndexMaintainer;
 import dev.litemem.internal.store.Database;
 import dev.litemem.internal.store.RecordRows;
 import java.io.IOException;
@@ -16,9 +16,9 @@ import java.nio.file.attribute.PosixFilePermissions;
 import java.time.Instant;
 import java.util.HashSet;
 import java.util.List;
-import java.util.Set;
 import java.util.Objects;
 import java.util.Optional;
+import java.util.Set;
 import java.util.concurrent.ConcurrentHashMap;
 import java.util.regex.Pattern;
 import org.jdbi.v3.core.Handle;

@@ -3,9 +3,8 @@ package dev.litemem;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
-import org.junit.jupiter.api.extension.RegisterExtension;
-import dev.litemem.testing.TempStores;
 import dev.litemem.index.Metric;
+import dev.litemem.testing.TempStores;
 import java.nio.file.Path;
 import java.time.Duration;
 import java.util.ArrayList;
@@ -19,6 +18,7 @@ import java.util.concurrent.Executors;
 import java.util.concurrent.Future;
 import java.util.concurrent.TimeUnit;
 import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.extension.RegisterExtension;
 
 /** Many threads through one instance: no SQLITE_BUSY, no lost acknowledged write, readers see consistent rows. */
 class ConcurrencyTest {

@@ -2,9 +2,8 @@ package dev.litemem;
 
 import static org.junit.jupiter.api.Assertions.assertEquals;
 
-import org.junit.jupiter.api.extension.RegisterExtension;
-import dev.litemem.testing.TempStores;
 import dev.litemem.index.Metric;
+import dev.litemem.testing.TempStores;
 import java.nio.file.Path;
 import java.time.Instant;
 import java.util.List;
@@ -14,6 +13,7 @@ import java.util.TreeSet;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.extension.RegisterExtension;
 
 /** The filter language against real rows: each case names the ids it must select. */
 class FilterTest {

@@ -3,7 +3,6 @@ package dev.litemem;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
-import org.junit.jupiter.api.extension.RegisterExtension;
 import dev.litemem.testing.TempStores;
 import java.nio.file.Path;
 import java.util.HashSet;
@@ -12,6 +11,7 @@ import java.util.Random;
 import java.util.Set;
 import java.util.concurrent.TimeUnit;
 import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.extension.RegisterExtension;
 
 /**
  * A child JVM that writes, deletes and checkpoints is killed with SIGKILL at random moments; every reopen yields an

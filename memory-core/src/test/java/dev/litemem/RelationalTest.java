@@ -5,12 +5,12 @@ import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertThrows;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
-import org.junit.jupiter.api.extension.RegisterExtension;
 import dev.litemem.testing.TempStores;
 import java.nio.file.Path;
 import java.util.Map;
 import org.jdbi.v3.core.statement.StatementException;
 import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.extension.RegisterExtension;
 
 /** Users' own tables live in the same file and commit or roll back together with LiteMem writes. */
 class RelationalTest {

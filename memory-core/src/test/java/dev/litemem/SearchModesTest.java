@@ -1,9 +1,5 @@
 package dev.litemem;
 
-import dev.litemem.testing.WordHashEmbedder;
-import org.junit.jupiter.api.extension.RegisterExtension;
-import dev.litemem.testing.TempStores;
-import dev.litemem.internal.search.Searcher;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertNotNull;
 import static org.junit.jupiter.api.Assertions.assertNull;
@@ -11,12 +7,16 @@ import static org.junit.jupiter.api.Assertions.assertThrows;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import dev.litemem.index.Metric;
+import dev.litemem.internal.search.Searcher;
+import dev.litemem.testing.TempStores;
+import dev.litemem.testing.WordHashEmbedder;
 import java.nio.file.Path;
 import java.util.List;
 import java.util.Map;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.extension.RegisterExtension;
 
 class SearchModesTest {
     @RegisterExtension

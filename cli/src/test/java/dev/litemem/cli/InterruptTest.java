@@ -3,8 +3,6 @@ package dev.litemem.cli;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
-import org.junit.jupiter.api.extension.RegisterExtension;
-import dev.litemem.testing.TempStores;
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import dev.litemem.Filter;
@@ -12,6 +10,7 @@ import dev.litemem.LiteMem;
 import dev.litemem.LiteMemOptions;
 import dev.litemem.ingest.Document;
 import dev.litemem.ingest.Ingester;
+import dev.litemem.testing.TempStores;
 import java.io.BufferedReader;
 import java.io.InputStreamReader;
 import java.nio.charset.StandardCharsets;
@@ -20,6 +19,7 @@ import java.nio.file.Path;
 import java.util.List;
 import java.util.concurrent.TimeUnit;
 import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.extension.RegisterExtension;
 
 /** An interrupt (Ctrl-C) stops ingest after the current batch and keeps what was stored. */
 class InterruptTest {

@@ -1,12 +1,5 @@
 package dev.litemem.ingest;
 
-import dev.litemem.testing.WordHashEmbedder;
-import org.junit.jupiter.api.extension.RegisterExtension;
-import dev.litemem.testing.TempStores;
-import dev.litemem.internal.ingest.ExtractorsTest;
-import dev.litemem.internal.ingest.FileWalker;
-import dev.litemem.internal.ingest.SourceFile;
-import dev.litemem.internal.ingest.StoreWriter;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertThrows;
@@ -18,6 +11,12 @@ import dev.litemem.LiteMem;
 import dev.litemem.LiteMemException;
 import dev.litemem.LiteMemOptions;
 import dev.litemem.Record;
+import dev.litemem.internal.ingest.ExtractorsTest;
+import dev.litemem.internal.ingest.FileWalker;
+import dev.litemem.internal.ingest.SourceFile;
+import dev.litemem.internal.ingest.StoreWriter;
+import dev.litemem.testing.TempStores;
+import dev.litemem.testing.WordHashEmbedder;
 import java.io.IOException;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
@@ -26,6 +25,7 @@ import java.util.List;
 import java.util.Map;
 import java.util.stream.Stream;
 import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.extension.RegisterExtension;
 
 class IngesterTest {
     @RegisterExtension

@@ -1,10 +1,10 @@
 package dev.litemem.internal.filter;
 
+import com.fasterxml.jackson.core.JsonProcessingException;
+import com.fasterxml.jackson.databind.JsonNode;
 import dev.litemem.Filter;
 import dev.litemem.InvalidInputException;
 import dev.litemem.internal.store.Json;
-import com.fasterxml.jackson.core.JsonProcessingException;
-import com.fasterxml.jackson.databind.JsonNode;
 import java.util.ArrayList;
 import java.util.Iterator;
 import java.util.List;

@@ -1,10 +1,10 @@
 package dev.litemem.internal.ingest;
 
-import dev.litemem.internal.store.DocumentTable;
 import dev.litemem.Collection;
 import dev.litemem.Filter;
 import dev.litemem.Record;
 import dev.litemem.internal.Sha256;
+import dev.litemem.internal.store.DocumentTable;
 import java.io.IOException;
 import java.nio.file.Files;
 import java.util.Arrays;

@@ -1,9 +1,9 @@
 package dev.litemem.internal.ingest;
 
-import dev.litemem.ingest.Document;
 import dev.litemem.Collection;
 import dev.litemem.LiteMem;
 import dev.litemem.Record;
+import dev.litemem.ingest.Document;
 import dev.litemem.internal.Sha256;
 import java.time.Instant;
 import java.util.ArrayList;

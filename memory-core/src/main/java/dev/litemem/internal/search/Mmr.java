@@ -1,7 +1,7 @@
 package dev.litemem.internal.search;
 
-import dev.litemem.internal.store.VectorCodec;
 import dev.litemem.internal.store.Database;
+import dev.litemem.internal.store.VectorCodec;
 import java.util.ArrayList;
 import java.util.HashMap;
 import java.util.List;

@@ -1,11 +1,11 @@
 package dev.litemem.internal.store;
 
-import dev.litemem.InvalidInputException;
 import com.fasterxml.jackson.core.JsonProcessingException;
 import com.fasterxml.jackson.core.type.TypeReference;
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import com.fasterxml.jackson.databind.SerializationFeature;
+import dev.litemem.InvalidInputException;
 import java.util.Map;
 
 /** The one JSON mapper of the core, for metadata objects. */

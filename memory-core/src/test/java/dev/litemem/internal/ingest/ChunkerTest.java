@@ -1,11 +1,11 @@
 package dev.litemem.internal.ingest;
 
-import dev.litemem.ingest.ChunkingOptions;
-import dev.litemem.testing.WordHashEmbedder;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
+import dev.litemem.ingest.ChunkingOptions;
+import dev.litemem.testing.WordHashEmbedder;
 import java.util.List;
 import org.junit.jupiter.api.Test;
 

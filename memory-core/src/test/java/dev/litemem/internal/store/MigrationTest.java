@@ -3,14 +3,14 @@ package dev.litemem.internal.store;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertNull;
 
-import org.junit.jupiter.api.extension.RegisterExtension;
-import dev.litemem.testing.TempStores;
 import dev.litemem.LiteMem;
 import dev.litemem.LiteMemOptions;
 import dev.litemem.Record;
+import dev.litemem.testing.TempStores;
 import java.nio.file.Path;
 import java.util.Map;
 import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.extension.RegisterExtension;
 
 class MigrationTest {
     @RegisterExtension
