@@ -117,8 +117,7 @@ public final class Collection {
     }
 
     public Optional<Record> get(String id) {
-        return db.read(h -> h.createQuery("SELECT " + RecordRows.COLUMNS + " FROM records r WHERE r.collection_id = ? AND r.id = ?")
-                .bind(0, collectionId).bind(1, id).map((rs, ctx) -> RecordRows.map(rs)).findOne());
+        return db.read(h -> RecordRows.byId(h, collectionId, id));
     }
 
     /** The records with the given ids, in the order asked; ids that do not exist are left out. */
@@ -126,9 +125,7 @@ public final class Collection {
         Map<String, Record> found = new HashMap<>();
         db.read(h -> {
             for (String id : new java.util.LinkedHashSet<>(ids)) {
-                h.createQuery("SELECT " + RecordRows.COLUMNS + " FROM records r WHERE r.collection_id = ? AND r.id = ?")
-                        .bind(0, collectionId).bind(1, id).map((rs, ctx) -> RecordRows.map(rs)).findOne()
-                        .ifPresent(r -> found.put(id, r));
+                RecordRows.byId(h, collectionId, id).ifPresent(r -> found.put(id, r));
             }
             return null;
         });
@@ -191,8 +188,7 @@ public final class Collection {
     /** How many records match the filter (all of them when it is null). */
     public long count(Filter filter) {
         SqlWhere where = SqlWhere.of(collectionId, filter);
-        return db.read(h -> where.bind(h.createQuery("SELECT count(*) FROM records r WHERE " + where.sql()))
-                .mapTo(Long.class).one());
+        return db.read(h -> RecordRows.count(h, where));
     }
 
     /**
@@ -209,9 +205,7 @@ public final class Collection {
             throw new InvalidInputException("limit", "limit must be between 1 and 10000, was " + limit);
         }
         SqlWhere where = SqlWhere.of(collectionId, filter).after(cursor);
-        List<Record> rows = db.read(h -> where.bind(h.createQuery("SELECT " + RecordRows.COLUMNS + " FROM records r WHERE "
-                        + where.sql() + " ORDER BY r.id LIMIT " + (limit + 1)))
-                .map((rs, ctx) -> RecordRows.map(rs)).list());
+        List<Record> rows = db.read(h -> RecordRows.inIdOrder(h, where, limit + 1));
         if (rows.size() <= limit) {
             return new Page<>(rows, null);
         }

@@ -58,6 +58,7 @@ public final class ArchitectureRules {
     /** The API packages hold public types only: implementation lives in internal packages. */
     public static ArchRule apiPackagesHoldOnlyPublicTypes() {
         return classes().that().resideInAnyPackage(API_PACKAGES.toArray(String[]::new)).and().areTopLevelClasses()
+                .and().doNotHaveSimpleName("package-info")
                 .should().bePublic()
                 .because("memory-core's API packages hold its public API only; implementation goes to"
                         + " dev.litemem.internal.<capability>");

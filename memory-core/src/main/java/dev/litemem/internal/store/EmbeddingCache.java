@@ -108,4 +108,9 @@ public final class EmbeddingCache {
                     .execute();
         }
     }
+
+    /** Empties the cache; returns how many entries it held. */
+    public static int clear(Handle h) {
+        return h.createUpdate("DELETE FROM embedding_cache").execute();
+    }
 }

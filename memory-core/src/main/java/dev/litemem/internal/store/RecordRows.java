@@ -10,6 +10,7 @@ import java.util.HashMap;
 import java.util.List;
 import java.util.Locale;
 import java.util.Map;
+import java.util.Optional;
 import org.jdbi.v3.core.Handle;
 
 /** Reading and writing rows of the records and changes tables. */
@@ -32,6 +33,23 @@ public final class RecordRows {
                 .build();
     }
 
+    /** One record of a collection by id. */
+    public static Optional<Record> byId(Handle h, long collectionId, String id) {
+        return h.createQuery("SELECT " + COLUMNS + " FROM records r WHERE r.collection_id = ? AND r.id = ?")
+                .bind(0, collectionId).bind(1, id).map((rs, ctx) -> map(rs)).findOne();
+    }
+
+    /** How many records the clause keeps. */
+    public static long count(Handle h, SqlWhere where) {
+        return where.bind(h.createQuery("SELECT count(*) FROM records r WHERE " + where.sql())).mapTo(Long.class).one();
+    }
+
+    /** Up to {@code limit} records the clause keeps, in id order. */
+    public static List<Record> inIdOrder(Handle h, SqlWhere where, int limit) {
+        return where.bind(h.createQuery("SELECT " + COLUMNS + " FROM records r WHERE " + where.sql()
+                + " ORDER BY r.id LIMIT " + limit)).map((rs, ctx) -> map(rs)).list();
+    }
+
     /** Row ids and ids of the records of a collection that match the clause. */
     public static List<Object[]> matching(Handle h, SqlWhere where) {
         return where.bind(h.createQuery("SELECT r.row_id, r.id FROM records r WHERE " + where.sql()))
@@ -44,6 +62,21 @@ public final class RecordRows {
         h.createQuery("SELECT row_id, id FROM records WHERE collection_id = ?").bind(0, collectionId)
                 .map((rs, ctx) -> ids.put(rs.getLong(1), rs.getString(2))).forEach(x -> { });
         return ids;
+    }
+
+    /** The sequence number of the newest change in the file, or 0. */
+    public static long lastSequence(Handle h) {
+        return h.createQuery("SELECT coalesce(max(seq), 0) FROM changes").mapTo(Long.class).one();
+    }
+
+    /** Up to {@code limit} changes after {@code afterSeq}, oldest first. */
+    public static List<Change> changesSince(Handle h, long afterSeq, int limit) {
+        return h.createQuery("SELECT c.seq, c.at, k.name, c.record_id, c.op, c.actor FROM changes c"
+                        + " LEFT JOIN collections k ON k.id = c.collection_id WHERE c.seq > ? ORDER BY c.seq LIMIT ?")
+                .bind(0, afterSeq).bind(1, limit)
+                .map((rs, ctx) -> new Change(rs.getLong(1), Instant.ofEpochMilli(rs.getLong(2)), rs.getString(3),
+                        rs.getString(4), op(rs.getString(5)), rs.getString(6)))
+                .list();
     }
 
     /** The change log's name of an operation. */
