@@ -242,17 +242,24 @@ class IngesterTest {
     }
 
     @Test
-    void aMovedFileCostsNoInference() throws IOException {
+    void withTheEmbeddingCacheAMovedFileCostsNoInference() throws IOException {
         Path root = copySamples();
         try (LiteMem mem = open()) {
-            Ingester.builder(mem).build().run(List.of(root));
+            Ingester.builder(mem).cacheEmbeddings(true).build().run(List.of(root));
             int before = embedder.embeddedTexts();
             Files.move(root.resolve("onboarding.md"), root.resolve("welcome.md"));
-            IngestSummary moved = Ingester.builder(mem).prune(true).build().run(List.of(root));
+            IngestSummary moved = Ingester.builder(mem).cacheEmbeddings(true).prune(true).build().run(List.of(root));
             assertEquals(1, moved.filesAdded());
             assertEquals(1, moved.filesRemoved());
             assertEquals(before, embedder.embeddedTexts(), "its chunks' vectors come from the embedding cache");
             assertDocumentsMatchChunks(mem);
+
+            long cacheRows = cacheRows(mem);
+            assertTrue(cacheRows >= moved.chunks(), "cache rows: " + cacheRows);
+            Files.move(root.resolve("welcome.md"), root.resolve("start.md"));
+            Ingester.builder(mem).prune(true).build().run(List.of(root));
+            assertTrue(embedder.embeddedTexts() > before, "without the cache a moved file is embedded again");
+            assertEquals(cacheRows, cacheRows(mem), "and its vectors do not enter the cache");
         }
     }
 
@@ -307,6 +314,10 @@ class IngesterTest {
             assertThrows(dev.litemem.InvalidInputException.class,
                     () -> ingester.ingestDocument("empty.md", null, "   \n".getBytes(StandardCharsets.UTF_8), Map.of()));
         }
+    }
+
+    private static long cacheRows(LiteMem mem) {
+        return mem.withReadHandle(h -> h.createQuery("SELECT count(*) FROM embedding_cache").mapTo(Long.class).one());
     }
 
     private static List<String> sources(List<SourceFile> files) {

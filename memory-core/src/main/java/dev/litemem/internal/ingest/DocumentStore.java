@@ -20,7 +20,8 @@ import org.jdbi.v3.core.Handle;
  * The one way a document's chunks enter a collection, for files ({@code Ingester.run}) and single documents
  * ({@code Ingester.ingestDocument}, the server's uploads) alike: chunk records named {@code SOURCE#N} with their place
  * in the document in their metadata, and one write transaction in which the document's old chunks go, the new ones
- * come, the vectors computed for them enter the embedding cache and its documents row is written.
+ * come, the vectors computed for them enter the embedding cache (when the caller uses it) and its documents row is
+ * written.
  */
 public final class DocumentStore {
     private DocumentStore() {
