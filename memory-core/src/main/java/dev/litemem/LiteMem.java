@@ -305,6 +305,11 @@ public final class LiteMem implements AutoCloseable {
         }
     }
 
+    /** This store's connections, for memory-core's own tests. */
+    Database database() {
+        return db;
+    }
+
     void written(long collectionId) {
         maintainer.written(collectionId, indexes.get(collectionId));
     }

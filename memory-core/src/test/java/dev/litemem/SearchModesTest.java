@@ -13,6 +13,7 @@ import dev.litemem.testing.WordHashEmbedder;
 import java.nio.file.Path;
 import java.util.List;
 import java.util.Map;
+import java.util.concurrent.CopyOnWriteArrayList;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
@@ -38,6 +39,23 @@ class SearchModesTest {
     @AfterEach
     void close() {
         mem.close();
+    }
+
+    @Test
+    void aFilteredSearchRunsItsFilterOnce() {
+        List<String> statements = new CopyOnWriteArrayList<>();
+        mem.database().onStatement(statements::add);
+        Filter ops = Filter.eq("team", "ops");
+        for (SearchMode mode : SearchMode.values()) {
+            statements.clear();
+            SearchResult result = notes.query(SearchRequest.text("backups restored weekly").mode(mode).where(ops).k(3));
+            assertEquals(3L, result.filterCandidates());
+            List<String> filtering = statements.stream().filter(sql -> sql.contains("json_extract(r.metadata")).toList();
+            // Once for the filter's rows (semantic, hybrid) or its count (keyword), once inside the keyword query.
+            int expected = mode == SearchMode.SEMANTIC ? 1 : 2;
+            assertEquals(expected, filtering.size(), mode + ": " + filtering);
+            assertEquals(1, filtering.stream().filter(sql -> !sql.contains("records_fts")).count(), mode + ": " + filtering);
+        }
     }
 
     @Test

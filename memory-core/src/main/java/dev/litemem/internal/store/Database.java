@@ -14,10 +14,14 @@ import java.util.concurrent.ArrayBlockingQueue;
 import java.util.concurrent.BlockingQueue;
 import java.util.concurrent.locks.ReentrantLock;
 import java.util.concurrent.locks.ReentrantReadWriteLock;
+import java.util.function.Consumer;
 import java.util.function.Function;
 import org.jdbi.v3.core.ConnectionFactory;
 import org.jdbi.v3.core.Handle;
 import org.jdbi.v3.core.Jdbi;
+import org.jdbi.v3.core.statement.SqlLogger;
+import org.jdbi.v3.core.statement.SqlStatements;
+import org.jdbi.v3.core.statement.StatementContext;
 import org.jdbi.v3.core.statement.StatementExceptions;
 import org.sqlite.SQLiteConfig;
 import org.sqlite.SQLiteErrorCode;
@@ -192,6 +196,21 @@ public final class Database implements AutoCloseable {
                 h.execute("COMMIT");
             }
         });
+    }
+
+    /**
+     * Tells {@code listener} the SQL text of every statement run on this file's connections from now on (the text
+     * only: bound values never reach it). For tests and diagnostics.
+     */
+    public void onStatement(Consumer<String> listener) {
+        SqlLogger logger = new SqlLogger() {
+            @Override
+            public void logBeforeExecution(StatementContext context) {
+                listener.accept(context.getRenderedSql());
+            }
+        };
+        writerJdbi.getConfig(SqlStatements.class).setSqlLogger(logger);
+        readerJdbi.getConfig(SqlStatements.class).setSqlLogger(logger);
     }
 
     public boolean isClosed() {
