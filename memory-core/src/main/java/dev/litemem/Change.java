@@ -11,14 +11,6 @@ import java.time.Instant;
  */
 public record Change(long seq, Instant at, String collection, String recordId, Operation op, String actor) {
     public enum Operation {
-        INSERT, UPDATE, DELETE;
-
-        String dbValue() {
-            return name().toLowerCase();
-        }
-
-        static Operation fromDb(String value) {
-            return valueOf(value.toUpperCase());
-        }
+        INSERT, UPDATE, DELETE
     }
 }

@@ -3,13 +3,21 @@ package dev.litemem;
 import dev.litemem.index.Metric;
 import dev.litemem.index.Neighbor;
 import dev.litemem.index.VectorIndex;
-import java.util.function.LongPredicate;
-import dev.litemem.internal.Database;
+import dev.litemem.internal.filter.SqlWhere;
+import dev.litemem.internal.index.CollectionIndex;
+import dev.litemem.internal.search.Query;
+import dev.litemem.internal.search.Searcher;
+import dev.litemem.internal.store.Database;
+import dev.litemem.internal.store.EmbeddingCache;
+import dev.litemem.internal.store.Json;
+import dev.litemem.internal.store.RecordRows;
+import dev.litemem.internal.store.RecordWriter;
 import java.util.ArrayList;
 import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.Optional;
+import java.util.function.LongPredicate;
 
 /**
  * A named set of records inside a LiteMem file, fixed to one embedding model, dimension and metric. Thread-safe: get
@@ -76,7 +84,8 @@ public final class Collection {
             for (int i : toEmbed) {
                 texts.add(records.get(i).text());
             }
-            embedded = EmbeddingCache.embed(db, embedder, texts);
+            Embedder using = embedder;
+            embedded = EmbeddingCache.embed(embedder, texts, hashes -> db.read(h -> EmbeddingCache.lookup(h, using, hashes)));
             for (int j = 0; j < toEmbed.size(); j++) {
                 float[] v = embedded.vectors().get(j);
                 checkVector(v, "records[" + toEmbed.get(j) + "].vector (from the embedder " + embedder.modelId() + ")");
@@ -108,8 +117,7 @@ public final class Collection {
     }
 
     public Optional<Record> get(String id) {
-        return db.read(h -> h.createQuery("SELECT " + RecordRows.COLUMNS + " FROM records r WHERE r.collection_id = ? AND r.id = ?")
-                .bind(0, collectionId).bind(1, id).map((rs, ctx) -> RecordRows.map(rs)).findOne());
+        return db.read(h -> RecordRows.byId(h, collectionId, id));
     }
 
     /** The records with the given ids, in the order asked; ids that do not exist are left out. */
@@ -117,9 +125,7 @@ public final class Collection {
         Map<String, Record> found = new HashMap<>();
         db.read(h -> {
             for (String id : new java.util.LinkedHashSet<>(ids)) {
-                h.createQuery("SELECT " + RecordRows.COLUMNS + " FROM records r WHERE r.collection_id = ? AND r.id = ?")
-                        .bind(0, collectionId).bind(1, id).map((rs, ctx) -> RecordRows.map(rs)).findOne()
-                        .ifPresent(r -> found.put(id, r));
+                RecordRows.byId(h, collectionId, id).ifPresent(r -> found.put(id, r));
             }
             return null;
         });
@@ -160,9 +166,9 @@ public final class Collection {
 
     /** Deletes every record matching the filter in one transaction; returns how many were deleted. */
     public int deleteWhere(Filter filter) {
-        FilterSql.compile(filter);
+        SqlWhere where = SqlWhere.of(collectionId, filter);
         return written(db.write(h -> {
-            List<Object[]> matches = RecordRows.matching(h, collectionId, filter);
+            List<Object[]> matches = RecordRows.matching(h, where);
             long now = System.currentTimeMillis();
             try (RecordWriter writer = new RecordWriter(h, collectionId, store.actor())) {
                 for (Object[] m : matches) {
@@ -182,8 +188,7 @@ public final class Collection {
     /** How many records match the filter (all of them when it is null). */
     public long count(Filter filter) {
         SqlWhere where = SqlWhere.of(collectionId, filter);
-        return db.read(h -> where.bind(h.createQuery("SELECT count(*) FROM records r WHERE " + where.sql()))
-                .mapTo(Long.class).one());
+        return db.read(h -> RecordRows.count(h, where));
     }
 
     /**
@@ -200,9 +205,7 @@ public final class Collection {
             throw new InvalidInputException("limit", "limit must be between 1 and 10000, was " + limit);
         }
         SqlWhere where = SqlWhere.of(collectionId, filter).after(cursor);
-        List<Record> rows = db.read(h -> where.bind(h.createQuery("SELECT " + RecordRows.COLUMNS + " FROM records r WHERE "
-                        + where.sql() + " ORDER BY r.id LIMIT " + (limit + 1)))
-                .map((rs, ctx) -> RecordRows.map(rs)).list());
+        List<Record> rows = db.read(h -> RecordRows.inIdOrder(h, where, limit + 1));
         if (rows.size() <= limit) {
             return new Page<>(rows, null);
         }
@@ -227,48 +230,42 @@ public final class Collection {
     /** Runs the search and says what ran: the semantic path, ef, how many rows the filter kept, each step's time. */
     public SearchResult query(SearchRequest request) {
         float[] vector = request.queryVector();
+        SearchMode mode = request.effectiveMode();
         Embedder embedder = null;
         if (vector == null) {
             if (request.queryText().isBlank()) {
                 throw new InvalidInputException("text", "the query text is empty: give some words to search for");
             }
-            if (request.effectiveMode() != SearchMode.KEYWORD) {
+            if (mode != SearchMode.KEYWORD) {
                 embedder = embedderFor("text");
             }
         } else {
             checkVector(vector, "vector");
         }
-        if (request.filter() != null) {
-            FilterSql.compile(request.filter());
-        }
-        return new Searcher(db, collectionId).run(request, vector, embedder, this::semanticCandidates);
+        // The filter is compiled (and so validated) once, before any work; every step of the search reuses it.
+        SqlWhere where = SqlWhere.of(collectionId, request.filter());
+        Query query = new Query(request.queryText(), vector, request.k(), request.offset(), mode, where,
+                request.semanticWeight(), request.rrfK(), request.minScore(), request.mmrLambda(), request.exact(),
+                request.ef());
+        return new Searcher(db).run(query, embedder, this::checkVector, this::semanticCandidates);
     }
 
-    private List<Candidate> semanticCandidates(float[] query, int n, Filter filter, SearchRequest request,
-                                               Map<String, Object> explain) {
-        checkVector(query, "vector");
+    private List<Neighbor> semanticCandidates(Query query, float[] vector, int n, LongPredicate allowed,
+                                              Map<String, Object> explain) {
         VectorIndex vectors = index.ready();
-        LongPredicate allowed = filter == null ? null : RowFilter.matching(db, collectionId, filter);
-        List<Neighbor> found;
-        if (request.exact()) {
+        if (query.exact()) {
             explain.put("path", "exact");
-            found = vectors.searchExact(query, n, allowed);
-        } else {
-            int ef = request.ef() != null ? request.ef() : info.spec().hnsw().efSearch();
-            if (request.ef() == null && allowed != null) {
-                // A filter drops candidates during the walk and its selectivity is only estimated: by default, look
-                // half as wide again (measured: recall@10 at 50% selectivity sat at 0.95 +- 0.01 without it).
-                ef += ef / 2;
-            }
-            explain.put("path", "graph");
-            explain.put("ef", Math.max(ef, n));
-            found = vectors.search(query, n, ef, allowed);
+            return vectors.searchExact(vector, n, allowed);
         }
-        List<Candidate> candidates = new ArrayList<>(found.size());
-        for (Neighbor neighbor : found) {
-            candidates.add(new Candidate(neighbor.label(), neighbor.score()));
+        int ef = query.ef() != null ? query.ef() : info.spec().hnsw().efSearch();
+        if (query.ef() == null && allowed != null) {
+            // A filter drops candidates during the walk and its selectivity is only estimated: by default, look
+            // half as wide again (measured: recall@10 at 50% selectivity sat at 0.95 +- 0.01 without it).
+            ef += ef / 2;
         }
-        return candidates;
+        explain.put("path", "graph");
+        explain.put("ef", Math.max(ef, n));
+        return vectors.search(vector, n, ef, allowed);
     }
 
     /** Loads the vector index now (from its checkpoint, or the rows) instead of at the first search. */
@@ -300,6 +297,14 @@ public final class Collection {
      */
     public VectorIndex vectorIndex() {
         return index.ready();
+    }
+
+    /**
+     * The record id of every label of {@link #vectorIndex()} (the records' row ids) in this collection, for tools
+     * and benchmarks that search the index directly. Holds every record's id in memory.
+     */
+    public Map<Long, String> indexLabels() {
+        return db.read(h -> RecordRows.ids(h, collectionId));
     }
 
     private Embedder embedderFor(String field) {

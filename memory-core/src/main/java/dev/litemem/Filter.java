@@ -1,5 +1,6 @@
 package dev.litemem;
 
+import dev.litemem.internal.filter.FilterParser;
 import java.util.List;
 import java.util.Objects;
 

@@ -1,15 +1,23 @@
 package dev.litemem;
 
-import dev.litemem.index.HnswParams;
-import dev.litemem.index.Metric;
-import dev.litemem.internal.Database;
+import dev.litemem.internal.index.CollectionIndex;
+import dev.litemem.internal.index.IndexMaintainer;
+import dev.litemem.internal.store.CollectionRows;
+import dev.litemem.internal.store.Database;
+import dev.litemem.internal.store.EmbeddingCache;
+import dev.litemem.internal.store.RecordRows;
+import java.io.IOException;
+import java.nio.file.FileAlreadyExistsException;
+import java.nio.file.Files;
 import java.nio.file.Path;
-import java.time.Instant;
+import java.nio.file.attribute.FileAttribute;
+import java.nio.file.attribute.PosixFilePermission;
+import java.nio.file.attribute.PosixFilePermissions;
 import java.util.HashSet;
 import java.util.List;
-import java.util.Set;
 import java.util.Objects;
 import java.util.Optional;
+import java.util.Set;
 import java.util.concurrent.ConcurrentHashMap;
 import java.util.regex.Pattern;
 import org.jdbi.v3.core.Handle;
@@ -31,8 +39,6 @@ import org.jdbi.v3.core.HandleCallback;
  * parallel. Close it once, when no thread uses it any more.
  */
 public final class LiteMem implements AutoCloseable {
-    private static final String COLLECTION_COLUMNS =
-            "name, model, dimension, metric, created_at, hnsw_m, hnsw_ef_construction, hnsw_ef_search";
     private static final Pattern COLLECTION_NAME = Pattern.compile("[A-Za-z0-9][A-Za-z0-9_.-]{0,127}");
     private final Database db;
     private final LiteMemOptions options;
@@ -97,19 +103,7 @@ public final class LiteMem implements AutoCloseable {
     public Collection collection(String name, CollectionSpec spec) {
         checkName(name);
         Objects.requireNonNull(spec, "spec");
-        CollectionInfo info = db.write(h -> {
-            Optional<CollectionInfo> stored = find(h, name);
-            if (stored.isPresent()) {
-                return stored.get();
-            }
-            long now = System.currentTimeMillis();
-            h.createUpdate("INSERT INTO collections (name, model, dimension, metric, created_at, hnsw_m,"
-                            + " hnsw_ef_construction, hnsw_ef_search) VALUES (?, ?, ?, ?, ?, ?, ?, ?)")
-                    .bind(0, name).bind(1, spec.model()).bind(2, spec.dimension()).bind(3, spec.metric().id()).bind(4, now)
-                    .bind(5, spec.hnsw().m()).bind(6, spec.hnsw().efConstruction()).bind(7, spec.hnsw().efSearch())
-                    .execute();
-            return new CollectionInfo(name, spec, Instant.ofEpochMilli(now));
-        });
+        CollectionInfo info = db.write(h -> CollectionRows.find(h, name).orElseGet(() -> CollectionRows.insert(h, name, spec)));
         if (!info.spec().sameVectorSpace(spec)) {
             throw new LiteMemException("collection '" + name + "' already exists with model " + info.spec().model() + ", "
                     + info.spec().dimension() + " dimensions and metric " + info.spec().metric().id() + "; it cannot be"
@@ -121,8 +115,7 @@ public final class LiteMem implements AutoCloseable {
 
     /** Every collection in the file, by name. */
     public List<CollectionInfo> collections() {
-        return db.read(h -> h.createQuery("SELECT " + COLLECTION_COLUMNS + " FROM collections ORDER BY name")
-                .map((rs, ctx) -> info(rs)).list());
+        return db.read(CollectionRows::all);
     }
 
     /**
@@ -170,22 +163,73 @@ public final class LiteMem implements AutoCloseable {
 
     /** The sequence number of the newest change in the file, or 0 when there is none. */
     public long lastSequence() {
-        return db.read(h -> h.createQuery("SELECT coalesce(max(seq), 0) FROM changes").mapTo(Long.class).one());
+        return db.read(RecordRows::lastSequence);
     }
 
     /** Up to {@code limit} changes with a sequence number above {@code afterSeq}, oldest first. */
     public List<Change> changesSince(long afterSeq, int limit) {
-        return db.read(h -> h.createQuery("SELECT c.seq, c.at, k.name, c.record_id, c.op, c.actor FROM changes c"
-                        + " LEFT JOIN collections k ON k.id = c.collection_id WHERE c.seq > ? ORDER BY c.seq LIMIT ?")
-                .bind(0, afterSeq).bind(1, limit)
-                .map((rs, ctx) -> new Change(rs.getLong(1), Instant.ofEpochMilli(rs.getLong(2)), rs.getString(3),
-                        rs.getString(4), Change.Operation.fromDb(rs.getString(5)), rs.getString(6)))
-                .list());
+        return db.read(h -> RecordRows.changesSince(h, afterSeq, limit));
+    }
+
+    /**
+     * Writes a consistent copy of this store to {@code target} while other threads and processes go on writing: the
+     * last committed state, read in one read transaction on a reader connection and written compactly (SQLite's
+     * {@code VACUUM INTO}; free pages are left out). The copy is a LiteMem file of the same schema version, with
+     * the same permissions as this file where the file system has POSIX permissions (a private store gives a
+     * private copy). The one export of LiteMem: the command line's {@code export} and the server's use it.
+     *
+     * @return the copy's size in bytes
+     * @throws LiteMemException if {@code target} exists (it is left unchanged) or cannot be written (nothing is left
+     *                          behind)
+     */
+    public long exportTo(Path target) {
+        Objects.requireNonNull(target, "target");
+        Path absolute = target.toAbsolutePath();
+        try {
+            Files.createFile(absolute, permissionsOf(db.file()));
+        } catch (FileAlreadyExistsException e) {
+            throw new LiteMemException(target + " already exists: export to a new path (the existing file was left"
+                    + " unchanged)", e);
+        } catch (IOException e) {
+            throw new LiteMemException("cannot create " + target + " (" + e.getMessage() + "): check that its folder"
+                    + " exists and is writable", e);
+        }
+        boolean done = false;
+        try {
+            // VACUUM INTO fills the empty file just created; on a reader, so writers go on meanwhile.
+            db.readCommitted(h -> h.execute("VACUUM INTO ?", absolute.toString()));
+            long size = Files.size(absolute);
+            done = true;
+            return size;
+        } catch (IOException e) {
+            throw new LiteMemException("cannot read the size of the copy " + target + ": " + e.getMessage(), e);
+        } finally {
+            if (!done) {
+                deleteQuietly(absolute);
+            }
+        }
+    }
+
+    private static FileAttribute<?>[] permissionsOf(Path file) {
+        try {
+            Set<PosixFilePermission> permissions = Files.getPosixFilePermissions(file);
+            return new FileAttribute<?>[] {PosixFilePermissions.asFileAttribute(permissions)};
+        } catch (UnsupportedOperationException | IOException e) {
+            return new FileAttribute<?>[0]; // not a POSIX file system: the platform's default permissions
+        }
+    }
+
+    private static void deleteQuietly(Path file) {
+        try {
+            Files.deleteIfExists(file);
+        } catch (IOException e) {
+            // The export already failed with its own error, which is what the caller needs to see.
+        }
     }
 
     /** Empties the embedding cache (texts are embedded again on their next write); returns how many entries it held. */
     public int clearEmbeddingCache() {
-        return db.write(h -> h.createUpdate("DELETE FROM embedding_cache").execute());
+        return db.write(EmbeddingCache::clear);
     }
 
     /** The embedder used for records without vectors and text queries: the one given, else the bundled default. */
@@ -223,6 +267,11 @@ public final class LiteMem implements AutoCloseable {
         return options.actor();
     }
 
+    /** Whether {@link #close()} was called. */
+    public boolean isClosed() {
+        return db.isClosed();
+    }
+
     /**
      * Brings the index of every collection written or searched since opening up to date and checkpoints it (so the
      * next open loads it instead of building it), then closes the file's connections, waiting for operations in flight.
@@ -256,32 +305,25 @@ public final class LiteMem implements AutoCloseable {
         }
     }
 
+    /** This store's connections, for memory-core's own tests. */
+    Database database() {
+        return db;
+    }
+
     void written(long collectionId) {
         maintainer.written(collectionId, indexes.get(collectionId));
     }
 
     private Collection cached(CollectionInfo info) {
         return collections.computeIfAbsent(info.name(), n -> {
-            long id = db.read(h -> h.createQuery("SELECT id FROM collections WHERE name = ?").bind(0, n).mapTo(Long.class).one());
+            long id = db.read(h -> CollectionRows.id(h, n));
             CollectionIndex index = indexes.computeIfAbsent(id, i -> new CollectionIndex(db, i, info, options));
             return new Collection(this, db, id, info, index);
         });
     }
 
     private Optional<CollectionInfo> find(String name) {
-        return db.read(h -> find(h, name));
-    }
-
-    private static Optional<CollectionInfo> find(Handle h, String name) {
-        return h.createQuery("SELECT " + COLLECTION_COLUMNS + " FROM collections WHERE name = ?")
-                .bind(0, name).map((rs, ctx) -> info(rs)).findOne();
-    }
-
-    private static CollectionInfo info(java.sql.ResultSet rs) throws java.sql.SQLException {
-        return new CollectionInfo(rs.getString("name"),
-                new CollectionSpec(rs.getString("model"), rs.getInt("dimension"), Metric.fromId(rs.getString("metric")),
-                        new HnswParams(rs.getInt("hnsw_m"), rs.getInt("hnsw_ef_construction"), rs.getInt("hnsw_ef_search"))),
-                Instant.ofEpochMilli(rs.getLong("created_at")));
+        return db.read(h -> CollectionRows.find(h, name));
     }
 
     private static String checkName(String name) {

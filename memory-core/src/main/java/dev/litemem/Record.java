@@ -1,5 +1,7 @@
 package dev.litemem;
 
+import dev.litemem.internal.store.Ids;
+import dev.litemem.internal.store.Json;
 import java.time.Instant;
 import java.util.Arrays;
 import java.util.LinkedHashMap;
@@ -165,7 +167,7 @@ public final class Record {
             return this;
         }
 
-        Builder timestamps(Instant createdAt, Instant updatedAt) {
+        public Builder timestamps(Instant createdAt, Instant updatedAt) {
             this.createdAt = createdAt;
             this.updatedAt = updatedAt;
             return this;

@@ -6,26 +6,27 @@ import static org.junit.jupiter.api.Assertions.assertThrows;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import dev.litemem.index.Metric;
+import dev.litemem.testing.TempStores;
 import java.nio.file.Path;
 import java.util.List;
 import java.util.Map;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.extension.RegisterExtension;
 import org.junit.jupiter.api.function.Executable;
-import org.junit.jupiter.api.io.TempDir;
 
 /** Every refused input names the offending part, says what to do, and leaves what was stored untouched. */
 class BadInputTest {
     private static final String SECRET = "s3cret-user-text";
-    @TempDir
-    Path dir;
+    @RegisterExtension
+    final TempStores stores = new TempStores();
     private LiteMem mem;
     private Collection vectors;
 
     @BeforeEach
     void open() {
-        mem = Stores.open(dir.resolve("bad.db"));
+        mem = stores.open(stores.path("bad.db"));
         vectors = mem.collection("v", CollectionSpec.vectors(4, Metric.COSINE));
         vectors.upsert(Record.builder().id("kept").text(SECRET).vector(new float[] {1, 0, 0, 0}).build());
     }

@@ -4,6 +4,7 @@ import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import dev.litemem.index.Metric;
+import dev.litemem.testing.TempStores;
 import java.nio.file.Path;
 import java.time.Duration;
 import java.util.ArrayList;
@@ -17,23 +18,23 @@ import java.util.concurrent.Executors;
 import java.util.concurrent.Future;
 import java.util.concurrent.TimeUnit;
 import org.junit.jupiter.api.Test;
-import org.junit.jupiter.api.io.TempDir;
+import org.junit.jupiter.api.extension.RegisterExtension;
 
 /** Many threads through one instance: no SQLITE_BUSY, no lost acknowledged write, readers see consistent rows. */
 class ConcurrencyTest {
     private static final Duration RUN_FOR = Duration.ofSeconds(3);
     /** Each thread goes through every kind of operation a few times, however slow the machine. */
     private static final int MIN_ROUNDS = 16;
-    @TempDir
-    Path dir;
+    @RegisterExtension
+    final TempStores stores = new TempStores();
 
     @Test
     void eightThreadsWritingAndReadingLoseNothing() throws Exception {
-        Path file = dir.resolve("busy.db");
+        Path file = stores.path("busy.db");
         ConcurrentLinkedQueue<String> acknowledged = new ConcurrentLinkedQueue<>();
         ConcurrentLinkedQueue<String> deleted = new ConcurrentLinkedQueue<>();
         int reads;
-        try (LiteMem mem = Stores.open(file)) {
+        try (LiteMem mem = stores.open(file)) {
             Collection c = mem.collection("v", CollectionSpec.vectors(8, Metric.COSINE));
             ExecutorService pool = Executors.newFixedThreadPool(8);
             CountDownLatch start = new CountDownLatch(1);
@@ -84,7 +85,7 @@ class ConcurrencyTest {
             pool.shutdown();
         }
         assertTrue(reads >= 8 * MIN_ROUNDS, "the threads did work: " + reads);
-        try (LiteMem mem = Stores.open(file)) {
+        try (LiteMem mem = stores.open(file)) {
             Collection c = mem.collection("v");
             for (String id : acknowledged) {
                 assertEquals(!deleted.contains(id), c.get(id).isPresent(), id);

@@ -4,20 +4,21 @@ import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertNotNull;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
+import dev.litemem.testing.TempStores;
 import java.nio.file.Path;
 import java.util.Random;
 import org.junit.jupiter.api.Test;
-import org.junit.jupiter.api.io.TempDir;
+import org.junit.jupiter.api.extension.RegisterExtension;
 
 /** A writer killed with SIGKILL in the middle of a stream of acknowledged batches loses none of them. */
 class CrashTest {
     private static final int ROUNDS = 4;
-    @TempDir
-    Path dir;
+    @RegisterExtension
+    final TempStores stores = new TempStores();
 
     @Test
     void everyAcknowledgedBatchSurvivesSigkill() throws Exception {
-        Path file = dir.resolve("crash.db");
+        Path file = stores.path("crash.db");
         Random random = new Random(42);
         long expectedRecords = 0;
         for (int round = 0; round < ROUNDS; round++) {
@@ -36,7 +37,7 @@ class CrashTest {
                 child.kill();
             }
             expectedRecords += 20L * (lastAck + 1);
-            try (LiteMem mem = LiteMem.open(file, LiteMemOptions.builder().useBundledEmbedder(false).build())) {
+            try (LiteMem mem = stores.open(file, LiteMemOptions.builder().useBundledEmbedder(false).build())) {
                 Collection c = mem.collection("v");
                 for (int b = 0; b <= lastAck; b++) {
                     for (int i = 0; i < 20; i += 7) {

@@ -5,6 +5,8 @@ import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertNull;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
+import dev.litemem.testing.TempStores;
+import dev.litemem.testing.WordHashEmbedder;
 import java.nio.ByteBuffer;
 import java.nio.ByteOrder;
 import java.nio.file.Path;
@@ -18,7 +20,7 @@ import java.util.List;
 import java.util.Map;
 import java.util.Set;
 import org.junit.jupiter.api.Test;
-import org.junit.jupiter.api.io.TempDir;
+import org.junit.jupiter.api.extension.RegisterExtension;
 
 /**
  * Rows whose stored embedding was damaged outside LiteMem (a BLOB of 3 bytes, of the wrong dimension, all NaN) are
@@ -26,14 +28,14 @@ import org.junit.jupiter.api.io.TempDir;
  */
 class DamagedRowsTest {
     private static final int N = 300;
-    @TempDir
-    Path dir;
+    @RegisterExtension
+    final TempStores stores = new TempStores();
 
     @Test
     void damagedEmbeddingsAreSkippedWhenTheIndexLoadsFromItsCheckpoint() throws Exception {
         Path file = fill("checkpoint.db");
         damage(file, false);
-        try (LiteMem mem = Stores.open(file)) {
+        try (LiteMem mem = stores.open(file)) {
             Collection c = mem.collection("notes");
             IndexStats stats = c.loadIndex();
             assertEquals("checkpoint", stats.source());
@@ -46,7 +48,7 @@ class DamagedRowsTest {
         Path file = fill("rebuild.db");
         damage(file, false);
         sql(file, "DELETE FROM index_checkpoints");
-        try (LiteMem mem = Stores.open(file)) {
+        try (LiteMem mem = stores.open(file)) {
             Collection c = mem.collection("notes");
             IndexStats stats = c.loadIndex();
             assertTrue(stats.source().startsWith("rebuilt"), stats.source());
@@ -57,7 +59,7 @@ class DamagedRowsTest {
     @Test
     void damagedEmbeddingsAreSkippedWhenChangesAreReplayedAndComeBackOnceRewritten() throws Exception {
         Path file = fill("replay.db");
-        try (LiteMem mem = Stores.open(file)) {
+        try (LiteMem mem = stores.open(file)) {
             Collection c = mem.collection("notes");
             assertEquals(0, c.loadIndex().skippedRows());
             damage(file, true); // as another process would: rows and change-log entries after the index loaded
@@ -91,8 +93,8 @@ class DamagedRowsTest {
     }
 
     private Path fill(String name) {
-        Path file = dir.resolve(name);
-        try (LiteMem mem = Stores.open(file)) {
+        Path file = stores.path(name);
+        try (LiteMem mem = stores.open(file)) {
             List<Record> records = new ArrayList<>();
             for (int i = 0; i < N; i++) {
                 records.add(Record.of("r" + i, "note number " + i + " about topic " + (i % 7), Map.of("i", i)));
@@ -104,7 +106,7 @@ class DamagedRowsTest {
 
     /** r1: 3 bytes; r2: 2 floats instead of 32; r3: all NaN. With {@code logged}, as changes after the checkpoint. */
     private static void damage(Path file, boolean logged) throws SQLException {
-        float[] nan = new float[TestEmbedder.DIMENSION];
+        float[] nan = new float[WordHashEmbedder.DIMENSION];
         java.util.Arrays.fill(nan, Float.NaN);
         try (Connection c = DriverManager.getConnection("jdbc:sqlite:" + file);
              PreparedStatement p = c.prepareStatement("UPDATE records SET embedding = ? WHERE id = ?")) {

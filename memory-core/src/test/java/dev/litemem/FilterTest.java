@@ -3,6 +3,7 @@ package dev.litemem;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 
 import dev.litemem.index.Metric;
+import dev.litemem.testing.TempStores;
 import java.nio.file.Path;
 import java.time.Instant;
 import java.util.List;
@@ -12,18 +13,18 @@ import java.util.TreeSet;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
-import org.junit.jupiter.api.io.TempDir;
+import org.junit.jupiter.api.extension.RegisterExtension;
 
 /** The filter language against real rows: each case names the ids it must select. */
 class FilterTest {
-    @TempDir
-    Path dir;
+    @RegisterExtension
+    final TempStores stores = new TempStores();
     private LiteMem mem;
     private Collection c;
 
     @BeforeEach
     void fill() {
-        mem = Stores.open(dir.resolve("filters.db"));
+        mem = stores.open(stores.path("filters.db"));
         c = mem.collection("docs", CollectionSpec.vectors(2, Metric.L2));
         c.upsertAll(List.of(
                 rec("a", Map.of("user", "alice", "year", 2021, "tags", "x", "when", "2024-01-15", "pinned", true), "notes/a.md"),

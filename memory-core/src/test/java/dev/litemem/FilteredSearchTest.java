@@ -4,6 +4,7 @@ import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import dev.litemem.index.Metric;
+import dev.litemem.testing.TempStores;
 import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.List;
@@ -13,7 +14,7 @@ import java.util.Set;
 import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.TestInstance;
-import org.junit.jupiter.api.io.TempDir;
+import org.junit.jupiter.api.extension.RegisterExtension;
 import org.junit.jupiter.params.ParameterizedTest;
 import org.junit.jupiter.params.provider.CsvSource;
 
@@ -22,14 +23,14 @@ import org.junit.jupiter.params.provider.CsvSource;
 class FilteredSearchTest {
     private static final int N = 10_000;
     private static final int DIM = 32;
-    @TempDir
-    static Path dir;
+    @RegisterExtension
+    static final TempStores stores = new TempStores();
     private LiteMem mem;
     private Collection c;
 
     @BeforeAll
     void fill() {
-        mem = LiteMem.open(dir.resolve("filtered.db"), LiteMemOptions.builder().useBundledEmbedder(false).build());
+        mem = stores.open(stores.path("filtered.db"), LiteMemOptions.builder().useBundledEmbedder(false).build());
         c = mem.collection("v", CollectionSpec.vectors(DIM, Metric.COSINE));
         Random random = new Random(21);
         float[][] centers = new float[20][];

@@ -5,6 +5,8 @@ import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertThrows;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
+import dev.litemem.testing.TempStores;
+import dev.litemem.testing.WordHashEmbedder;
 import java.io.IOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
@@ -16,16 +18,16 @@ import java.util.List;
 import java.util.Map;
 import java.util.stream.Stream;
 import org.junit.jupiter.api.Test;
-import org.junit.jupiter.api.io.TempDir;
+import org.junit.jupiter.api.extension.RegisterExtension;
 
 class IncompatibleFileTest {
-    @TempDir
-    Path dir;
+    @RegisterExtension
+    final TempStores stores = new TempStores();
 
     @Test
     void aFileOfANewerLiteMemIsRefusedAndLeftUnchanged() throws Exception {
-        Path file = dir.resolve("newer.db");
-        try (LiteMem mem = Stores.open(file)) {
+        Path file = stores.path("newer.db");
+        try (LiteMem mem = stores.open(file)) {
             mem.collection("notes").upsert(Record.of("a", "text", Map.of()));
         }
         try (Connection c = DriverManager.getConnection("jdbc:sqlite:" + file); Statement s = c.createStatement()) {
@@ -36,7 +38,7 @@ class IncompatibleFileTest {
 
     @Test
     void aSqliteDatabaseOfAnotherApplicationIsRefusedAndLeftUnchanged() throws Exception {
-        Path file = dir.resolve("other.db");
+        Path file = stores.path("other.db");
         try (Connection c = DriverManager.getConnection("jdbc:sqlite:" + file); Statement s = c.createStatement()) {
             s.execute("CREATE TABLE accounts (id INTEGER PRIMARY KEY, owner TEXT)");
             s.execute("INSERT INTO accounts (owner) VALUES ('someone')");
@@ -46,16 +48,16 @@ class IncompatibleFileTest {
 
     @Test
     void aFileThatIsNotSqliteIsRefusedAndLeftUnchanged() throws Exception {
-        Path file = dir.resolve("notes.txt");
+        Path file = stores.path("notes.txt");
         Files.writeString(file, "just some notes, not a database\n".repeat(200));
         assertRefusedUnchanged(file, "not a SQLite database");
     }
 
     @Test
     void anEmptyFileBecomesAStore() throws Exception {
-        Path file = dir.resolve("empty.db");
+        Path file = stores.path("empty.db");
         Files.createFile(file);
-        try (LiteMem mem = Stores.open(file)) {
+        try (LiteMem mem = stores.open(file)) {
             mem.collection("notes").upsert(Record.of("a", "text", Map.of()));
             assertEquals(1, mem.collection("notes").count());
         }
@@ -63,29 +65,29 @@ class IncompatibleFileTest {
 
     @Test
     void aStoreTruncatedToZeroBytesIsRefusedWhereItMustExist() throws Exception {
-        Path file = dir.resolve("truncated.db");
-        try (LiteMem mem = Stores.open(file)) {
+        Path file = stores.path("truncated.db");
+        try (LiteMem mem = stores.open(file)) {
             mem.collection("notes").upsert(Record.of("a", "text", Map.of()));
         }
         Files.write(file, new byte[0]);
-        LiteMemOptions existing = LiteMemOptions.builder().embedder(new TestEmbedder()).createIfMissing(false).build();
+        LiteMemOptions existing = LiteMemOptions.builder().embedder(new WordHashEmbedder()).createIfMissing(false).build();
         List<Path> filesBefore = list();
-        IncompatibleFileException e = assertThrows(IncompatibleFileException.class, () -> LiteMem.open(file, existing));
+        IncompatibleFileException e = assertThrows(IncompatibleFileException.class, () -> stores.open(file, existing));
         assertTrue(e.getMessage().contains("empty (0 bytes)") && e.getMessage().contains("unchanged"), e.getMessage());
         assertEquals(0, Files.size(file));
         assertEquals(filesBefore, list(), "no side files are left behind");
 
-        Path missing = dir.resolve("missing.db");
-        e = assertThrows(IncompatibleFileException.class, () -> LiteMem.open(missing, existing));
+        Path missing = stores.path("missing.db");
+        e = assertThrows(IncompatibleFileException.class, () -> stores.open(missing, existing));
         assertTrue(e.getMessage().contains("does not exist"), e.getMessage());
         assertEquals(filesBefore, list(), "nothing was created");
     }
 
     @Test
     void anEmptyFileWithAWriteAheadLogIsRefused() throws Exception {
-        Path file = dir.resolve("torn.db");
-        Path savedWal = dir.resolve("saved-wal");
-        try (LiteMem mem = LiteMem.open(file, LiteMemOptions.builder().embedder(new TestEmbedder())
+        Path file = stores.path("torn.db");
+        Path savedWal = stores.path("saved-wal");
+        try (LiteMem mem = stores.open(file, LiteMemOptions.builder().embedder(new WordHashEmbedder())
                 .backgroundIndexing(false).build())) {
             mem.collection("notes").upsert(Record.of("a", "text", Map.of()));
             Files.copy(file.resolveSibling("torn.db-wal"), savedWal);
@@ -93,7 +95,7 @@ class IncompatibleFileTest {
         assertTrue(Files.size(savedWal) > 0);
         Files.write(file, new byte[0]);
         Files.move(savedWal, file.resolveSibling("torn.db-wal"));
-        IncompatibleFileException e = assertThrows(IncompatibleFileException.class, () -> Stores.open(file));
+        IncompatibleFileException e = assertThrows(IncompatibleFileException.class, () -> stores.open(file));
         assertTrue(e.getMessage().contains("write-ahead log"), e.getMessage());
         assertEquals(0, Files.size(file));
     }
@@ -101,7 +103,7 @@ class IncompatibleFileTest {
     private void assertRefusedUnchanged(Path file, String expectedWords) throws IOException, SQLException {
         byte[] before = Files.readAllBytes(file);
         List<Path> filesBefore = list();
-        IncompatibleFileException e = assertThrows(IncompatibleFileException.class, () -> Stores.open(file));
+        IncompatibleFileException e = assertThrows(IncompatibleFileException.class, () -> stores.open(file));
         assertTrue(e.getMessage().contains(expectedWords), e.getMessage());
         assertTrue(e.getMessage().contains("unchanged"), e.getMessage());
         assertArrayEquals(before, Files.readAllBytes(file));
@@ -109,7 +111,7 @@ class IncompatibleFileTest {
     }
 
     private List<Path> list() throws IOException {
-        try (Stream<Path> s = Files.list(dir)) {
+        try (Stream<Path> s = Files.list(stores.dir())) {
             return s.sorted().toList();
         }
     }

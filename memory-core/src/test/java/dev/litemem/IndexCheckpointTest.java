@@ -6,6 +6,8 @@ import static org.junit.jupiter.api.Assertions.assertThrows;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import dev.litemem.index.Metric;
+import dev.litemem.internal.index.Checkpoints;
+import dev.litemem.testing.TempStores;
 import java.nio.file.Path;
 import java.sql.Connection;
 import java.sql.DriverManager;
@@ -20,14 +22,14 @@ import java.util.Random;
 import java.util.Set;
 import java.util.function.Consumer;
 import org.junit.jupiter.api.Test;
-import org.junit.jupiter.api.io.TempDir;
+import org.junit.jupiter.api.extension.RegisterExtension;
 
 /** The index checkpoint lives in the same file, is loaded on open, and is never trusted over the rows. */
 class IndexCheckpointTest {
     private static final int DIM = 24;
     private static final int N = 2_000;
-    @TempDir
-    Path dir;
+    @RegisterExtension
+    final TempStores stores = new TempStores();
 
     @Test
     void reopeningLoadsTheCheckpointAndAnswersLikeTheExactScan() {
@@ -43,12 +45,15 @@ class IndexCheckpointTest {
 
     @Test
     void changesAfterTheCheckpointAreReplayed() throws Exception {
-        Path file = dir.resolve("replay.db");
-        Path copy = dir.resolve("replay-copy.db");
+        Path file = stores.path("replay.db");
+        Path copy = stores.path("replay-copy.db");
         try (LiteMem mem = open(file)) {
             Collection c = mem.collection("v", CollectionSpec.vectors(DIM, Metric.COSINE));
             c.upsertAll(records(0, 500, new Random(1)));
-            c.checkpointIndex();
+            IndexStats checkpointed = c.checkpointIndex();
+            // The graph without its vectors: links and labels, a few hundred bytes a node at most.
+            assertTrue(checkpointed.checkpointBytes() > 500 * 8 && checkpointed.checkpointBytes() < 500 * 1_000,
+                    "checkpoint of " + checkpointed.checkpointBytes() + " bytes");
             c.upsertAll(records(500, 600, new Random(2)));
             c.deleteAll(List.of("r0", "r1", "r2"));
             c.upsert(Record.builder().id("r3").vector(unit(DIM, 5)).build());
@@ -57,7 +62,9 @@ class IndexCheckpointTest {
         }
         try (LiteMem mem = open(copy)) {
             Collection c = mem.collection("v");
-            assertEquals("checkpoint", c.loadIndex().source());
+            IndexStats loaded = c.loadIndex();
+            assertEquals("checkpoint", loaded.source());
+            assertTrue(loaded.checkpointBytes() > 0, "the size of the checkpoint it was loaded from");
             assertEquals(597, c.indexStats().size());
             Set<String> all = ids(c.search(SearchRequest.vector(unit(DIM, 5)).k(600)));
             assertFalse(all.contains("r0") || all.contains("r1") || all.contains("r2"));
@@ -68,7 +75,7 @@ class IndexCheckpointTest {
 
     @Test
     void deletedRecordsLeaveResultsAtOnce() {
-        try (LiteMem mem = open(dir.resolve("delete.db"))) {
+        try (LiteMem mem = open(stores.path("delete.db"))) {
             Collection c = mem.collection("v", CollectionSpec.vectors(DIM, Metric.COSINE));
             c.upsertAll(records(0, 300, new Random(3)));
             float[] q = c.get("r7").orElseThrow().vector();
@@ -130,8 +137,8 @@ class IndexCheckpointTest {
 
     @Test
     void aRaisedCheckpointSequenceMeansARebuildNotHiddenChanges() throws Exception {
-        Path file = dir.resolve("raised.db");
-        Path copy = dir.resolve("raised-copy.db");
+        Path file = stores.path("raised.db");
+        Path copy = stores.path("raised-copy.db");
         try (LiteMem mem = open(file)) {
             Collection c = mem.collection("v", CollectionSpec.vectors(DIM, Metric.COSINE));
             c.upsertAll(records(0, 500, new Random(21)));
@@ -151,8 +158,8 @@ class IndexCheckpointTest {
 
     @Test
     void aCheckpointBeyondTheEndOfTheChangeLogMeansARebuild() throws Exception {
-        Path file = dir.resolve("beyond.db");
-        Path copy = dir.resolve("beyond-copy.db");
+        Path file = stores.path("beyond.db");
+        Path copy = stores.path("beyond-copy.db");
         try (LiteMem mem = open(file)) {
             Collection c = mem.collection("v", CollectionSpec.vectors(DIM, Metric.COSINE));
             c.upsertAll(records(0, 200, new Random(23)));
@@ -167,19 +174,22 @@ class IndexCheckpointTest {
                 rs.next();
                 max = rs.getLong(1);
             }
-            Checkpoints.Stored cp;
             byte[] bytes;
             try (ResultSet rs = s.executeQuery("SELECT id, collection_id, byte_count, page_count, node_count FROM index_checkpoints")) {
                 rs.next();
-                cp = new Checkpoints.Stored(rs.getLong(1), max + 1_000, rs.getInt(3), rs.getInt(4), rs.getInt(5), null);
+                long id = rs.getLong(1);
                 long collectionId = rs.getLong(2);
+                long seq = max + 1_000;
+                int byteCount = rs.getInt(3);
+                int pageCount = rs.getInt(4);
+                int nodeCount = rs.getInt(5);
                 try (ResultSet page = c.createStatement().executeQuery("SELECT data FROM index_checkpoint_pages WHERE checkpoint_id = "
-                        + cp.id() + " ORDER BY page DESC LIMIT 1")) {
+                        + id + " ORDER BY page DESC LIMIT 1")) {
                     page.next();
                     bytes = page.getBytes(1);
                 }
-                s.executeUpdate("UPDATE index_checkpoints SET seq = " + cp.seq() + ", header_crc = " + Checkpoints.headerCrc(
-                        collectionId, cp.seq(), cp.byteCount(), cp.pageCount(), cp.nodeCount(), bytes));
+                s.executeUpdate("UPDATE index_checkpoints SET seq = " + seq + ", header_crc = " + Checkpoints.headerCrc(
+                        collectionId, seq, byteCount, pageCount, nodeCount, bytes));
             }
         }
         try (LiteMem mem = open(copy)) {
@@ -200,7 +210,7 @@ class IndexCheckpointTest {
 
     @Test
     void compactionDropsDeletedNodesInTheBackground() {
-        try (LiteMem mem = LiteMem.open(dir.resolve("compact.db"), LiteMemOptions.builder().useBundledEmbedder(false)
+        try (LiteMem mem = stores.open(stores.path("compact.db"), LiteMemOptions.builder().useBundledEmbedder(false)
                 .compactionThreshold(0.2).build())) {
             Collection c = mem.collection("v", CollectionSpec.vectors(DIM, Metric.COSINE));
             c.upsertAll(records(0, 1_000, new Random(8)));
@@ -253,15 +263,15 @@ class IndexCheckpointTest {
     }
 
     private Path fill(String name) {
-        Path file = dir.resolve(name);
+        Path file = stores.path(name);
         try (LiteMem mem = open(file)) {
             mem.collection("v", CollectionSpec.vectors(DIM, Metric.COSINE)).upsertAll(records(0, N, new Random(4)));
         }
         return file;
     }
 
-    private static LiteMem open(Path file) {
-        return LiteMem.open(file, LiteMemOptions.builder().useBundledEmbedder(false).build());
+    private LiteMem open(Path file) {
+        return stores.open(file, LiteMemOptions.builder().useBundledEmbedder(false).build());
     }
 
     static List<Record> records(int from, int to, Random random) {

@@ -3,6 +3,7 @@ package dev.litemem;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
+import dev.litemem.testing.TempStores;
 import java.nio.file.Path;
 import java.util.HashSet;
 import java.util.List;
@@ -10,7 +11,7 @@ import java.util.Random;
 import java.util.Set;
 import java.util.concurrent.TimeUnit;
 import org.junit.jupiter.api.Test;
-import org.junit.jupiter.api.io.TempDir;
+import org.junit.jupiter.api.extension.RegisterExtension;
 
 /**
  * A child JVM that writes, deletes and checkpoints is killed with SIGKILL at random moments; every reopen yields an
@@ -18,12 +19,12 @@ import org.junit.jupiter.api.io.TempDir;
  */
 class IndexCrashTest {
     private static final int KILLS = Integer.getInteger("litemem.crash.kills", 50);
-    @TempDir
-    Path dir;
+    @RegisterExtension
+    final TempStores stores = new TempStores();
 
     @Test
     void theIndexAlwaysReopensToExactlyTheLiveRows() throws Exception {
-        Path file = dir.resolve("index-crash.db");
+        Path file = stores.path("index-crash.db");
         Random random = new Random(2024);
         for (int kill = 0; kill < KILLS; kill++) {
             try (ChildJvm child = ChildJvm.start(IndexChurner.class, file.toString(), String.valueOf(kill))) {
@@ -40,8 +41,8 @@ class IndexCrashTest {
         }
     }
 
-    private static void assertLiveRowsExactly(Path file) {
-        try (LiteMem mem = LiteMem.open(file, LiteMemOptions.builder().useBundledEmbedder(false).build())) {
+    private void assertLiveRowsExactly(Path file) {
+        try (LiteMem mem = stores.open(file, LiteMemOptions.builder().useBundledEmbedder(false).build())) {
             assertEquals("ok", Stores.integrityCheck(mem));
             if (mem.collections().isEmpty()) {
                 return;

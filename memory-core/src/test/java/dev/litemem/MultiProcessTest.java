@@ -5,22 +5,23 @@ import static org.junit.jupiter.api.Assertions.assertThrows;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import dev.litemem.index.Metric;
+import dev.litemem.testing.TempStores;
 import java.nio.file.Path;
 import java.time.Duration;
 import java.util.Map;
 import org.junit.jupiter.api.Test;
-import org.junit.jupiter.api.io.TempDir;
+import org.junit.jupiter.api.extension.RegisterExtension;
 
 /** A second process holding the write lock makes our writes wait the busy timeout, then fail clearly. */
 class MultiProcessTest {
-    @TempDir
-    Path dir;
+    @RegisterExtension
+    final TempStores stores = new TempStores();
 
     @Test
     void aWriterInAnotherProcessMakesUsWaitThenFailCleanly() throws Exception {
-        Path file = dir.resolve("shared.db");
+        Path file = stores.path("shared.db");
         LiteMemOptions options = LiteMemOptions.builder().useBundledEmbedder(false).busyTimeout(Duration.ofMillis(500)).build();
-        try (LiteMem mem = LiteMem.open(file, options)) {
+        try (LiteMem mem = stores.open(file, options)) {
             Collection c = mem.collection("v", CollectionSpec.vectors(2, Metric.L2));
             c.upsert(Record.builder().id("before").vector(new float[] {1, 1}).build());
             try (ChildJvm other = ChildJvm.start(LockHolder.class, file.toString())) {
@@ -45,8 +46,8 @@ class MultiProcessTest {
 
     @Test
     void idleStoresHoldNoLock() throws Exception {
-        Path file = dir.resolve("idle.db");
-        try (LiteMem mem = LiteMem.open(file, LiteMemOptions.builder().useBundledEmbedder(false).build())) {
+        Path file = stores.path("idle.db");
+        try (LiteMem mem = stores.open(file, LiteMemOptions.builder().useBundledEmbedder(false).build())) {
             mem.collection("v", CollectionSpec.vectors(2, Metric.L2)).upsert(Record.builder().id("a").vector(new float[] {1, 1}).build());
             try (ChildJvm other = ChildJvm.start(LockHolder.class, file.toString())) {
                 assertEquals("locked", other.readLine(), "another process can write while this store is open and idle");

@@ -5,20 +5,21 @@ import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertThrows;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
+import dev.litemem.testing.TempStores;
 import java.nio.file.Path;
 import java.util.Map;
 import org.jdbi.v3.core.statement.StatementException;
 import org.junit.jupiter.api.Test;
-import org.junit.jupiter.api.io.TempDir;
+import org.junit.jupiter.api.extension.RegisterExtension;
 
 /** Users' own tables live in the same file and commit or roll back together with LiteMem writes. */
 class RelationalTest {
-    @TempDir
-    Path dir;
+    @RegisterExtension
+    final TempStores stores = new TempStores();
 
     @Test
     void ownTablesShareTheTransaction() {
-        try (LiteMem mem = Stores.open(dir.resolve("rel.db"))) {
+        try (LiteMem mem = stores.open(stores.path("rel.db"))) {
             Collection notes = mem.collection("notes");
             mem.inTransaction(h -> {
                 h.execute("CREATE TABLE tasks (id TEXT PRIMARY KEY, note_id TEXT, done INTEGER)");
@@ -45,7 +46,7 @@ class RelationalTest {
     @Test
     void boundArgumentsStayOutOfExceptionMessages() {
         String secret = "private-user-sentence";
-        try (LiteMem mem = Stores.open(dir.resolve("msg.db"))) {
+        try (LiteMem mem = stores.open(stores.path("msg.db"))) {
             mem.inTransaction(h -> h.execute("CREATE TABLE t (x TEXT CHECK (length(x) < 5))"));
             RuntimeException e = assertThrows(RuntimeException.class,
                     () -> mem.inTransaction(h -> h.execute("INSERT INTO t VALUES (?)", secret)));
@@ -60,7 +61,7 @@ class RelationalTest {
 
     @Test
     void readsOnReadOnlyConnectionsCannotWrite() {
-        try (LiteMem mem = Stores.open(dir.resolve("ro.db"))) {
+        try (LiteMem mem = stores.open(stores.path("ro.db"))) {
             mem.collection("notes").upsert(Record.of("a", "x", Map.of()));
             assertThrows(LiteMemException.class, () -> mem.withReadHandle(h -> h.execute("DELETE FROM records")));
             assertEquals(1, mem.collection("notes").count());

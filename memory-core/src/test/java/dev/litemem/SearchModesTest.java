@@ -7,23 +7,27 @@ import static org.junit.jupiter.api.Assertions.assertThrows;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import dev.litemem.index.Metric;
+import dev.litemem.internal.search.Searcher;
+import dev.litemem.testing.TempStores;
+import dev.litemem.testing.WordHashEmbedder;
 import java.nio.file.Path;
 import java.util.List;
 import java.util.Map;
+import java.util.concurrent.CopyOnWriteArrayList;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
-import org.junit.jupiter.api.io.TempDir;
+import org.junit.jupiter.api.extension.RegisterExtension;
 
 class SearchModesTest {
-    @TempDir
-    Path dir;
+    @RegisterExtension
+    final TempStores stores = new TempStores();
     private LiteMem mem;
     private Collection notes;
 
     @BeforeEach
     void fill() {
-        mem = Stores.open(dir.resolve("search.db"));
+        mem = stores.open(stores.path("search.db"));
         notes = mem.collection("notes");
         notes.upsertAll(List.of(
                 Record.of("keys", "Rotating the production API keys happens every quarter", Map.of("team", "ops")),
@@ -35,6 +39,23 @@ class SearchModesTest {
     @AfterEach
     void close() {
         mem.close();
+    }
+
+    @Test
+    void aFilteredSearchRunsItsFilterOnce() {
+        List<String> statements = new CopyOnWriteArrayList<>();
+        mem.database().onStatement(statements::add);
+        Filter ops = Filter.eq("team", "ops");
+        for (SearchMode mode : SearchMode.values()) {
+            statements.clear();
+            SearchResult result = notes.query(SearchRequest.text("backups restored weekly").mode(mode).where(ops).k(3));
+            assertEquals(3L, result.filterCandidates());
+            List<String> filtering = statements.stream().filter(sql -> sql.contains("json_extract(r.metadata")).toList();
+            // Once for the filter's rows (semantic, hybrid) or its count (keyword), once inside the keyword query.
+            int expected = mode == SearchMode.SEMANTIC ? 1 : 2;
+            assertEquals(expected, filtering.size(), mode + ": " + filtering);
+            assertEquals(1, filtering.stream().filter(sql -> !sql.contains("records_fts")).count(), mode + ": " + filtering);
+        }
     }
 
     @Test
@@ -113,7 +134,7 @@ class SearchModesTest {
 
     @Test
     void vectorQueriesAreSemanticOnly() {
-        float[] vector = new float[TestEmbedder.DIMENSION];
+        float[] vector = new float[WordHashEmbedder.DIMENSION];
         vector[3] = 1;
         InvalidInputException e = assertThrows(InvalidInputException.class, () -> notes.search(
                 SearchRequest.vector(vector).mode(SearchMode.KEYWORD)));

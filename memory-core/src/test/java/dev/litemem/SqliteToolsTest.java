@@ -4,6 +4,7 @@ import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import dev.litemem.index.Metric;
+import dev.litemem.testing.TempStores;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.sql.Connection;
@@ -14,18 +15,18 @@ import java.util.List;
 import java.util.Map;
 import java.util.Random;
 import org.junit.jupiter.api.Test;
-import org.junit.jupiter.api.io.TempDir;
+import org.junit.jupiter.api.extension.RegisterExtension;
 
 /** Stock SQLite tools keep working on a LiteMem file: integrity_check, VACUUM, the online backup API. */
 class SqliteToolsTest {
-    @TempDir
-    Path dir;
+    @RegisterExtension
+    final TempStores stores = new TempStores();
 
     @Test
     void deletingMostRecordsThenVacuumShrinksTheFile() throws Exception {
-        Path file = dir.resolve("big.db");
+        Path file = stores.path("big.db");
         Random random = new Random(3);
-        try (LiteMem mem = Stores.open(file)) {
+        try (LiteMem mem = stores.open(file)) {
             Collection c = mem.collection("v", CollectionSpec.vectors(256, Metric.COSINE));
             for (int b = 0; b < 10; b++) {
                 List<Record> batch = new ArrayList<>();
@@ -43,7 +44,7 @@ class SqliteToolsTest {
         }
         long after = Files.size(file);
         assertTrue(after < before / 3, "VACUUM shrank " + before + " to " + after + " bytes");
-        try (LiteMem mem = Stores.open(file)) {
+        try (LiteMem mem = stores.open(file)) {
             assertEquals(200, mem.collection("v").count());
             assertEquals("ok", Stores.integrityCheck(mem));
         }
@@ -51,16 +52,16 @@ class SqliteToolsTest {
 
     @Test
     void theOnlineBackupApiCopiesAnOpenStore() throws Exception {
-        Path file = dir.resolve("live.db");
-        Path copy = dir.resolve("copy.db");
-        try (LiteMem mem = Stores.open(file)) {
+        Path file = stores.path("live.db");
+        Path copy = stores.path("copy.db");
+        try (LiteMem mem = stores.open(file)) {
             mem.collection("notes").upsert(Record.of("a", "backed up", Map.of()));
             try (Connection conn = DriverManager.getConnection("jdbc:sqlite:" + file); Statement s = conn.createStatement()) {
                 s.executeUpdate("backup to " + copy);
             }
             mem.collection("notes").upsert(Record.of("b", "after the backup", Map.of()));
         }
-        try (LiteMem restored = Stores.open(copy)) {
+        try (LiteMem restored = stores.open(copy)) {
             assertEquals("backed up", restored.collection("notes").get("a").orElseThrow().text());
             assertEquals(1, restored.collection("notes").count());
             assertEquals("ok", Stores.integrityCheck(restored));

@@ -9,25 +9,27 @@ import static org.junit.jupiter.api.Assertions.assertThrows;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import dev.litemem.index.Metric;
+import dev.litemem.testing.TempStores;
+import dev.litemem.testing.WordHashEmbedder;
 import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
 import java.util.Random;
 import org.junit.jupiter.api.Test;
-import org.junit.jupiter.api.io.TempDir;
+import org.junit.jupiter.api.extension.RegisterExtension;
 
 class StoreBasicsTest {
-    @TempDir
-    Path dir;
+    @RegisterExtension
+    final TempStores stores = new TempStores();
 
     @Test
     void reopeningAfterCloseKeepsEverything() {
-        Path file = dir.resolve("agent.db");
+        Path file = stores.path("agent.db");
         float[] vector = Stores.randomVector(new Random(1), 8);
         Record written;
         long seq;
-        try (LiteMem mem = Stores.open(file)) {
+        try (LiteMem mem = stores.open(file)) {
             Collection notes = mem.collection("notes");
             notes.upsert(Record.of("pref-1", "Alice prefers short answers", Map.of("user", "alice", "score", 3)));
             Collection raw = mem.collection("raw", CollectionSpec.vectors(8, Metric.L2));
@@ -35,12 +37,12 @@ class StoreBasicsTest {
                     .metadata(Map.of("nested", Map.of("k", List.of(1, 2)))).build());
             written = raw.get("v1").orElseThrow();
         }
-        try (LiteMem mem = Stores.open(file)) {
+        try (LiteMem mem = stores.open(file)) {
             assertEquals(List.of("notes", "raw"), mem.collections().stream().map(CollectionInfo::name).toList());
             Record pref = mem.collection("notes").get("pref-1").orElseThrow();
             assertEquals("Alice prefers short answers", pref.text());
             assertEquals(Map.of("user", "alice", "score", 3), pref.metadata());
-            assertEquals(TestEmbedder.DIMENSION, pref.vector().length);
+            assertEquals(WordHashEmbedder.DIMENSION, pref.vector().length);
             Record v1 = mem.collection("raw").get("v1").orElseThrow();
             assertArrayEquals(vector, v1.vector());
             assertEquals("docs/a.md", v1.source());
@@ -55,7 +57,7 @@ class StoreBasicsTest {
 
     @Test
     void upsertReplacesAndLogsEveryChangeInOrder() {
-        try (LiteMem mem = Stores.open(dir.resolve("a.db"))) {
+        try (LiteMem mem = stores.open(stores.path("a.db"))) {
             Collection notes = mem.collection("notes");
             long s1 = notes.upsert(Record.of("a", "first", Map.of()));
             Record before = notes.get("a").orElseThrow();
@@ -82,7 +84,7 @@ class StoreBasicsTest {
 
     @Test
     void generatedIdsAreUniqueAndTimeOrdered() {
-        try (LiteMem mem = Stores.open(dir.resolve("ids.db"))) {
+        try (LiteMem mem = stores.open(stores.path("ids.db"))) {
             Collection notes = mem.collection("notes");
             Record r1 = Record.of("one");
             Record r2 = Record.of("two");
@@ -96,7 +98,7 @@ class StoreBasicsTest {
 
     @Test
     void getManyCountAndPagedListing() {
-        try (LiteMem mem = Stores.open(dir.resolve("list.db"))) {
+        try (LiteMem mem = stores.open(stores.path("list.db"))) {
             Collection notes = mem.collection("notes");
             List<Record> batch = new ArrayList<>();
             for (int i = 0; i < 25; i++) {
@@ -127,7 +129,7 @@ class StoreBasicsTest {
     void exactSearchRanksByEachMetric() {
         Random random = new Random(7);
         for (Metric metric : Metric.values()) {
-            try (LiteMem mem = Stores.open(dir.resolve(metric.id() + ".db"))) {
+            try (LiteMem mem = stores.open(stores.path(metric.id() + ".db"))) {
                 Collection c = mem.collection("v", CollectionSpec.vectors(16, metric));
                 List<float[]> vectors = new ArrayList<>();
                 List<Record> batch = new ArrayList<>();
@@ -159,7 +161,7 @@ class StoreBasicsTest {
 
     @Test
     void textSearchFindsTheRecordSharingTheWords() {
-        try (LiteMem mem = Stores.open(dir.resolve("t.db"))) {
+        try (LiteMem mem = stores.open(stores.path("t.db"))) {
             Collection notes = mem.collection("notes");
             notes.upsert(Record.of("pref-1", "Alice prefers short answers", Map.of("user", "alice")));
             notes.upsert(Record.of("todo-1", "Rotate the production keys on Friday", Map.of("user", "bob")));
@@ -170,38 +172,38 @@ class StoreBasicsTest {
 
     @Test
     void theEmbeddingCacheAvoidsEmbeddingUnchangedTextTwice() {
-        TestEmbedder embedder = new TestEmbedder();
-        Path file = dir.resolve("cache.db");
-        try (LiteMem mem = LiteMem.open(file, LiteMemOptions.builder().embedder(embedder).build())) {
+        WordHashEmbedder embedder = new WordHashEmbedder();
+        Path file = stores.path("cache.db");
+        try (LiteMem mem = stores.open(file, LiteMemOptions.builder().embedder(embedder).build())) {
             Collection notes = mem.collection("notes");
             notes.upsertAll(List.of(Record.of("a", "same text", Map.of()), Record.of("b", "same text", Map.of()),
                     Record.of("c", "other text", Map.of())));
-            assertEquals(2, embedder.embedded.get());
+            assertEquals(2, embedder.embeddedTexts());
             notes.upsert(Record.of("d", "other text", Map.of()));
-            assertEquals(2, embedder.embedded.get());
+            assertEquals(2, embedder.embeddedTexts());
             assertArrayEquals(notes.get("c").orElseThrow().vector(), notes.get("d").orElseThrow().vector());
             assertEquals(2, mem.clearEmbeddingCache());
             notes.upsert(Record.of("e", "other text", Map.of()));
-            assertEquals(3, embedder.embedded.get());
+            assertEquals(3, embedder.embeddedTexts());
         }
     }
 
     @Test
     void aCollectionRefusesAnotherModelOrShape() {
-        Path file = dir.resolve("models.db");
-        try (LiteMem mem = Stores.open(file)) {
+        Path file = stores.path("models.db");
+        try (LiteMem mem = stores.open(file)) {
             mem.collection("notes").upsert(Record.of("a", "hello", Map.of()));
             LiteMemException e = assertThrows(LiteMemException.class,
                     () -> mem.collection("notes", CollectionSpec.vectors(64, Metric.DOT)));
             assertTrue(e.getMessage().contains("64 dimensions"), e.getMessage());
         }
-        try (LiteMem mem = LiteMem.open(file, LiteMemOptions.builder().embedder(new TestEmbedder("other-model")).build())) {
+        try (LiteMem mem = stores.open(file, LiteMemOptions.builder().embedder(new WordHashEmbedder("other-model")).build())) {
             LiteMemException e = assertThrows(LiteMemException.class,
                     () -> mem.collection("notes").upsert(Record.of("b", "hello again", Map.of())));
             assertTrue(e.getMessage().contains("test-words-32") && e.getMessage().contains("other-model"), e.getMessage());
             assertEquals(1, mem.collection("notes").count());
         }
-        try (LiteMem mem = LiteMem.open(file, LiteMemOptions.builder().useBundledEmbedder(false).build())) {
+        try (LiteMem mem = stores.open(file, LiteMemOptions.builder().useBundledEmbedder(false).build())) {
             assertNotNull(mem.collection("notes").get("a").orElseThrow());
             assertThrows(LiteMemException.class, () -> mem.collection("fresh"));
         }

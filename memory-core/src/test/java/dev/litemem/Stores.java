@@ -1,15 +1,10 @@
 package dev.litemem;
 
-import java.nio.file.Path;
 import java.util.Random;
 
 /** Helpers shared by the core tests. */
 final class Stores {
     private Stores() {
-    }
-
-    static LiteMem open(Path file) {
-        return LiteMem.open(file, LiteMemOptions.builder().embedder(new TestEmbedder()).build());
     }
 
     static float[] randomVector(Random random, int dimension) {

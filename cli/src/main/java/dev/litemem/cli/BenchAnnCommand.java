@@ -101,10 +101,8 @@ final class BenchAnnCommand implements Callable<Integer> {
                 result.put("build_s", buildSeconds);
                 result.put("build_us_per_vector", buildSeconds * 1e6 / baseVectors.length);
                 started = System.nanoTime();
-                c.checkpointIndex();
+                long checkpointBytes = c.checkpointIndex().checkpointBytes();
                 result.put("checkpoint_s", seconds(started));
-                long checkpointBytes = mem.withReadHandle(h -> h.createQuery(
-                        "SELECT coalesce(sum(byte_count), 0) FROM index_checkpoints").mapTo(Long.class).one());
                 result.put("checkpoint_bytes", checkpointBytes);
                 result.put("vector_bytes", (long) baseVectors.length * dim * Float.BYTES);
             }
@@ -118,7 +116,7 @@ final class BenchAnnCommand implements Callable<Integer> {
                 started = System.nanoTime();
                 c.rebuildIndex();
                 result.put("rebuild_s", seconds(started));
-                measureSearch(mem, c, queryVectors, truth, result);
+                measureSearch(c, queryVectors, truth, result);
             }
         } finally {
             if (db == null) {
@@ -151,20 +149,16 @@ final class BenchAnnCommand implements Callable<Integer> {
             long started = System.nanoTime();
             result.put("open_source", c.loadIndex().source());
             result.put("open_s", seconds(started));
-            measureSearch(mem, c, queryVectors, truth, result);
+            measureSearch(c, queryVectors, truth, result);
         }
         print(result);
         return Main.EXIT_OK;
     }
 
-    private void measureSearch(LiteMem mem, Collection c, float[][] queries, int[][] truth, Map<String, Object> result) {
+    private void measureSearch(Collection c, float[][] queries, int[][] truth, Map<String, Object> result) {
         // Labels are row ids; the bench's record ids are the vectors' positions in the base file.
         Map<Long, Integer> position = new HashMap<>();
-        mem.withReadHandle(h -> {
-            h.createQuery("SELECT row_id, id FROM records").map((rs, ctx) -> position.put(rs.getLong(1),
-                    Integer.parseInt(rs.getString(2)))).forEach(x -> { });
-            return null;
-        });
+        c.indexLabels().forEach((label, id) -> position.put(label, Integer.parseInt(id)));
         VectorIndex index = c.vectorIndex();
         List<Map<String, Object>> curve = new ArrayList<>();
         for (int ef : efs) {

@@ -11,10 +11,6 @@ import java.io.PrintWriter;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
-import java.sql.Connection;
-import java.sql.DriverManager;
-import java.sql.SQLException;
-import java.sql.Statement;
 import java.util.List;
 import java.util.Map;
 import java.util.concurrent.Callable;
@@ -24,7 +20,7 @@ import picocli.CommandLine.Option;
 import picocli.CommandLine.Spec;
 
 @Command(name = "export", mixinStandardHelpOptions = true,
-        description = {"Copies a LiteMem file consistently while others may write to it (SQLite online backup),",
+        description = {"Copies a LiteMem file consistently while others may write to it (a snapshot of the last commit),",
                 "or with --json writes its records as JSON lines (to --out, or to stdout)."})
 final class ExportCommand implements Callable<Integer> {
     @Option(names = "--db", required = true, paramLabel = "FILE", description = "The LiteMem file.")
@@ -67,25 +63,11 @@ final class ExportCommand implements Callable<Integer> {
             if (json) {
                 writeJson(mem);
             } else {
-                backup(mem.path(), out);
-                spec.commandLine().getOut().printf("Copied %s to %s (%,d bytes)%n", db, out, Files.size(out));
+                long bytes = mem.exportTo(out);
+                spec.commandLine().getOut().printf("Copied %s to %s (%,d bytes)%n", db, out, bytes);
             }
         }
         return Main.EXIT_OK;
-    }
-
-    /** SQLite's online backup API through sqlite-jdbc's "backup to" statement: a consistent snapshot, pages copied live. */
-    private static void backup(Path from, Path to) {
-        String target = to.toAbsolutePath().toString();
-        if (target.contains("\"")) {
-            throw new LiteMemException("the export path must not contain a double quote: choose another path");
-        }
-        try (Connection c = DriverManager.getConnection("jdbc:sqlite:" + from.toAbsolutePath());
-             Statement s = c.createStatement()) {
-            s.executeUpdate("backup to \"" + target + "\"");
-        } catch (SQLException e) {
-            throw new LiteMemException("copying " + from + " to " + to + " failed: " + e.getMessage(), e);
-        }
     }
 
     private void writeJson(LiteMem mem) throws IOException {

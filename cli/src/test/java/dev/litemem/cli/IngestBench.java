@@ -35,7 +35,7 @@ public final class IngestBench {
         int copies = args.length > 0 ? Integer.parseInt(args[0]) : 40;
         int rounds = args.length > 1 ? Integer.parseInt(args[1]) : 3;
         int batch = args.length > 2 ? Integer.parseInt(args[2]) : 64;
-        Embedder embedder = Embedders.available().isEmpty() ? new TestEmbedderProvider.Words() : Embedders.bundled();
+        Embedder embedder = Embedders.available().isEmpty() ? TestEmbedderProvider.embedder() : Embedders.bundled();
         Path work = Files.createTempDirectory("litemem-ingest-bench");
         Path corpus = corpus(work.resolve("corpus"), copies);
         System.out.printf("model %s, %d files, batch %d, %d cores%n", embedder.modelId(), copies * 12, batch,

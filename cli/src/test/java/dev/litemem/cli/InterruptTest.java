@@ -10,6 +10,7 @@ import dev.litemem.LiteMem;
 import dev.litemem.LiteMemOptions;
 import dev.litemem.ingest.Document;
 import dev.litemem.ingest.Ingester;
+import dev.litemem.testing.TempStores;
 import java.io.BufferedReader;
 import java.io.InputStreamReader;
 import java.nio.charset.StandardCharsets;
@@ -18,22 +19,22 @@ import java.nio.file.Path;
 import java.util.List;
 import java.util.concurrent.TimeUnit;
 import org.junit.jupiter.api.Test;
-import org.junit.jupiter.api.io.TempDir;
+import org.junit.jupiter.api.extension.RegisterExtension;
 
 /** An interrupt (Ctrl-C) stops ingest after the current batch and keeps what was stored. */
 class InterruptTest {
     private static final int FILES = 200;
 
-    @TempDir
-    Path dir;
+    @RegisterExtension
+    final TempStores stores = new TempStores();
 
     @Test
     void aSignalStopsAfterTheCurrentBatchAndTheNextRunFinishesTheRest() throws Exception {
-        Path notes = Files.createDirectories(dir.resolve("notes"));
+        Path notes = Files.createDirectories(stores.path("notes"));
         for (int i = 0; i < FILES; i++) {
             Files.writeString(notes.resolve(String.format("note-%03d.md", i)), "# Note " + i + "\n\nRemember item " + i + ".\n");
         }
-        Process p = Cli.command(dir, "ingest", "notes", "--db", "n.db", "--batch", "2").start();
+        Process p = Cli.command(stores.dir(), "ingest", "notes", "--db", "n.db", "--batch", "2").start();
         BufferedReader err = new BufferedReader(new InputStreamReader(p.getErrorStream(), StandardCharsets.UTF_8));
         for (String line = err.readLine(); line != null && !line.contains("files to look at"); line = err.readLine()) {
             // Wait until the walk is done and the pipeline runs.
@@ -48,7 +49,7 @@ class InterruptTest {
         assertTrue(rest.contains("stopping after the current batch"), rest);
 
         int kept;
-        try (LiteMem mem = LiteMem.open(dir.resolve("n.db"), LiteMemOptions.builder().useBundledEmbedder(false).build())) {
+        try (LiteMem mem = stores.open(stores.path("n.db"), LiteMemOptions.builder().useBundledEmbedder(false).build())) {
             List<Document> docs = Ingester.documents(mem, "docs");
             kept = docs.size();
             assertTrue(kept < FILES, "kept " + kept);
@@ -58,7 +59,7 @@ class InterruptTest {
             assertEquals(kept, mem.collection("docs").count(), "one chunk per note, none without its document");
         }
 
-        Cli.Result again = Cli.run(dir, "ingest", "notes", "--db", "n.db", "--json");
+        Cli.Result again = Cli.run(stores.dir(), "ingest", "notes", "--db", "n.db", "--json");
         assertEquals(0, again.exit(), again.toString());
         JsonNode s = new ObjectMapper().readTree(again.lastLine());
         assertEquals(kept, s.get("files_unchanged").asInt());

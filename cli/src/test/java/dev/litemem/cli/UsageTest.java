@@ -4,6 +4,7 @@ import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
+import dev.litemem.testing.TempStores;
 import java.io.ByteArrayOutputStream;
 import java.io.PrintStream;
 import java.nio.charset.StandardCharsets;
@@ -11,12 +12,12 @@ import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.List;
 import org.junit.jupiter.api.Test;
-import org.junit.jupiter.api.io.TempDir;
+import org.junit.jupiter.api.extension.RegisterExtension;
 
 /** Usage errors and help, in process (the end-to-end test covers a few of them in a child process). */
 class UsageTest {
-    @TempDir
-    Path dir;
+    @RegisterExtension
+    final TempStores stores = new TempStores();
 
     private record Run(int exit, String out, String err) {
     }
@@ -39,9 +40,9 @@ class UsageTest {
 
     @Test
     void badOptionValuesExitWithTwo() throws Exception {
-        Path notes = Files.createDirectories(dir.resolve("notes"));
+        Path notes = Files.createDirectories(stores.path("notes"));
         Files.writeString(notes.resolve("a.md"), "# A\n\nSome text.\n");
-        String db = dir.resolve("x.db").toString();
+        String db = stores.path("x.db").toString();
         for (String[] args : List.of(
                 new String[] {"ingest", notes.toString(), "--db", db, "--chunk-tokens", "4"},
                 new String[] {"ingest", notes.toString(), "--db", db, "--overlap-tokens", "150"},
@@ -55,7 +56,7 @@ class UsageTest {
             assertEquals(2, r.exit(), String.join(" ", args) + "\n" + r);
             assertFalse(r.err().isBlank(), String.join(" ", args));
         }
-        assertFalse(Files.exists(dir.resolve("x.db")), "a usage error creates no file");
+        assertFalse(Files.exists(stores.path("x.db")), "a usage error creates no file");
     }
 
     @Test

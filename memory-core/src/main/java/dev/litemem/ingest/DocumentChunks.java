@@ -1,19 +1,17 @@
 package dev.litemem.ingest;
 
 import dev.litemem.Embedder;
-import dev.litemem.Embeddings;
 import dev.litemem.InvalidInputException;
 import dev.litemem.Record;
-import java.io.IOException;
-import java.util.ArrayList;
-import java.util.LinkedHashMap;
+import dev.litemem.internal.ingest.DocumentStore;
 import java.util.List;
 import java.util.Map;
 
 /**
  * One document (not a file on disk: an upload, a request body) turned into records exactly as {@link Ingester} turns
  * files into them: extracted by its file name's type (Markdown, text, HTML, PDF), chunked along its structure to the
- * embedder's token count, each chunk embedded with its title and heading path. The memory server uses it.
+ * embedder's token count, each chunk embedded with its title and heading path. It writes nothing: to put a document
+ * into a collection (documents row, embedding cache, old chunks replaced), use {@link Ingester#ingestDocument}.
  */
 public final class DocumentChunks {
     private DocumentChunks() {
@@ -39,28 +37,8 @@ public final class DocumentChunks {
      */
     public static List<Record> records(String source, String fileName, byte[] content, Map<String, Object> metadata,
                                        Embedder embedder, ChunkingOptions options, IngestLimits limits) {
-        Extracted doc;
-        try {
-            doc = Extractors.extract(fileName, content, limits);
-        } catch (IOException e) {
-            throw new InvalidInputException("file", "the document cannot be read as " + Extractors.format(fileName)
-                    + ": " + e.getMessage());
-        }
-        List<Chunk> chunks = new Chunker(options, embedder::countTokens, embedder.maxTokens()).chunk(doc, limits);
-        if (chunks.isEmpty()) {
-            throw new InvalidInputException("text", "the document has no text to ingest");
-        }
-        List<String> embedTexts = new ArrayList<>(chunks.size());
-        chunks.forEach(c -> embedTexts.add(c.embedText()));
-        Embeddings vectors = embedder.embed(embedTexts);
-        List<Record> records = new ArrayList<>(chunks.size());
-        for (int i = 0; i < chunks.size(); i++) {
-            Chunk c = chunks.get(i);
-            Map<String, Object> m = new LinkedHashMap<>(metadata);
-            m.putAll(StoreWriter.chunkMetadata(source, doc.title(), c));
-            records.add(Record.builder().id(StoreWriter.recordId(source, c.index())).text(c.text()).metadata(m)
-                    .vector(vectors.vectors().get(i)).source(source, c.index()).build());
-        }
-        return records;
+        DocumentStore.Chunked doc = DocumentStore.chunk(fileName, content, options, embedder, limits);
+        List<float[]> vectors = embedder.embed(doc.embedTexts()).vectors();
+        return DocumentStore.records(source, source, doc.title(), doc.chunks(), vectors.toArray(new float[0][]), metadata);
     }
 }

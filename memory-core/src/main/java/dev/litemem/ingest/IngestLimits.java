@@ -25,25 +25,4 @@ public record IngestLimits(int maxTextChars, int maxPdfPages, int maxChunks) {
     public static IngestLimits defaults() {
         return new IngestLimits(DEFAULT_MAX_TEXT_CHARS, DEFAULT_MAX_PDF_PAGES, DEFAULT_MAX_CHUNKS);
     }
-
-    void checkText(long chars) {
-        if (chars > maxTextChars) {
-            throw new DocumentTooLargeException("text", "the document's text has more than " + maxTextChars
-                    + " characters, the limit per document: split it into several documents");
-        }
-    }
-
-    void checkPages(int pages) {
-        if (pages > maxPdfPages) {
-            throw new DocumentTooLargeException("file", "the PDF has " + pages + " pages; at most " + maxPdfPages
-                    + " are read per document: split it into several documents");
-        }
-    }
-
-    void checkChunks(int chunks) {
-        if (chunks > maxChunks) {
-            throw new DocumentTooLargeException("text", "the document splits into more than " + maxChunks
-                    + " chunks; at most " + maxChunks + " are allowed per document: split it into several documents");
-        }
-    }
 }

@@ -7,6 +7,12 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 import dev.litemem.LiteMem;
 import dev.litemem.LiteMemOptions;
 import dev.litemem.Record;
+import dev.litemem.internal.ingest.Block;
+import dev.litemem.internal.ingest.Chunker;
+import dev.litemem.internal.ingest.Extracted;
+import dev.litemem.internal.ingest.ExtractorsTest;
+import dev.litemem.testing.TempStores;
+import dev.litemem.testing.WordHashEmbedder;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
@@ -14,16 +20,16 @@ import java.util.List;
 import java.util.Map;
 import java.util.concurrent.atomic.AtomicLong;
 import org.junit.jupiter.api.Test;
-import org.junit.jupiter.api.io.TempDir;
+import org.junit.jupiter.api.extension.RegisterExtension;
 
 /**
  * A document past its limits costs no embedding: the chunks are counted before the first is embedded, extraction stops
  * at the text or page limit, and the command line's ingest reports such a file and goes on.
  */
 class IngestLimitsTest {
-    @TempDir
-    Path dir;
-    final WordsEmbedder embedder = new WordsEmbedder(128);
+    @RegisterExtension
+    final TempStores stores = new TempStores();
+    final WordHashEmbedder embedder = new WordHashEmbedder(64, 128);
 
     /** Markdown of {@code sections} sections, each one chunk or more. */
     private static byte[] sections(int sections) {
@@ -41,12 +47,12 @@ class IngestLimitsTest {
                 "big.md", sections(5_000), Map.of(), embedder, ChunkingOptions.defaults(), limits));
         assertEquals("text", e.field());
         assertTrue(e.getMessage().contains("more than 50 chunks"), e.getMessage());
-        assertEquals(0, embedder.embedded.get(), "nothing was embedded");
+        assertEquals(0, embedder.embeddedTexts(), "nothing was embedded");
 
         List<Record> fits = DocumentChunks.records("small.md", "small.md", sections(50), Map.of(), embedder,
                 ChunkingOptions.defaults(), limits);
         assertEquals(50, fits.size());
-        assertEquals(50, embedder.embedded.get());
+        assertEquals(50, embedder.embeddedTexts());
     }
 
     @Test
@@ -79,7 +85,7 @@ class IngestLimitsTest {
         byte[] pdf = ExtractorsTest.pdf("Report", text.substring(0, 800), text.substring(0, 800));
         assertEquals("text", assertThrows(DocumentTooLargeException.class, () -> DocumentChunks.records("r.pdf", "r.pdf",
                 pdf, Map.of(), embedder, ChunkingOptions.defaults(), limits)).field());
-        assertEquals(0, embedder.embedded.get());
+        assertEquals(0, embedder.embeddedTexts());
     }
 
     @Test
@@ -95,11 +101,11 @@ class IngestLimitsTest {
 
     @Test
     void theCommandLineIngestReportsAFileOverTheLimitAndIngestsTheRest() throws Exception {
-        Path root = dir.resolve("docs");
+        Path root = stores.path("docs");
         Files.createDirectories(root);
         Files.write(root.resolve("big.md"), sections(200));
         Files.write(root.resolve("small.md"), sections(3));
-        try (LiteMem mem = LiteMem.open(dir.resolve("store.db"),
+        try (LiteMem mem = stores.open(stores.path("store.db"),
                 LiteMemOptions.builder().embedder(embedder).useBundledEmbedder(false).build())) {
             IngestSummary s = Ingester.builder(mem).limits(new IngestLimits(1 << 20, 10, 100)).build().run(List.of(root));
             assertEquals(1, s.filesAdded());
@@ -107,7 +113,7 @@ class IngestLimitsTest {
             assertTrue(s.errors().get(0).path().endsWith("big.md"), s.errors().toString());
             assertTrue(s.errors().get(0).message().contains("more than 100 chunks"), s.errors().toString());
             assertEquals(3, mem.collection("docs").count());
-            assertEquals(3, embedder.embedded.get(), "the file over the limit was not embedded");
+            assertEquals(3, embedder.embeddedTexts(), "the file over the limit was not embedded");
         }
     }
 }

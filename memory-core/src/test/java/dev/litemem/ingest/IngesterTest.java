@@ -11,27 +11,34 @@ import dev.litemem.LiteMem;
 import dev.litemem.LiteMemException;
 import dev.litemem.LiteMemOptions;
 import dev.litemem.Record;
+import dev.litemem.internal.ingest.ExtractorsTest;
+import dev.litemem.internal.ingest.FileWalker;
+import dev.litemem.internal.ingest.SourceFile;
+import dev.litemem.internal.ingest.StoreWriter;
+import dev.litemem.testing.TempStores;
+import dev.litemem.testing.WordHashEmbedder;
 import java.io.IOException;
+import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.List;
 import java.util.Map;
 import java.util.stream.Stream;
 import org.junit.jupiter.api.Test;
-import org.junit.jupiter.api.io.TempDir;
+import org.junit.jupiter.api.extension.RegisterExtension;
 
 class IngesterTest {
-    @TempDir
-    Path dir;
-    final WordsEmbedder embedder = new WordsEmbedder(128);
+    @RegisterExtension
+    final TempStores stores = new TempStores();
+    final WordHashEmbedder embedder = new WordHashEmbedder(64, 128);
 
     private LiteMem open() {
-        return LiteMem.open(dir.resolve("store.db"),
+        return stores.open(stores.path("store.db"),
                 LiteMemOptions.builder().embedder(embedder).useBundledEmbedder(false).build());
     }
 
     private Path copySamples() throws IOException {
-        Path target = dir.resolve("handbook");
+        Path target = stores.path("handbook");
         Files.createDirectories(target);
         try (Stream<Path> files = Files.list(ExtractorsTest.SAMPLES)) {
             for (Path f : files.toList()) {
@@ -62,7 +69,7 @@ class IngesterTest {
             assertTrue(first.chunks() >= 12);
             assertEquals(first.chunks(), mem.collection("docs").count());
             assertDocumentsMatchChunks(mem);
-            int embeddedAfterFirst = embedder.embedded.get();
+            int embeddedAfterFirst = embedder.embeddedTexts();
 
             Record chunk = mem.collection("docs").get(StoreWriter.recordId(root.toString() + "/api-key-rotation.md", 0)).orElseThrow();
             assertEquals("api-key-rotation.md", chunk.metadata().get("path"));
@@ -74,7 +81,7 @@ class IngesterTest {
             assertEquals(12, second.filesUnchanged());
             assertEquals(0, second.filesAdded() + second.filesChanged() + second.filesRemoved());
             assertEquals(0, second.chunks());
-            assertEquals(embeddedAfterFirst, embedder.embedded.get(), "unchanged files are not embedded again");
+            assertEquals(embeddedAfterFirst, embedder.embeddedTexts(), "unchanged files are not embedded again");
 
             Files.writeString(root.resolve("glossary.txt"), "GLOSSARY\n========\n\nZephyr: the new codename.\n");
             Files.delete(root.resolve("onboarding.md"));
@@ -103,11 +110,11 @@ class IngesterTest {
             long chunks = mem.collection("docs").count(Filter.eq(Filter.SOURCE, source));
             assertTrue(chunks >= 4, "chunks: " + chunks);
             Files.writeString(file, Files.readString(file).replace("Never\npaste a key into chat", "Never\npaste a key into email"));
-            int before = embedder.embedded.get();
+            int before = embedder.embeddedTexts();
             IngestSummary edit = Ingester.builder(mem).build().run(List.of(root));
             assertEquals(1, edit.filesChanged());
             assertEquals(chunks, edit.chunks());
-            assertEquals(1, embedder.embedded.get() - before, "only the edited chunk is embedded again");
+            assertEquals(1, embedder.embeddedTexts() - before, "only the edited chunk is embedded again");
             assertTrue(mem.collection("docs").list(Filter.eq(Filter.SOURCE, source), null, 100).items().stream()
                     .anyMatch(r -> r.text().contains("paste a key into email")));
             assertDocumentsMatchChunks(mem);
@@ -140,7 +147,7 @@ class IngesterTest {
 
     @Test
     void unreadableFilesAreReportedAndSkipped() throws IOException {
-        Path root = dir.resolve("mixed");
+        Path root = stores.path("mixed");
         Files.createDirectories(root);
         Files.writeString(root.resolve("good.md"), "# Good\n\nThis one is fine.\n");
         Files.write(root.resolve("broken.pdf"), "%PDF-1.7 this is not a PDF".getBytes());
@@ -163,7 +170,7 @@ class IngesterTest {
         Path root = copySamples();
         try (LiteMem mem = open()) {
             LiteMemException e = assertThrows(LiteMemException.class,
-                    () -> Ingester.builder(mem).build().run(List.of(root, dir.resolve("nope"))));
+                    () -> Ingester.builder(mem).build().run(List.of(root, stores.path("nope"))));
             assertTrue(e.getMessage().contains("does not exist"), e.getMessage());
             assertTrue(Ingester.documents(mem, "docs").isEmpty());
         }
@@ -198,7 +205,7 @@ class IngesterTest {
 
     @Test
     void walkerHonoursGlobsHiddenFilesAndIgnoreFilesWhenAsked() throws IOException {
-        Path root = dir.resolve("tree");
+        Path root = stores.path("tree");
         Files.createDirectories(root.resolve("drafts"));
         Files.createDirectories(root.resolve(".obsidian"));
         Files.createDirectories(root.resolve("sub/build"));
@@ -224,7 +231,7 @@ class IngesterTest {
 
     @Test
     void aFileGivenDirectlyIsTakenWhateverItsExtension() throws IOException {
-        Path log = dir.resolve("server.log");
+        Path log = stores.path("server.log");
         Files.writeString(log, "Started on port 8081.\n");
         try (LiteMem mem = open()) {
             IngestSummary s = Ingester.builder(mem).build().run(List.of(log));
@@ -232,6 +239,86 @@ class IngesterTest {
             Map<String, Object> metadata = mem.collection("docs").get(StoreWriter.recordId(log.toString(), 0)).orElseThrow().metadata();
             assertEquals("server.log", metadata.get("path"));
         }
+    }
+
+    @Test
+    void withTheEmbeddingCacheAMovedFileCostsNoInference() throws IOException {
+        Path root = copySamples();
+        try (LiteMem mem = open()) {
+            Ingester.builder(mem).cacheEmbeddings(true).build().run(List.of(root));
+            int before = embedder.embeddedTexts();
+            Files.move(root.resolve("onboarding.md"), root.resolve("welcome.md"));
+            IngestSummary moved = Ingester.builder(mem).cacheEmbeddings(true).prune(true).build().run(List.of(root));
+            assertEquals(1, moved.filesAdded());
+            assertEquals(1, moved.filesRemoved());
+            assertEquals(before, embedder.embeddedTexts(), "its chunks' vectors come from the embedding cache");
+            assertDocumentsMatchChunks(mem);
+
+            long cacheRows = cacheRows(mem);
+            assertTrue(cacheRows >= moved.chunks(), "cache rows: " + cacheRows);
+            Files.move(root.resolve("welcome.md"), root.resolve("start.md"));
+            Ingester.builder(mem).prune(true).build().run(List.of(root));
+            assertTrue(embedder.embeddedTexts() > before, "without the cache a moved file is embedded again");
+            assertEquals(cacheRows, cacheRows(mem), "and its vectors do not enter the cache");
+        }
+    }
+
+    @Test
+    void aDocumentIsReplacedAsAFileIsWithItsRowAndTheEmbeddingCache() throws IOException {
+        byte[] longer = Files.readAllBytes(ExtractorsTest.SAMPLES.resolve("api-key-rotation.md"));
+        byte[] shorter = "# Rotating the API keys\n\nRotate every key each quarter.\n".getBytes(StandardCharsets.UTF_8);
+        try (LiteMem mem = open()) {
+            Ingester ingester = Ingester.builder(mem).build();
+            IngestedDocument first = ingester.ingestDocument("uploads/keys.md", "keys.md", longer, Map.of("team", "ops"));
+            int chunks = first.document().chunks();
+            assertTrue(chunks >= 4, "chunks: " + chunks);
+            assertEquals(chunks, first.embedded());
+            Record chunk = mem.collection("docs").get("uploads/keys.md#0").orElseThrow();
+            assertEquals("ops", chunk.metadata().get("team"));
+            assertEquals("uploads/keys.md", chunk.metadata().get("path"));
+            assertEquals("Rotating the API keys", chunk.metadata().get("title"));
+            Document row = Ingester.documents(mem, "docs").get(0);
+            assertEquals("uploads/keys.md", row.path());
+            assertEquals(chunks, row.chunks());
+            assertEquals(first.document().sha256(), row.sha256());
+            assertDocumentsMatchChunks(mem);
+
+            int before = embedder.embeddedTexts();
+            IngestedDocument again = ingester.ingestDocument("uploads/keys.md", "keys.md", longer, Map.of("team", "sec"));
+            assertEquals(0, again.embedded());
+            assertEquals(before, embedder.embeddedTexts(), "unchanged text costs no inference");
+            assertTrue(again.seq() > first.seq());
+            assertEquals("sec", mem.collection("docs").get("uploads/keys.md#0").orElseThrow().metadata().get("team"));
+
+            ingester.ingestDocument("uploads/keys.md", "keys.md", shorter, Map.of());
+            assertEquals(1, mem.collection("docs").count(Filter.eq(Filter.SOURCE, "uploads/keys.md")),
+                    "the previous chunks are gone");
+            assertEquals(1, Ingester.documents(mem, "docs").get(0).chunks());
+            assertDocumentsMatchChunks(mem);
+        }
+    }
+
+    @Test
+    void aDocumentOverTheChunkLimitIsRefusedBeforeItIsEmbedded() throws IOException {
+        byte[] longer = Files.readAllBytes(ExtractorsTest.SAMPLES.resolve("api-key-rotation.md"));
+        try (LiteMem mem = open()) {
+            Ingester ingester = Ingester.builder(mem).limits(new IngestLimits(IngestLimits.DEFAULT_MAX_TEXT_CHARS,
+                    IngestLimits.DEFAULT_MAX_PDF_PAGES, 2)).build();
+            int calls = embedder.calls();
+            DocumentTooLargeException e = assertThrows(DocumentTooLargeException.class,
+                    () -> ingester.ingestDocument("keys.md", null, longer, Map.of()));
+            assertTrue(e.getMessage().contains("more than 2 chunks"), e.getMessage());
+            assertEquals("text", e.field());
+            assertEquals(calls, embedder.calls(), "nothing was embedded");
+            assertEquals(0, mem.collection("docs").count());
+            assertTrue(Ingester.documents(mem, "docs").isEmpty());
+            assertThrows(dev.litemem.InvalidInputException.class,
+                    () -> ingester.ingestDocument("empty.md", null, "   \n".getBytes(StandardCharsets.UTF_8), Map.of()));
+        }
+    }
+
+    private static long cacheRows(LiteMem mem) {
+        return mem.withReadHandle(h -> h.createQuery("SELECT count(*) FROM embedding_cache").mapTo(Long.class).one());
     }
 
     private static List<String> sources(List<SourceFile> files) {

@@ -12,7 +12,7 @@ import dev.litemem.Page;
 import dev.litemem.Record;
 import dev.litemem.server.MemoryServer;
 import dev.litemem.server.ServerConfig;
-import dev.litemem.server.WordEmbedder;
+import dev.litemem.testing.WordHashEmbedder;
 import java.net.URI;
 import java.net.http.HttpClient;
 import java.net.http.HttpRequest;
@@ -38,7 +38,7 @@ class MemoryClientTest {
     @BeforeAll
     static void startServer() throws Exception {
         server = MemoryServer.start(ServerConfig.builder(dir.resolve("server")).port(0).adminKey(ADMIN)
-                .embedder(new WordEmbedder()).build());
+                .embedder(new WordHashEmbedder()).build());
         HttpResponse<String> r = HttpClient.newHttpClient().send(HttpRequest.newBuilder(URI.create(server.baseUrl() + "/v1/tenants"))
                 .header("Authorization", "Bearer " + ADMIN).POST(HttpRequest.BodyPublishers.ofString("{\"name\": \"agent\"}"))
                 .build(), HttpResponse.BodyHandlers.ofString());
@@ -53,7 +53,7 @@ class MemoryClientTest {
     }
 
     private static MemoryClient open(String kind) {
-        LiteMemOptions options = LiteMemOptions.builder().embedder(new WordEmbedder()).build();
+        LiteMemOptions options = LiteMemOptions.builder().embedder(new WordHashEmbedder()).build();
         return kind.equals("file") ? MemoryClients.open("file:" + dir.resolve("agent.db"), options)
                 : MemoryClients.open(serverUri, options);
     }
@@ -73,7 +73,7 @@ class MemoryClientTest {
             Record p1 = memory.get("prefs", "p1").orElseThrow();
             assertEquals("Alice prefers short answers", p1.text());
             assertEquals("alice", p1.metadata().get("user"));
-            assertEquals(WordEmbedder.DIMENSION, p1.vector().length);
+            assertEquals(WordHashEmbedder.DIMENSION, p1.vector().length);
             assertEquals("hr.md", memory.get("prefs", "p3").orElseThrow().source());
             assertEquals(Optional.empty(), memory.get("prefs", "nope"));
             assertEquals(Optional.empty(), memory.get("no-such-collection", "p1"));

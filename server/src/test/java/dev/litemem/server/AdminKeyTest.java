@@ -4,6 +4,7 @@ import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
+import dev.litemem.testing.WordHashEmbedder;
 import java.net.URI;
 import java.net.http.HttpClient;
 import java.net.http.HttpRequest;
@@ -26,7 +27,7 @@ class AdminKeyTest {
 
     @Test
     void aGeneratedAdminKeyIsWrittenOwnerOnlyAndReused() throws Exception {
-        ServerConfig config = ServerConfig.builder(dir).port(0).embedder(new WordEmbedder()).build();
+        ServerConfig config = ServerConfig.builder(dir).port(0).embedder(new WordHashEmbedder()).build();
         String env = System.getenv("LITEMEM_ADMIN_KEY");
         try (MemoryServer server = MemoryServer.start(config)) {
             if (env != null) {

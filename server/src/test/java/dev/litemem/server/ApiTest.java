@@ -7,6 +7,7 @@ import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
+import dev.litemem.testing.WordHashEmbedder;
 import com.fasterxml.jackson.databind.JsonNode;
 import dev.litemem.LiteMem;
 import dev.litemem.LiteMemOptions;
@@ -81,7 +82,7 @@ class ApiTest {
         JsonNode a = get.json();
         assertEquals("Alice prefers short answers", a.get("text").asText());
         assertEquals("alice", a.get("metadata").get("user").asText());
-        assertEquals(WordEmbedder.DIMENSION, a.get("vector").size());
+        assertEquals(WordHashEmbedder.DIMENSION, a.get("vector").size());
         assertTrue(a.hasNonNull("createdAt"));
 
         var page1 = s.call("GET", records("acme", "notes") + "?limit=2", key, null).json();
@@ -143,7 +144,7 @@ class ApiTest {
         ids.sort(null);
         assertEquals(List.of("b", "c"), ids);
 
-        float[] v = new WordEmbedder().embed("Bob likes long detailed answers");
+        float[] v = new WordHashEmbedder().embed("Bob likes long detailed answers");
         StringBuilder vec = new StringBuilder("[");
         for (int i = 0; i < v.length; i++) {
             vec.append(i == 0 ? "" : ",").append(v[i]);
@@ -260,7 +261,7 @@ class ApiTest {
             assertEquals("application/vnd.sqlite3", export.contentType());
             Path copy = dir.resolve("copy-" + (k.equals(ADMIN) ? "admin" : "tenant") + ".db");
             Files.write(copy, export.raw().body());
-            try (LiteMem mem = LiteMem.open(copy, LiteMemOptions.builder().embedder(new WordEmbedder()).build())) {
+            try (LiteMem mem = LiteMem.open(copy, LiteMemOptions.builder().embedder(new WordHashEmbedder()).build())) {
                 assertEquals(3, mem.collection("notes").count());
             }
         }

@@ -3,6 +3,8 @@ package dev.litemem.server;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
+import org.junit.jupiter.api.extension.RegisterExtension;
+import dev.litemem.testing.TempStores;
 import java.io.BufferedReader;
 import java.io.IOException;
 import java.io.InputStreamReader;
@@ -19,7 +21,6 @@ import java.util.concurrent.Future;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicInteger;
 import org.junit.jupiter.api.Test;
-import org.junit.jupiter.api.io.TempDir;
 
 /**
  * SIGKILL of the server process in the middle of writes from several clients to several tenants: after a restart,
@@ -27,8 +28,8 @@ import org.junit.jupiter.api.io.TempDir;
  */
 class CrashTest {
     static final String ADMIN = "crash-test-admin-key-0123456789";
-    @TempDir
-    Path dir;
+    @RegisterExtension
+    final TempStores stores = new TempStores();
 
     /** A server in a child JVM; returns it with the URL it printed. */
     private record Child(Process process, String url) {
@@ -37,7 +38,7 @@ class CrashTest {
     private Child startChild(int maxOpen) throws Exception {
         List<String> command = new ArrayList<>(List.of(Path.of(System.getProperty("java.home"), "bin", "java").toString(),
                 "-cp", System.getProperty("java.class.path"), "-Xmx256m", ChildServerMain.class.getName(),
-                dir.toString(), Integer.toString(maxOpen)));
+                stores.dir().toString(), Integer.toString(maxOpen)));
         ProcessBuilder pb = new ProcessBuilder(command).redirectError(ProcessBuilder.Redirect.INHERIT);
         pb.environment().put("LITEMEM_ADMIN_KEY", ADMIN);
         Process p = pb.start();
@@ -108,7 +109,7 @@ class CrashTest {
             again.process().destroyForcibly();
             again.process().waitFor(30, TimeUnit.SECONDS);
         }
-        assertTrue(Files.exists(dir.resolve("tenants/t0.db")));
+        assertTrue(Files.exists(stores.path("tenants/t0.db")));
     }
 
     /** A bare HTTP client that throws IOException when the server dies. */

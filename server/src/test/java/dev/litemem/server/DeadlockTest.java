@@ -5,6 +5,8 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import dev.litemem.Embedder;
 import dev.litemem.Embeddings;
+import dev.litemem.testing.TempStores;
+import dev.litemem.testing.WordHashEmbedder;
 import java.io.BufferedReader;
 import java.io.InputStreamReader;
 import java.io.OutputStream;
@@ -17,7 +19,7 @@ import java.util.concurrent.CountDownLatch;
 import java.util.concurrent.TimeUnit;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.Timeout;
-import org.junit.jupiter.api.io.TempDir;
+import org.junit.jupiter.api.extension.RegisterExtension;
 
 /**
  * Deleting a tenant while one request holds it and another, past its key check, is still receiving its body: the
@@ -26,12 +28,12 @@ import org.junit.jupiter.api.io.TempDir;
  * sent in two halves over a raw socket, and each step waits until the server's threads are where the next needs them.
  */
 class DeadlockTest {
-    @TempDir
-    Path dir;
+    @RegisterExtension
+    final TempStores stores = new TempStores();
 
     /** The test embedder, except that a text holding "hold-the-tenant" waits for {@link #release}. */
     static final class HoldingEmbedder implements Embedder {
-        final WordEmbedder words = new WordEmbedder();
+        final WordHashEmbedder words = new WordHashEmbedder();
         final CountDownLatch entered = new CountDownLatch(1);
         final CountDownLatch release = new CountDownLatch(1);
 
@@ -66,7 +68,7 @@ class DeadlockTest {
     @Timeout(value = 180, threadMode = Timeout.ThreadMode.SEPARATE_THREAD)
     void deletingATenantWhileRequestsHoldAndAwaitItNeverStallsTheServer() throws Exception {
         HoldingEmbedder embedder = new HoldingEmbedder();
-        TestServer s = new TestServer(dir, b -> b.embedder(embedder));
+        TestServer s = new TestServer(stores.dir(), b -> b.embedder(embedder));
         try {
             String key = s.createTenant("x");
             String other = s.createTenant("y");

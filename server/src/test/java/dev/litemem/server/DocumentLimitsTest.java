@@ -5,6 +5,8 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import dev.litemem.Embedder;
 import dev.litemem.Embeddings;
+import dev.litemem.testing.TempStores;
+import dev.litemem.testing.WordHashEmbedder;
 import java.io.ByteArrayOutputStream;
 import java.net.URI;
 import java.net.http.HttpRequest;
@@ -19,7 +21,7 @@ import org.apache.pdfbox.pdmodel.font.Standard14Fonts;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
-import org.junit.jupiter.api.io.TempDir;
+import org.junit.jupiter.api.extension.RegisterExtension;
 
 /**
  * A document past the limits is refused with 413 before any of it is embedded: its chunks are counted first, its
@@ -27,14 +29,14 @@ import org.junit.jupiter.api.io.TempDir;
  */
 class DocumentLimitsTest {
     static final String DOCS = "/v1/tenants/acme/collections/docs/documents";
-    @TempDir
-    Path dir;
+    @RegisterExtension
+    final TempStores stores = new TempStores();
     final CountingEmbedder embedder = new CountingEmbedder();
     TestServer s;
     String key;
 
     static final class CountingEmbedder implements Embedder {
-        final WordEmbedder words = new WordEmbedder();
+        final WordHashEmbedder words = new WordHashEmbedder();
         final AtomicInteger texts = new AtomicInteger();
 
         @Override
@@ -56,7 +58,7 @@ class DocumentLimitsTest {
 
     @BeforeEach
     void start() {
-        s = new TestServer(dir, b -> b.embedder(embedder).maxBatch(50).maxDocumentChars(100_000).maxDocumentPages(3));
+        s = new TestServer(stores.dir(), b -> b.embedder(embedder).maxBatch(50).maxDocumentChars(100_000).maxDocumentPages(3));
         key = s.createTenant("acme");
     }
 

@@ -5,6 +5,9 @@ import static dev.litemem.server.TestServer.records;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
+import org.junit.jupiter.api.extension.RegisterExtension;
+import dev.litemem.testing.TempStores;
+import dev.litemem.testing.WordHashEmbedder;
 import dev.litemem.LiteMem;
 import dev.litemem.LiteMemOptions;
 import dev.litemem.Record;
@@ -15,16 +18,15 @@ import java.util.List;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.TimeUnit;
 import org.junit.jupiter.api.Test;
-import org.junit.jupiter.api.io.TempDir;
 
 /** Exports are consistent snapshots taken while a client keeps writing. */
 class ExportTest {
-    @TempDir
-    Path dir;
+    @RegisterExtension
+    final TempStores stores = new TempStores();
 
     @Test
     void everythingUnderTheDataFolderIsOwnerOnlyEvenAnExportWhileItStreams() throws Exception {
-        Path data = dir.resolve("data");
+        Path data = stores.path("data");
         try (TestServer s = new TestServer(data)) {
             String key = s.createTenant("acme");
             String text = "kiwi ".repeat(12_000);
@@ -66,7 +68,7 @@ class ExportTest {
 
     @Test
     void exportsTakenDuringWritesAreConsistentPrefixes() throws Exception {
-        try (TestServer s = new TestServer(dir.resolve("data"))) {
+        try (TestServer s = new TestServer(stores.path("data"))) {
             String key = s.createTenant("acme");
             assertEquals(200, s.call("PUT", records("acme", "log"), key, "{\"records\": [{\"id\": \"r00000\", \"text\": \"entry 0\"}]}").status());
             CompletableFuture<Integer> writer = CompletableFuture.supplyAsync(() -> {
@@ -81,9 +83,9 @@ class ExportTest {
             for (int e = 0; e < 4; e++) {
                 var export = s.call("GET", "/v1/tenants/acme/export", ADMIN, null);
                 assertEquals(200, export.status());
-                Path copy = dir.resolve("export-" + e + ".db");
+                Path copy = stores.path("export-" + e + ".db");
                 Files.write(copy, export.raw().body());
-                try (LiteMem mem = LiteMem.open(copy, LiteMemOptions.builder().embedder(new WordEmbedder()).build())) {
+                try (LiteMem mem = stores.open(copy, LiteMemOptions.builder().embedder(new WordHashEmbedder()).build())) {
                     List<Record> all = mem.collection("log").list(null, 10_000).items();
                     for (int i = 0; i < all.size(); i++) {
                         assertEquals(String.format("r%05d", i), all.get(i).id(), "a snapshot holds a prefix of the writes");
@@ -93,7 +95,7 @@ class ExportTest {
             }
             assertEquals(150, writer.get(120, TimeUnit.SECONDS));
             assertTrue(counts.get(0) >= 1);
-            try (var left = Files.list(dir.resolve("data").resolve(".exports"))) {
+            try (var left = Files.list(stores.path("data").resolve(".exports"))) {
                 assertEquals(0, left.count(), "snapshots are deleted once streamed");
             }
         }

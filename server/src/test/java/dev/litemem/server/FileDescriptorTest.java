@@ -3,7 +3,14 @@ package dev.litemem.server;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
+import dev.litemem.testing.TempStores;
+import java.io.IOException;
+import java.io.InputStream;
+import java.io.OutputStream;
+import java.net.Socket;
+import java.net.URI;
 import java.net.http.HttpResponse;
+import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.ArrayList;
@@ -14,7 +21,7 @@ import java.util.stream.Stream;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.condition.EnabledOnOs;
 import org.junit.jupiter.api.condition.OS;
-import org.junit.jupiter.api.io.TempDir;
+import org.junit.jupiter.api.extension.RegisterExtension;
 
 /**
  * Under a low file-descriptor limit the server bounds its open tenants by what the limit allows (and says so in its
@@ -24,12 +31,12 @@ import org.junit.jupiter.api.io.TempDir;
 class FileDescriptorTest {
     static final String ADMIN = TenantLifecycleTest.ADMIN;
     static final int LIMIT = 320;
-    @TempDir
-    Path dir;
+    @RegisterExtension
+    final TempStores stores = new TempStores();
 
     @Test
     void theOpenTenantBoundFollowsTheDescriptorLimitAndNothingFails() throws Exception {
-        try (ChildServer child = ChildServer.start(dir, 256, ADMIN, "ulimit -n " + LIMIT)) {
+        try (ChildServer child = ChildServer.start(stores.dir(), 256, ADMIN, "ulimit -n " + LIMIT)) {
             String line = child.lines.stream().filter(l -> l.contains("Open tenants: at most")).findFirst()
                     .orElseThrow(() -> new AssertionError("the bound is logged at start: " + child.lines));
             Matcher m = Pattern.compile("at most (\\d+) \\(configured 256; file descriptor limit (\\d+)").matcher(line);
@@ -62,21 +69,21 @@ class FileDescriptorTest {
 
     @Test
     void whenClientConnectionsEatTheReserveIdleTenantsAreClosedInsteadOfFailing() throws Exception {
-        try (ChildServer child = ChildServer.start(dir, 256, ADMIN, "ulimit -n " + LIMIT)) {
+        try (ChildServer child = ChildServer.start(stores.dir(), 256, ADMIN, "ulimit -n " + LIMIT)) {
             child.drainOutput();
             List<String> keys = new ArrayList<>();
             for (int t = 0; t < 12; t++) {
                 keys.add(TenantLifecycleTest.createTenant(child.url, "t" + t));
                 assertEquals(200, write(child, t, keys.get(t)).statusCode());
             }
-            // Idle client connections take most of what the budget kept for connections.
-            List<java.net.Socket> idle = new ArrayList<>();
+            // Idle client connections take most of what the budget kept for connections. Each is known to be accepted
+            // because the server answered on it (the descriptor count alone is no signal: the test's earlier HTTP
+            // clients close their keep-alive connections whenever this JVM collects them).
+            List<Socket> idle = new ArrayList<>();
             try {
-                java.net.URI uri = java.net.URI.create(child.url);
-                for (long before; (before = openDescriptors(child)) < LIMIT - 40; ) {
-                    idle.add(new java.net.Socket(uri.getHost(), uri.getPort()));
-                    long was = before;
-                    Await.until("the server accepted connection " + idle.size(), () -> openDescriptors(child) > was);
+                URI uri = URI.create(child.url);
+                while (openDescriptors(child) < LIMIT - 40) {
+                    idle.add(acceptedIdleConnection(uri));
                 }
                 for (int t = 12; t < 24; t++) {
                     keys.add(TenantLifecycleTest.createTenant(child.url, "t" + t));
@@ -91,11 +98,30 @@ class FileDescriptorTest {
                 Await.until("the log says idle tenants were closed", () -> child.lines.stream()
                         .anyMatch(l -> l.contains("idle tenant(s):") && l.contains("file descriptors in use")));
             } finally {
-                for (java.net.Socket socket : idle) {
+                for (Socket socket : idle) {
                     socket.close();
                 }
             }
         }
+    }
+
+    /** A connection the server has accepted and answered once, left open and idle (HTTP/1.1 keep-alive). */
+    private static Socket acceptedIdleConnection(URI uri) throws IOException {
+        Socket socket = new Socket(uri.getHost(), uri.getPort());
+        socket.setSoTimeout(60_000);
+        OutputStream out = socket.getOutputStream();
+        out.write(("GET /health HTTP/1.1\r\nHost: " + uri.getHost() + "\r\n\r\n").getBytes(StandardCharsets.US_ASCII));
+        out.flush();
+        InputStream in = socket.getInputStream();
+        StringBuilder status = new StringBuilder();
+        for (int b; (b = in.read()) != '\n'; ) {
+            if (b < 0) {
+                throw new IOException("the server closed a new connection before it answered");
+            }
+            status.append((char) b);
+        }
+        assertTrue(status.toString().startsWith("HTTP/1.1 200"), status.toString());
+        return socket;
     }
 
     private static HttpResponse<String> write(ChildServer child, int t, String key) throws Exception {

@@ -4,6 +4,7 @@ import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import com.fasterxml.jackson.databind.JsonNode;
+import dev.litemem.testing.TempStores;
 import java.io.ByteArrayOutputStream;
 import java.io.InputStream;
 import java.io.OutputStream;
@@ -30,7 +31,7 @@ import java.util.concurrent.atomic.AtomicBoolean;
 import java.util.concurrent.atomic.AtomicInteger;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.Timeout;
-import org.junit.jupiter.api.io.TempDir;
+import org.junit.jupiter.api.extension.RegisterExtension;
 
 /**
  * Seeded fuzzing over loopback: at least 5,000 bad requests of every kind (malformed HTTP on raw sockets, well-formed
@@ -43,8 +44,8 @@ class FuzzTest {
     static final int THREADS = 2;
     static final int PER_THREAD = 2_750;
     static final String MARK = "alpha-private-marker";
-    @TempDir
-    Path dir;
+    @RegisterExtension
+    final TempStores stores = new TempStores();
 
     /** What went wrong, by kind, with one example each. */
     private final Map<String, String> violations = new ConcurrentHashMap<>();
@@ -58,7 +59,7 @@ class FuzzTest {
     @Timeout(value = 120, threadMode = Timeout.ThreadMode.SEPARATE_THREAD)
     void badRequestsBesideAGoodWriterGetProblemsNeverFailuresLeaksOrLosses() throws Exception {
         long started = System.nanoTime();
-        try (TestServer s = new TestServer(dir, b -> b.maxBodyBytes(256 * 1024).maxBatch(50).maxTextChars(4_000))) {
+        try (TestServer s = new TestServer(stores.dir(), b -> b.maxBodyBytes(256 * 1024).maxBatch(50).maxTextChars(4_000))) {
             String alphaKey = s.createTenant("alpha");
             String betaKey = s.createTenant("beta");
             assertEquals(200, s.call("PUT", TestServer.records("beta", "notes"), betaKey,

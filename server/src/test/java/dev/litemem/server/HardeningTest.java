@@ -5,6 +5,7 @@ import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
+import dev.litemem.testing.TempStores;
 import java.io.ByteArrayOutputStream;
 import java.io.InputStream;
 import java.io.OutputStream;
@@ -16,16 +17,16 @@ import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import org.junit.jupiter.api.Test;
-import org.junit.jupiter.api.io.TempDir;
+import org.junit.jupiter.api.extension.RegisterExtension;
 
 /** The smaller findings of the attack on the server, each over real HTTP. */
 class HardeningTest {
     static final String NOTES = records("acme", "notes");
-    @TempDir
-    Path dir;
+    @RegisterExtension
+    final TempStores stores = new TempStores();
 
     private TestServer serverWithAcme() {
-        TestServer s = new TestServer(dir);
+        TestServer s = new TestServer(stores.dir());
         String key = s.createTenant("acme");
         assertEquals(200, s.call("PUT", NOTES, key, "{\"records\": [{\"id\": \"a\", \"text\": \"alpha\", \"metadata\":"
                 + " {\"user\": \"alice\"}}]}").status());
@@ -38,7 +39,7 @@ class HardeningTest {
 
     @Test
     void theWhereParameterIsReadAsStrictlyAsABody() {
-        try (TestServer s = new TestServer(dir)) {
+        try (TestServer s = new TestServer(stores.dir())) {
             String key = s.createTenant("acme");
             s.call("PUT", NOTES, key, "{\"records\": [{\"id\": \"a\", \"text\": \"alpha\", \"metadata\": {\"user\": \"alice\"}}]}");
             // 1,001 levels, and short enough for a URL: arrays nest in 6 encoded characters a level.
@@ -61,13 +62,13 @@ class HardeningTest {
         try (TestServer s = serverWithAcme()) {
             key = s.call("POST", "/v1/tenants", TestServer.ADMIN, "{\"name\": \"other\"}").json().get("apiKey").asText();
         }
-        Path db = dir.resolve("tenants/acme.db");
+        Path db = stores.path("tenants/acme.db");
         Files.write(db, new byte[0]);
-        try (TestServer s = new TestServer(dir)) {
+        try (TestServer s = new TestServer(stores.dir())) {
             TestServer.Response r = s.call("GET", "/v1/tenants/acme", TestServer.ADMIN, null);
             assertEquals(500, r.status(), r.body());
             assertEquals("tenant-file-incompatible", r.problemType());
-            assertFalse(r.body().contains(dir.toString()), r.body());
+            assertFalse(r.body().contains(stores.dir().toString()), r.body());
             assertEquals(0, Files.size(db), "the damaged file is left as it is");
             assertEquals(200, s.call("GET", "/v1/tenants/other/collections", key, null).status());
         }
@@ -75,7 +76,7 @@ class HardeningTest {
 
     @Test
     void errorsJettyAnswersItselfHaveAProblemBodyForEveryMethod() throws Exception {
-        try (TestServer s = new TestServer(dir)) {
+        try (TestServer s = new TestServer(stores.dir())) {
             String[] requests = {
                 "PUT /v1/tenants/%2e%2e/collections HTTP/1.1\r\nHost: x\r\nContent-Length: 0\r\n\r\n",
                 "DELETE /v1/tenants/a%00b HTTP/1.1\r\nHost: x\r\n\r\n",
@@ -101,7 +102,7 @@ class HardeningTest {
 
     @Test
     void aLargeBodyRefusedForItsKeyGetsTheAnswerNotAReset() throws Exception {
-        try (TestServer s = new TestServer(dir)) {
+        try (TestServer s = new TestServer(stores.dir())) {
             for (String auth : new String[] {"", "Authorization: Bearer lmk_wrong\r\n"}) {
                 // A client that sends its whole body before it reads, as most do.
                 try (Socket socket = new Socket("127.0.0.1", s.server.port())) {
@@ -131,16 +132,16 @@ class HardeningTest {
             other = s.createTenant("other");
             s.call("PUT", records("other", "notes"), other, "{\"records\": [{\"id\": \"o\", \"text\": \"omega\"}]}");
         }
-        Path db = dir.resolve("tenants/other.db");
+        Path db = stores.path("tenants/other.db");
         {
             Files.delete(db);
-            Files.createSymbolicLink(db, dir.resolve("missing-folder/other.db"));
-            Files.writeString(dir.resolve("tenants/acme.key"), "not a hash");
-            try (TestServer again = new TestServer(dir)) {
+            Files.createSymbolicLink(db, stores.path("missing-folder/other.db"));
+            Files.writeString(stores.path("tenants/acme.key"), "not a hash");
+            try (TestServer again = new TestServer(stores.dir())) {
                 for (String[] c : new String[][] {{"/v1/tenants/other/collections", other}, {"/v1/tenants/acme", TestServer.ADMIN}}) {
                     TestServer.Response r = again.call("GET", c[0], c[1], null);
                     assertEquals(500, r.status(), r.body());
-                    assertFalse(r.body().contains(dir.toString()) || r.body().contains("/tmp") || r.body().contains("length"),
+                    assertFalse(r.body().contains(stores.dir().toString()) || r.body().contains("/tmp") || r.body().contains("length"),
                             r.body());
                     assertTrue(r.body().contains("server log"), r.body());
                 }
@@ -151,7 +152,7 @@ class HardeningTest {
                 Path odd = db.resolveSibling("third.db-journal");
                 Files.createDirectories(odd.resolve("inside"));
                 TestServer.Response r = again.call("DELETE", "/v1/tenants/third", TestServer.ADMIN, null);
-                assertFalse(r.body().contains(dir.toString()), r.body());
+                assertFalse(r.body().contains(stores.dir().toString()), r.body());
                 assertEquals(204, r.status(), r.body());
                 assertFalse(Files.exists(odd));
             }

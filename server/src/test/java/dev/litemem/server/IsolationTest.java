@@ -5,6 +5,8 @@ import static dev.litemem.server.TestServer.records;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
+import org.junit.jupiter.api.extension.RegisterExtension;
+import dev.litemem.testing.TempStores;
 import java.io.IOException;
 import java.net.Socket;
 import java.nio.charset.StandardCharsets;
@@ -15,19 +17,18 @@ import java.util.stream.Stream;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
-import org.junit.jupiter.api.io.TempDir;
 
 /** A key opens its own tenant and nothing else; names are checked before they reach the file system. */
 class IsolationTest {
-    @TempDir
-    Path dir;
+    @RegisterExtension
+    final TempStores stores = new TempStores();
     TestServer s;
     String acme;
     String beta;
 
     @BeforeEach
     void start() {
-        s = new TestServer(dir);
+        s = new TestServer(stores.dir());
         acme = s.createTenant("acme");
         beta = s.createTenant("beta");
         assertEquals(200, s.call("PUT", records("acme", "notes"), acme,
@@ -40,7 +41,7 @@ class IsolationTest {
     }
 
     private List<String> files() throws IOException {
-        try (Stream<Path> list = Files.list(dir)) {
+        try (Stream<Path> list = Files.list(stores.dir())) {
             return list.map(p -> p.getFileName().toString()).sorted().toList();
         }
     }

@@ -5,6 +5,7 @@ import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import com.fasterxml.jackson.databind.JsonNode;
+import dev.litemem.testing.TempStores;
 import java.net.URI;
 import java.net.http.HttpClient;
 import java.net.http.HttpRequest;
@@ -15,7 +16,7 @@ import java.time.Duration;
 import java.util.List;
 import java.util.stream.Stream;
 import org.junit.jupiter.api.Test;
-import org.junit.jupiter.api.io.TempDir;
+import org.junit.jupiter.api.extension.RegisterExtension;
 import org.junit.jupiter.params.ParameterizedTest;
 import org.junit.jupiter.params.provider.ValueSource;
 
@@ -26,23 +27,23 @@ import org.junit.jupiter.params.provider.ValueSource;
 class TenantLifecycleTest {
     static final String ADMIN = "lifecycle-admin-key-0123456789";
     static final String SECRET = "the old owner's secret";
-    @TempDir
-    Path dir;
+    @RegisterExtension
+    final TempStores stores = new TempStores();
 
     Path tenants() {
-        return dir.resolve("tenants");
+        return stores.path("tenants");
     }
 
     @Test
     void leftoverDataOfADeletedTenantIsQuarantinedNotAdopted() throws Exception {
-        try (TestServer s = new TestServer(dir)) {
+        try (TestServer s = new TestServer(stores.dir())) {
             String key = s.createTenant("acme");
             assertEquals(200, s.call("PUT", TestServer.records("acme", "notes"), key,
                     "{\"records\": [{\"id\": \"a\", \"text\": \"" + SECRET + "\"}]}").status());
         }
         // What a crash between removing the key and removing the data left behind.
         Files.delete(tenants().resolve("acme.key"));
-        try (TestServer s = new TestServer(dir)) {
+        try (TestServer s = new TestServer(stores.dir())) {
             String key = s.createTenant("acme");
             assertEquals(404, s.call("GET", TestServer.records("acme", "notes") + "/a", key, null).status(),
                     "the new tenant reads nothing of the old one");
@@ -53,18 +54,18 @@ class TenantLifecycleTest {
 
     @Test
     void leftoverFilesAppearingAtRuntimeAreQuarantinedWhenTheNameIsCreated() throws Exception {
-        Path old = dir.resolve("old.db");
-        try (TestServer s = new TestServer(dir.resolve("first"))) {
+        Path old = stores.path("old.db");
+        try (TestServer s = new TestServer(stores.path("first"))) {
             String key = s.createTenant("acme");
             s.call("PUT", TestServer.records("acme", "notes"), key, "{\"records\": [{\"id\": \"a\", \"text\": \"" + SECRET + "\"}]}");
         }
-        Files.copy(dir.resolve("first/tenants/acme.db"), old);
-        try (TestServer s = new TestServer(dir.resolve("second"))) {
-            Files.copy(old, dir.resolve("second/tenants/acme.db")); // an orphan put there while it runs
+        Files.copy(stores.path("first/tenants/acme.db"), old);
+        try (TestServer s = new TestServer(stores.path("second"))) {
+            Files.copy(old, stores.path("second/tenants/acme.db")); // an orphan put there while it runs
             String key = s.createTenant("acme");
             assertEquals(404, s.call("GET", TestServer.records("acme", "notes") + "/a", key, null).status());
         }
-        try (Stream<Path> q = Files.walk(dir.resolve("second/.quarantine"))) {
+        try (Stream<Path> q = Files.walk(stores.path("second/.quarantine"))) {
             assertTrue(q.anyMatch(p -> p.getFileName().toString().equals("acme.db")));
         }
     }
@@ -73,7 +74,7 @@ class TenantLifecycleTest {
     @ValueSource(strings = {"delete-after-key", "delete-before-purge"})
     void aDeletionKilledAtAnyStepIsFinishedAtTheNextStart(String point) throws Exception {
         String oldKey;
-        try (ChildServer child = ChildServer.start(dir, 8, ADMIN, null, "-D" + "litemem.test.pauseAt=" + point)) {
+        try (ChildServer child = ChildServer.start(stores.dir(), 8, ADMIN, null, "-D" + "litemem.test.pauseAt=" + point)) {
             oldKey = createTenant(child.url, "acme");
             assertEquals(200, send(child.url, "PUT", TestServer.records("acme", "notes"), oldKey,
                     "{\"records\": [{\"id\": \"a\", \"text\": \"" + SECRET + "\"}]}").statusCode());
@@ -83,7 +84,7 @@ class TenantLifecycleTest {
             child.kill();
         }
         assertRecreatedEmpty(oldKey);
-        try (Stream<Path> trash = Files.list(dir.resolve(".trash"))) {
+        try (Stream<Path> trash = Files.list(stores.path(".trash"))) {
             assertEquals(0, trash.count(), "the interrupted deletion was finished and purged");
         }
         assertFalse(quarantined("acme.db"), "a finished deletion leaves nothing in the quarantine");
@@ -92,13 +93,13 @@ class TenantLifecycleTest {
     @ParameterizedTest
     @ValueSource(strings = {"create-after-db-file", "create-before-key"})
     void aCreationKilledBeforeItsKeyLeavesNoTenant(String point) throws Exception {
-        try (ChildServer child = ChildServer.start(dir, 8, ADMIN, null, "-D" + "litemem.test.pauseAt=" + point)) {
+        try (ChildServer child = ChildServer.start(stores.dir(), 8, ADMIN, null, "-D" + "litemem.test.pauseAt=" + point)) {
             HttpClient.newHttpClient().sendAsync(request(child.url, "POST", "/v1/tenants", ADMIN, "{\"name\": \"acme\"}"),
                     HttpResponse.BodyHandlers.discarding());
             child.awaitLine(l -> l.equals("paused at " + point));
             child.kill();
         }
-        try (ChildServer child = ChildServer.start(dir, 8, ADMIN, null)) {
+        try (ChildServer child = ChildServer.start(stores.dir(), 8, ADMIN, null)) {
             JsonNode list = TestServer.JSON.readTree(send(child.url, "GET", "/v1/tenants", ADMIN, null).body());
             assertEquals(0, list.get("tenants").size(), "no tenant exists without its key");
             String key = createTenant(child.url, "acme");
@@ -108,7 +109,7 @@ class TenantLifecycleTest {
     }
 
     private void assertRecreatedEmpty(String oldKey) throws Exception {
-        try (ChildServer child = ChildServer.start(dir, 8, ADMIN, null)) {
+        try (ChildServer child = ChildServer.start(stores.dir(), 8, ADMIN, null)) {
             assertEquals(404, send(child.url, "GET", TestServer.records("acme", "notes") + "/a", oldKey, null).statusCode(),
                     "the deleted tenant is gone");
             try (Stream<Path> files = Files.list(tenants())) {
@@ -122,7 +123,7 @@ class TenantLifecycleTest {
     }
 
     private boolean quarantined(String fileName) throws Exception {
-        Path q = dir.resolve(".quarantine");
+        Path q = stores.path(".quarantine");
         if (!Files.exists(q)) {
             return false;
         }

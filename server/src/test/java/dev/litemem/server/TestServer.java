@@ -1,5 +1,6 @@
 package dev.litemem.server;
 
+import dev.litemem.testing.WordHashEmbedder;
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import java.io.IOException;
@@ -26,7 +27,7 @@ final class TestServer implements AutoCloseable {
 
     TestServer(Path dataDir, Consumer<ServerConfig.Builder> tweak) {
         this.dataDir = dataDir;
-        ServerConfig.Builder b = ServerConfig.builder(dataDir).port(0).adminKey(ADMIN).embedder(new WordEmbedder());
+        ServerConfig.Builder b = ServerConfig.builder(dataDir).port(0).adminKey(ADMIN).embedder(new WordHashEmbedder());
         tweak.accept(b);
         this.server = MemoryServer.start(b.build());
     }

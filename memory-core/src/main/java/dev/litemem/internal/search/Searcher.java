@@ -1,0 +1,162 @@
+package dev.litemem.internal.search;
+
+import dev.litemem.Embedder;
+import dev.litemem.Hit;
+import dev.litemem.InvalidInputException;
+import dev.litemem.Record;
+import dev.litemem.SearchMode;
+import dev.litemem.SearchResult;
+import dev.litemem.index.Neighbor;
+import dev.litemem.internal.filter.RowFilter;
+import dev.litemem.internal.filter.SqlWhere;
+import dev.litemem.internal.store.Database;
+import dev.litemem.internal.store.RecordRows;
+import java.util.ArrayList;
+import java.util.Comparator;
+import java.util.HashMap;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.function.LongPredicate;
+
+/**
+ * Runs one {@link Query}: filter, embed, semantic and keyword candidates, fusion, MMR, paging, record loading. The
+ * filter's SQL runs once per search: as the row ids the semantic side may return (their count is the filter's
+ * size), or as a count when only the keyword side runs (which applies the same compiled clause in its own query).
+ */
+public final class Searcher {
+    /** How deep each side of a hybrid search looks, at least: fusion needs more than the k it returns. */
+    static final int MIN_FUSION_DEPTH = 100;
+
+    /** The collection's vector index. */
+    public interface SemanticSide {
+        /**
+         * The best {@code n} rows for the query vector, among the {@code allowed} ones (null: all); {@code explain}
+         * receives the path taken and the ef.
+         */
+        List<Neighbor> search(Query query, float[] vector, int n, LongPredicate allowed, Map<String, Object> explain);
+    }
+
+    /** Validates a query vector against the collection (dimension, finite, not all zeros for cosine). */
+    public interface VectorCheck {
+        void check(float[] vector, String field);
+    }
+
+    private final Database db;
+
+    public Searcher(Database db) {
+        this.db = db;
+    }
+
+    /**
+     * @param embedder embeds {@link Query#text()} when the query has no vector and the mode is not keyword
+     * @param check    validates the embedded query vector (a caller's vector is validated before the search)
+     */
+    public SearchResult run(Query query, Embedder embedder, VectorCheck check, SemanticSide semantic) {
+        SearchMode mode = query.mode();
+        if (query.text() == null && mode != SearchMode.SEMANTIC) {
+            throw new InvalidInputException("mode", mode.id() + " search needs query text; a vector query is semantic only");
+        }
+        Map<String, Double> steps = new LinkedHashMap<>();
+        Map<String, Object> explain = new HashMap<>();
+        int wanted = query.k() + query.offset();
+        int depth = mode == SearchMode.HYBRID ? Math.max(wanted, MIN_FUSION_DEPTH) : wanted;
+        if (query.mmrLambda() != null) {
+            depth = Math.max(depth, Math.max(4 * wanted, 50));
+        }
+        SqlWhere where = query.where();
+        Long filterCandidates = null;
+        LongPredicate allowed = null;
+        if (where.filtered()) {
+            long started = System.nanoTime();
+            if (mode == SearchMode.KEYWORD) {
+                filterCandidates = db.read(h -> where.bind(h.createQuery("SELECT count(*) FROM records r WHERE "
+                        + where.sql())).mapTo(Long.class).one());
+            } else {
+                RowFilter rows = RowFilter.matching(db, where);
+                allowed = rows;
+                filterCandidates = rows.count();
+            }
+            steps.put("filter", millisSince(started));
+        }
+
+        Map<Long, Candidate> byRow = new LinkedHashMap<>();
+        float[] vector = query.vector();
+        if (mode != SearchMode.KEYWORD) {
+            if (vector == null) {
+                long started = System.nanoTime();
+                vector = embedder.embed(query.text());
+                steps.put("embed", millisSince(started));
+                check.check(vector, "vector");
+            }
+            long started = System.nanoTime();
+            List<Neighbor> nearest = semantic.search(query, vector, depth, allowed, explain);
+            for (int i = 0; i < nearest.size(); i++) {
+                Candidate c = byRow.computeIfAbsent(nearest.get(i).label(), Candidate::new);
+                c.semanticRank = i + 1;
+                c.semanticScore = nearest.get(i).score();
+            }
+            steps.put("semantic", millisSince(started));
+        }
+        if (mode != SearchMode.SEMANTIC) {
+            long started = System.nanoTime();
+            KeywordSearch.search(db, where, query.text(), depth, byRow);
+            steps.put("keyword", millisSince(started));
+        }
+
+        long fuseStarted = System.nanoTime();
+        for (Candidate c : byRow.values()) {
+            c.score = switch (mode) {
+                case SEMANTIC -> c.semanticScore;
+                case KEYWORD -> c.keywordScore;
+                case HYBRID -> (float) (rrf(query.semanticWeight(), query.rrfK(), c.semanticRank)
+                        + rrf(1 - query.semanticWeight(), query.rrfK(), c.keywordRank));
+            };
+        }
+        List<Candidate> ranked = new ArrayList<>(byRow.values());
+        ranked.sort(Comparator.comparingDouble((Candidate c) -> c.score).reversed().thenComparingLong(c -> c.rowId));
+        if (query.minScore() != null) {
+            ranked.removeIf(c -> c.score < query.minScore());
+        }
+        if (query.mmrLambda() != null && vector != null) {
+            ranked = Mmr.rerank(db, vector, ranked, wanted, query.mmrLambda());
+        }
+        steps.put("fuse", millisSince(fuseStarted));
+
+        List<Candidate> page = ranked.subList(Math.min(query.offset(), ranked.size()), Math.min(wanted, ranked.size()));
+        long loadStarted = System.nanoTime();
+        Map<Long, Record> records = load(page);
+        steps.put("load", millisSince(loadStarted));
+        List<Hit> hits = new ArrayList<>(page.size());
+        for (Candidate c : page) {
+            hits.add(new Hit(records.get(c.rowId), c.score, c.semanticRank, c.semanticScore, c.keywordRank, c.keywordScore));
+        }
+        return new SearchResult(hits, mode, (String) explain.get("path"), (Integer) explain.get("ef"), filterCandidates, steps);
+    }
+
+    /** Weighted reciprocal rank fusion: weight / (k + rank), or 0 when the side did not return the row. */
+    public static double rrf(double weight, int k, Integer rank) {
+        return rank == null ? 0 : weight / (k + rank);
+    }
+
+    private Map<Long, Record> load(List<Candidate> rows) {
+        if (rows.isEmpty()) {
+            return Map.of();
+        }
+        StringBuilder in = new StringBuilder();
+        for (Candidate c : rows) {
+            in.append(in.length() == 0 ? "" : ",").append(c.rowId);
+        }
+        // Row ids are longs we produced, not user input.
+        return db.read(h -> {
+            Map<Long, Record> out = new HashMap<>();
+            h.createQuery("SELECT " + RecordRows.COLUMNS + " FROM records r WHERE r.row_id IN (" + in + ")")
+                    .map((rs, ctx) -> out.put(rs.getLong("row_id"), RecordRows.map(rs))).forEach(x -> { });
+            return out;
+        });
+    }
+
+    private static double millisSince(long started) {
+        return (System.nanoTime() - started) / 1e6;
+    }
+}

@@ -1,0 +1,350 @@
+package dev.litemem.internal.store;
+
+import dev.litemem.LiteMemException;
+import dev.litemem.LiteMemOptions;
+import dev.litemem.StoreBusyException;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.sql.Connection;
+import java.sql.SQLException;
+import java.sql.Statement;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.concurrent.ArrayBlockingQueue;
+import java.util.concurrent.BlockingQueue;
+import java.util.concurrent.locks.ReentrantLock;
+import java.util.concurrent.locks.ReentrantReadWriteLock;
+import java.util.function.Consumer;
+import java.util.function.Function;
+import org.jdbi.v3.core.ConnectionFactory;
+import org.jdbi.v3.core.Handle;
+import org.jdbi.v3.core.Jdbi;
+import org.jdbi.v3.core.statement.SqlLogger;
+import org.jdbi.v3.core.statement.SqlStatements;
+import org.jdbi.v3.core.statement.StatementContext;
+import org.jdbi.v3.core.statement.StatementExceptions;
+import org.sqlite.SQLiteConfig;
+import org.sqlite.SQLiteErrorCode;
+import org.sqlite.SQLiteException;
+import org.sqlite.SQLiteOpenMode;
+
+/**
+ * The connections to one LiteMem file: one writer, used by one thread at a time under {@link #writerLock}, and a pool
+ * of read-only readers. Every operation holds the lifecycle read lock, and {@link #close()} takes the write lock, so a
+ * connection is never closed while another thread uses it. See docs/CONCURRENCY.md.
+ */
+public final class Database implements AutoCloseable {
+    private final Path file;
+    private final LiteMemOptions options;
+    private final Connection writer;
+    private final List<Connection> readers = new ArrayList<>();
+    private final BlockingQueue<Connection> idleReaders;
+    private final Jdbi writerJdbi;
+    private final Jdbi readerJdbi;
+    private final ReentrantLock writerLock = new ReentrantLock();
+    private final ReentrantReadWriteLock lifecycle = new ReentrantReadWriteLock();
+    private final ThreadLocal<Handle> currentWrite = new ThreadLocal<>();
+    private volatile boolean closed;
+
+    private Database(Path file, LiteMemOptions options, int schemaVersion) {
+        this.file = file;
+        this.options = options;
+        FileCheck.State state = FileCheck.check(file, options.createIfMissing());
+        try {
+            Path parent = file.toAbsolutePath().getParent();
+            if (parent != null && state == FileCheck.State.NEW) {
+                Files.createDirectories(parent);
+            }
+            this.writer = connect(false);
+            this.writerJdbi = configure(Jdbi.create(new SharedConnection(writer)));
+            Migrations.migrate(writerJdbi, file, schemaVersion);
+            this.idleReaders = new ArrayBlockingQueue<>(options.readerConnections());
+            for (int i = 0; i < options.readerConnections(); i++) {
+                Connection reader = connect(true);
+                readers.add(reader);
+                idleReaders.add(reader);
+            }
+            this.readerJdbi = configure(Jdbi.create(new PooledReaders()));
+        } catch (SQLException | java.io.IOException e) {
+            closeQuietly();
+            throw new LiteMemException("cannot open " + file + ": " + e.getMessage(), e);
+        } catch (RuntimeException e) {
+            closeQuietly();
+            throw e;
+        }
+    }
+
+    public static Database open(Path file, LiteMemOptions options) {
+        return new Database(file, options, Schema.CURRENT_VERSION);
+    }
+
+    /** Opens a file migrated only up to {@code schemaVersion}: for migration tests. */
+    static Database openAtVersion(Path file, LiteMemOptions options, int schemaVersion) {
+        return new Database(file, options, schemaVersion);
+    }
+
+    public Path file() {
+        return file;
+    }
+
+    private Connection connect(boolean readOnly) throws SQLException {
+        SQLiteConfig config = new SQLiteConfig();
+        config.setBusyTimeout((int) options.busyTimeout().toMillis());
+        if (readOnly) {
+            config.setReadOnly(true);
+            config.setOpenMode(SQLiteOpenMode.READONLY);
+        } else {
+            config.setJournalMode(SQLiteConfig.JournalMode.WAL);
+            config.setSynchronous(SQLiteConfig.SynchronousMode.valueOf(options.durability().pragmaValue()));
+            config.enforceForeignKeys(true);
+        }
+        Connection c = config.createConnection("jdbc:sqlite:" + file.toAbsolutePath());
+        try (Statement s = c.createStatement()) {
+            // Explicit BEGIN IMMEDIATE / COMMIT on an auto-commit connection: with auto-commit off, sqlite-jdbc opens
+            // the next transaction right after every commit and would hold the write lock while idle.
+            if (!readOnly) {
+                s.execute("PRAGMA foreign_keys = ON");
+            }
+        }
+        return c;
+    }
+
+    private static Jdbi configure(Jdbi jdbi) {
+        // Bound arguments are user text and vectors: keep them out of every exception message.
+        jdbi.getConfig(StatementExceptions.class).setMessageRendering(StatementExceptions.MessageRendering.NONE);
+        return jdbi;
+    }
+
+    /**
+     * Runs {@code work} in a write transaction (BEGIN IMMEDIATE ... COMMIT) on the writer connection, or inside the
+     * transaction this thread already runs. Writes from all threads are serialized; other processes wait up to the
+     * busy timeout.
+     */
+    public <T> T write(Function<Handle, T> work) {
+        enter();
+        try {
+            Handle joined = currentWrite.get();
+            if (joined != null) {
+                return work.apply(joined);
+            }
+            writerLock.lock();
+            try (Handle handle = writerJdbi.open()) {
+                execute(handle, "BEGIN IMMEDIATE");
+                currentWrite.set(handle);
+                boolean committed = false;
+                try {
+                    T result = work.apply(handle);
+                    execute(handle, "COMMIT");
+                    committed = true;
+                    return result;
+                } finally {
+                    currentWrite.remove();
+                    if (!committed) {
+                        rollback(handle);
+                    }
+                }
+            } finally {
+                writerLock.unlock();
+            }
+        } catch (RuntimeException e) {
+            throw translate(e);
+        } finally {
+            exit();
+        }
+    }
+
+    /** Runs {@code work} on a read-only connection, or inside this thread's write transaction if it runs one. */
+    public <T> T read(Function<Handle, T> work) {
+        enter();
+        try {
+            Handle joined = currentWrite.get();
+            if (joined != null) {
+                return work.apply(joined);
+            }
+            try (Handle handle = readerJdbi.open()) {
+                return work.apply(handle);
+            }
+        } catch (RuntimeException e) {
+            throw translate(e);
+        } finally {
+            exit();
+        }
+    }
+
+    /**
+     * Runs {@code work} on a read-only connection even inside this thread's write transaction: it sees committed data
+     * only. Derived state (the vector index) must never be built from changes that may still roll back.
+     */
+    public <T> T readCommitted(Function<Handle, T> work) {
+        enter();
+        try (Handle handle = readerJdbi.open()) {
+            return work.apply(handle);
+        } catch (RuntimeException e) {
+            throw translate(e);
+        } finally {
+            exit();
+        }
+    }
+
+    /** Like {@link #readCommitted} inside one read transaction: every statement sees the same snapshot. */
+    public <T> T readSnapshot(Function<Handle, T> work) {
+        return readCommitted(h -> {
+            h.execute("BEGIN");
+            try {
+                return work.apply(h);
+            } finally {
+                h.execute("COMMIT");
+            }
+        });
+    }
+
+    /**
+     * Tells {@code listener} the SQL text of every statement run on this file's connections from now on (the text
+     * only: bound values never reach it). For tests and diagnostics.
+     */
+    public void onStatement(Consumer<String> listener) {
+        SqlLogger logger = new SqlLogger() {
+            @Override
+            public void logBeforeExecution(StatementContext context) {
+                listener.accept(context.getRenderedSql());
+            }
+        };
+        writerJdbi.getConfig(SqlStatements.class).setSqlLogger(logger);
+        readerJdbi.getConfig(SqlStatements.class).setSqlLogger(logger);
+    }
+
+    public boolean isClosed() {
+        return closed;
+    }
+
+    /** Whether the calling thread is inside a write transaction. */
+    public boolean inWriteTransaction() {
+        return currentWrite.get() != null;
+    }
+
+    private void execute(Handle handle, String sql) {
+        handle.execute(sql);
+    }
+
+    private void rollback(Handle handle) {
+        try {
+            handle.execute("ROLLBACK");
+        } catch (RuntimeException e) {
+            // The transaction may already be gone (SQLite rolls back on some errors); the original error is what counts.
+            if (!String.valueOf(e.getCause()).contains("no transaction is active")) {
+                throw e;
+            }
+        }
+    }
+
+    private void enter() {
+        lifecycle.readLock().lock();
+        if (closed) {
+            lifecycle.readLock().unlock();
+            throw new LiteMemException("the LiteMem store " + file + " is closed: open it again with LiteMem.open");
+        }
+    }
+
+    private void exit() {
+        lifecycle.readLock().unlock();
+    }
+
+    private RuntimeException translate(RuntimeException e) {
+        if (e instanceof LiteMemException) {
+            return e;
+        }
+        for (Throwable t = e; t != null; t = t.getCause()) {
+            if (t instanceof SQLiteException s && (s.getResultCode() == SQLiteErrorCode.SQLITE_BUSY
+                    || s.getResultCode().name().startsWith("SQLITE_BUSY") || s.getResultCode() == SQLiteErrorCode.SQLITE_LOCKED)) {
+                return new StoreBusyException(file + " stayed locked by another writer (another process?) for longer than"
+                        + " the busy timeout of " + options.busyTimeout().toMillis() + " ms; nothing was written: retry, or"
+                        + " open the store with a longer busyTimeout", e);
+            }
+        }
+        for (Throwable t = e; t != null; t = t.getCause()) {
+            if (t instanceof SQLException s) {
+                return new LiteMemException("SQLite failed on " + file + ": " + s.getMessage(), e);
+            }
+        }
+        return e;
+    }
+
+    @Override
+    public void close() {
+        if (lifecycle.getReadHoldCount() > 0) {
+            throw new IllegalStateException("close() was called from inside an operation on the same store");
+        }
+        lifecycle.writeLock().lock();
+        try {
+            if (closed) {
+                return;
+            }
+            closed = true;
+            closeQuietly();
+        } finally {
+            lifecycle.writeLock().unlock();
+        }
+    }
+
+    private void closeQuietly() {
+        SQLException failure = null;
+        for (Connection c : readers) {
+            failure = closeCollecting(c, failure);
+        }
+        if (writer != null) {
+            failure = closeCollecting(writer, failure);
+        }
+        if (failure != null) {
+            throw new LiteMemException("closing " + file + " failed: " + failure.getMessage(), failure);
+        }
+    }
+
+    private static SQLException closeCollecting(Connection c, SQLException failure) {
+        try {
+            c.close();
+        } catch (SQLException e) {
+            if (failure == null) {
+                return e;
+            }
+            failure.addSuppressed(e);
+        }
+        return failure;
+    }
+
+    /** The writer: Jdbi handles borrow it; only {@link Database#close()} closes it. */
+    private static final class SharedConnection implements ConnectionFactory {
+        private final Connection connection;
+
+        SharedConnection(Connection connection) {
+            this.connection = connection;
+        }
+
+        @Override
+        public Connection openConnection() {
+            return connection;
+        }
+
+        @Override
+        public void closeConnection(Connection toClose) {
+            // Owned by Database.
+        }
+    }
+
+    /** Readers: a handle takes an idle reader and gives it back when closed. */
+    private final class PooledReaders implements ConnectionFactory {
+        @Override
+        public Connection openConnection() {
+            try {
+                return idleReaders.take();
+            } catch (InterruptedException e) {
+                Thread.currentThread().interrupt();
+                throw new LiteMemException("interrupted while waiting for a reader connection to " + file, e);
+            }
+        }
+
+        @Override
+        public void closeConnection(Connection toClose) {
+            idleReaders.add(toClose);
+        }
+    }
+}

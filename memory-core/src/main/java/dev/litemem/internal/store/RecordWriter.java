@@ -1,0 +1,126 @@
+package dev.litemem.internal.store;
+
+import dev.litemem.Change;
+import dev.litemem.LiteMemException;
+import dev.litemem.Record;
+import java.sql.Connection;
+import java.sql.PreparedStatement;
+import java.sql.ResultSet;
+import java.sql.SQLException;
+import java.sql.Types;
+import org.jdbi.v3.core.Handle;
+
+/**
+ * Writes records and their change-log entries inside one write transaction, with each statement prepared once per
+ * batch (the write path's cost is per row, so per-row statement preparation would dominate it).
+ */
+public final class RecordWriter implements AutoCloseable {
+    private final long collectionId;
+    private final String actor;
+    private final PreparedStatement findRow;
+    private final PreparedStatement insert;
+    private final PreparedStatement update;
+    private final PreparedStatement delete;
+    private final PreparedStatement logChange;
+
+    public RecordWriter(Handle h, long collectionId, String actor) {
+        this.collectionId = collectionId;
+        this.actor = actor;
+        Connection c = h.getConnection();
+        try {
+            findRow = c.prepareStatement("SELECT row_id FROM records WHERE collection_id = ? AND id = ?");
+            insert = c.prepareStatement("INSERT INTO records (collection_id, id, text, metadata, embedding, source, chunk,"
+                    + " created_at, updated_at) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?) RETURNING row_id");
+            update = c.prepareStatement("UPDATE records SET text = ?, metadata = ?, embedding = ?, source = ?, chunk = ?,"
+                    + " updated_at = ? WHERE row_id = ?");
+            delete = c.prepareStatement("DELETE FROM records WHERE row_id = ?");
+            logChange = c.prepareStatement("INSERT INTO changes (at, collection_id, record_id, row_id, op, actor)"
+                    + " VALUES (?, ?, ?, ?, ?, ?) RETURNING seq");
+        } catch (SQLException e) {
+            close();
+            throw new LiteMemException("cannot prepare the record statements: " + e.getMessage(), e);
+        }
+    }
+
+    /** The row id of a record, or -1. */
+    public long rowId(String id) throws SQLException {
+        findRow.setLong(1, collectionId);
+        findRow.setString(2, id);
+        try (ResultSet rs = findRow.executeQuery()) {
+            return rs.next() ? rs.getLong(1) : -1;
+        }
+    }
+
+    /** Inserts or replaces one record and logs the change; returns the change's sequence number. */
+    public long upsert(Record r, String metadataJson, float[] vector, long now) throws SQLException {
+        long existing = rowId(r.id());
+        byte[] blob = vector == null ? null : VectorCodec.encode(vector);
+        if (existing < 0) {
+            insert.setLong(1, collectionId);
+            insert.setString(2, r.id());
+            insert.setString(3, r.text());
+            insert.setString(4, metadataJson);
+            insert.setBytes(5, blob);
+            insert.setString(6, r.source());
+            setInteger(insert, 7, r.chunk());
+            insert.setLong(8, now);
+            insert.setLong(9, now);
+            long rowId;
+            try (ResultSet rs = insert.executeQuery()) {
+                rs.next();
+                rowId = rs.getLong(1);
+            }
+            return log(r.id(), rowId, Change.Operation.INSERT, now);
+        }
+        update.setString(1, r.text());
+        update.setString(2, metadataJson);
+        update.setBytes(3, blob);
+        update.setString(4, r.source());
+        setInteger(update, 5, r.chunk());
+        update.setLong(6, now);
+        update.setLong(7, existing);
+        update.executeUpdate();
+        return log(r.id(), existing, Change.Operation.UPDATE, now);
+    }
+
+    /** Deletes one row and logs it; returns the change's sequence number. */
+    public long delete(long rowId, String id, long now) throws SQLException {
+        delete.setLong(1, rowId);
+        delete.executeUpdate();
+        return log(id, rowId, Change.Operation.DELETE, now);
+    }
+
+    private long log(String recordId, long rowId, Change.Operation op, long now) throws SQLException {
+        logChange.setLong(1, now);
+        logChange.setLong(2, collectionId);
+        logChange.setString(3, recordId);
+        logChange.setLong(4, rowId);
+        logChange.setString(5, RecordRows.op(op));
+        logChange.setString(6, actor);
+        try (ResultSet rs = logChange.executeQuery()) {
+            rs.next();
+            return rs.getLong(1);
+        }
+    }
+
+    private static void setInteger(PreparedStatement s, int index, Integer value) throws SQLException {
+        if (value == null) {
+            s.setNull(index, Types.INTEGER);
+        } else {
+            s.setInt(index, value);
+        }
+    }
+
+    @Override
+    public void close() {
+        for (PreparedStatement s : new PreparedStatement[] {findRow, insert, update, delete, logChange}) {
+            if (s != null) {
+                try {
+                    s.close();
+                } catch (SQLException e) {
+                    throw new LiteMemException("closing a statement failed: " + e.getMessage(), e);
+                }
+            }
+        }
+    }
+}

@@ -1,0 +1,121 @@
+package dev.litemem.internal.store;
+
+import java.util.List;
+
+/**
+ * The file format: forward-only migrations, each applied in its own transaction together with the new
+ * {@code PRAGMA user_version}. Never edit a released step; add a new one. docs/ARCHITECTURE.md describes every table.
+ */
+public final class Schema {
+    /** SQLite's application_id for LiteMem files: ASCII "LMEM". */
+    public static final int APPLICATION_ID = 0x4C4D454D;
+
+    /** Migration i (0-based) takes the file from version i to version i + 1. */
+    static final List<List<String>> MIGRATIONS = List.of(
+            // 1: collections, records, change log.
+            List.of("""
+                    CREATE TABLE collections (
+                      id          INTEGER PRIMARY KEY,
+                      name        TEXT    NOT NULL UNIQUE,
+                      model       TEXT    NOT NULL,
+                      dimension   INTEGER NOT NULL CHECK (dimension > 0),
+                      metric      TEXT    NOT NULL CHECK (metric IN ('cosine', 'dot', 'l2')),
+                      created_at  INTEGER NOT NULL
+                    )""", """
+                    CREATE TABLE records (
+                      row_id         INTEGER PRIMARY KEY,
+                      collection_id  INTEGER NOT NULL REFERENCES collections (id) ON DELETE CASCADE,
+                      id             TEXT    NOT NULL,
+                      text           TEXT,
+                      metadata       TEXT    NOT NULL DEFAULT '{}' CHECK (json_valid(metadata) AND json_type(metadata) = 'object'),
+                      embedding      BLOB,
+                      created_at     INTEGER NOT NULL,
+                      updated_at     INTEGER NOT NULL,
+                      UNIQUE (collection_id, id)
+                    )""", """
+                    CREATE TABLE changes (
+                      seq            INTEGER PRIMARY KEY AUTOINCREMENT,
+                      at             INTEGER NOT NULL,
+                      collection_id  INTEGER NOT NULL,
+                      record_id      TEXT    NOT NULL,
+                      row_id         INTEGER,
+                      op             TEXT    NOT NULL CHECK (op IN ('insert', 'update', 'delete'))
+                    )""", """
+                    CREATE INDEX changes_by_collection ON changes (collection_id, seq)"""),
+            // 2: provenance (source document and chunk position) and the actor of each change, for the audit trail.
+            List.of("ALTER TABLE records ADD COLUMN source TEXT",
+                    "ALTER TABLE records ADD COLUMN chunk INTEGER",
+                    "CREATE INDEX records_by_source ON records (collection_id, source, chunk) WHERE source IS NOT NULL",
+                    "ALTER TABLE changes ADD COLUMN actor TEXT"),
+            // 3: the embedding cache: (model id, SHA-256 of the text) -> vector, so unchanged text is never embedded twice.
+            List.of("""
+                    CREATE TABLE embedding_cache (
+                      model       TEXT NOT NULL,
+                      text_sha256 BLOB NOT NULL,
+                      embedding   BLOB NOT NULL,
+                      created_at  INTEGER NOT NULL,
+                      PRIMARY KEY (model, text_sha256)
+                    ) WITHOUT ROWID"""),
+            // 4: keyword search: an FTS5 index over the record text, kept in step by triggers in the writing transaction.
+            List.of("""
+                    CREATE VIRTUAL TABLE records_fts USING fts5 (
+                      text, content = 'records', content_rowid = 'row_id',
+                      tokenize = 'porter unicode61 remove_diacritics 2'
+                    )""", """
+                    CREATE TRIGGER records_fts_insert AFTER INSERT ON records BEGIN
+                      INSERT INTO records_fts (rowid, text) VALUES (new.row_id, new.text);
+                    END""", """
+                    CREATE TRIGGER records_fts_delete AFTER DELETE ON records BEGIN
+                      INSERT INTO records_fts (records_fts, rowid, text) VALUES ('delete', old.row_id, old.text);
+                    END""", """
+                    CREATE TRIGGER records_fts_update AFTER UPDATE OF text ON records BEGIN
+                      INSERT INTO records_fts (records_fts, rowid, text) VALUES ('delete', old.row_id, old.text);
+                      INSERT INTO records_fts (rowid, text) VALUES (new.row_id, new.text);
+                    END""",
+                    "INSERT INTO records_fts (records_fts) VALUES ('rebuild')"),
+            // 5: HNSW parameters per collection, and index checkpoints: the graph of a collection's vectors (never the
+            // vectors themselves) in bounded pages, written in one transaction with the change-log sequence it covers.
+            List.of("ALTER TABLE collections ADD COLUMN hnsw_m INTEGER NOT NULL DEFAULT 16",
+                    "ALTER TABLE collections ADD COLUMN hnsw_ef_construction INTEGER NOT NULL DEFAULT 200",
+                    "ALTER TABLE collections ADD COLUMN hnsw_ef_search INTEGER NOT NULL DEFAULT 64", """
+                    CREATE TABLE index_checkpoints (
+                      id             INTEGER PRIMARY KEY,
+                      collection_id  INTEGER NOT NULL REFERENCES collections (id) ON DELETE CASCADE,
+                      seq            INTEGER NOT NULL,
+                      byte_count     INTEGER NOT NULL,
+                      page_count     INTEGER NOT NULL,
+                      node_count     INTEGER NOT NULL,
+                      created_at     INTEGER NOT NULL
+                    )""", """
+                    CREATE INDEX index_checkpoints_by_collection ON index_checkpoints (collection_id, seq)""", """
+                    CREATE TABLE index_checkpoint_pages (
+                      checkpoint_id  INTEGER NOT NULL REFERENCES index_checkpoints (id) ON DELETE CASCADE,
+                      page           INTEGER NOT NULL,
+                      data           BLOB    NOT NULL,
+                      PRIMARY KEY (checkpoint_id, page)
+                    )"""),
+            // 6: ingested documents (one row per source file; its chunks are the records with that source), for
+            // incremental ingest: unchanged content hash and chunker settings -> the file is skipped.
+            List.of("""
+                    CREATE TABLE documents (
+                      collection_id  INTEGER NOT NULL REFERENCES collections (id) ON DELETE CASCADE,
+                      path           TEXT    NOT NULL,
+                      title          TEXT,
+                      size           INTEGER NOT NULL,
+                      modified_at    INTEGER NOT NULL,
+                      content_sha256 BLOB    NOT NULL,
+                      chunker        TEXT    NOT NULL,
+                      chunks         INTEGER NOT NULL,
+                      ingested_at    INTEGER NOT NULL,
+                      PRIMARY KEY (collection_id, path)
+                    ) WITHOUT ROWID"""),
+            // 7: a CRC32C over each checkpoint's header row (collection, seq, sizes) and the checksum of its bytes, so a
+            // changed seq is detected instead of hiding later changes from the index. Older rows have none: rebuilt once.
+            List.of("ALTER TABLE index_checkpoints ADD COLUMN header_crc INTEGER"));
+
+    /** The schema version this LiteMem writes and understands. */
+    public static final int CURRENT_VERSION = MIGRATIONS.size();
+
+    private Schema() {
+    }
+}

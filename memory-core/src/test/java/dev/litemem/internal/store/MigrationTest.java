@@ -1,0 +1,50 @@
+package dev.litemem.internal.store;
+
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertNull;
+
+import dev.litemem.LiteMem;
+import dev.litemem.LiteMemOptions;
+import dev.litemem.Record;
+import dev.litemem.testing.TempStores;
+import java.nio.file.Path;
+import java.util.Map;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.extension.RegisterExtension;
+
+class MigrationTest {
+    @RegisterExtension
+    final TempStores stores = new TempStores();
+
+    @Test
+    void aVersionOneFileIsMigratedForwardKeepingItsData() {
+        Path file = stores.path("old.db");
+        LiteMemOptions options = LiteMemOptions.builder().useBundledEmbedder(false).build();
+        try (Database v1 = Database.openAtVersion(file, options, 1)) {
+            v1.write(h -> {
+                assertEquals(1, Migrations.currentVersion(h));
+                h.execute("INSERT INTO collections (id, name, model, dimension, metric, created_at)"
+                        + " VALUES (1, 'notes', 'caller-vectors', 2, 'l2', 1000)");
+                h.execute("INSERT INTO records (collection_id, id, text, metadata, embedding, created_at, updated_at)"
+                        + " VALUES (1, 'a', 'kept', '{\"k\": 1}', x'0000803F00000040', 1000, 2000)");
+                h.execute("INSERT INTO changes (at, collection_id, record_id, row_id, op) VALUES (2000, 1, 'a', 1, 'insert')");
+                return null;
+            });
+        }
+        try (LiteMem mem = stores.open(file, options)) {
+            int version = mem.withReadHandle(h -> Migrations.currentVersion(h));
+            assertEquals(Schema.CURRENT_VERSION, version);
+            Record a = mem.collection("notes").get("a").orElseThrow();
+            assertEquals("kept", a.text());
+            assertEquals(Map.of("k", 1), a.metadata());
+            assertEquals(1.0f, a.vector()[0]);
+            assertEquals(2.0f, a.vector()[1]);
+            assertNull(a.source());
+            assertEquals(1, mem.lastSequence());
+            assertNull(mem.changesSince(0, 10).get(0).actor());
+            // The migrated file takes new writes in the new columns.
+            mem.collection("notes").upsert(Record.builder().id("b").vector(new float[] {3, 4}).source("doc.md", 0).build());
+            assertEquals("doc.md", mem.collection("notes").get("b").orElseThrow().source());
+        }
+    }
+}
