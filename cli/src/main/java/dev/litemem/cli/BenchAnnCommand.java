@@ -185,11 +185,15 @@ final class BenchAnnCommand implements Callable<Integer> {
         for (int i = 0; i < labels.length; i++) {
             labels[i] = i; // the label is the position in the base file
         }
+        long cpuStarted = processCpuNanos();
         long started = System.nanoTime();
         index.addAll(labels, baseVectors, buildThreads);
         double buildSeconds = seconds(started);
         result.put("build_s", buildSeconds);
         result.put("build_us_per_vector", buildSeconds * 1e6 / baseVectors.length);
+        if (cpuStarted >= 0) { // the process's CPU time: the build's work, whatever else runs on the machine
+            result.put("build_cpu_s", (processCpuNanos() - cpuStarted) / 1e9);
+        }
         result.put("memory_bytes", index.memoryBytes());
         result.put("curve", curve(index, queryVectors, truth, label -> (int) label));
         result.put("exact_qps", exactQps(index, queryVectors));
@@ -280,6 +284,12 @@ final class BenchAnnCommand implements Callable<Integer> {
         for (Map<String, Object> p : curve) {
             out.printf("%6d %10.4f %10.0f%n", p.get("ef"), p.get("recall@" + k), p.get("qps"));
         }
+    }
+
+    /** CPU time of this process (all threads, the JIT and the collector included), or -1 when the JVM does not say. */
+    private static long processCpuNanos() {
+        return java.lang.management.ManagementFactory.getOperatingSystemMXBean()
+                instanceof com.sun.management.OperatingSystemMXBean os ? os.getProcessCpuTime() : -1;
     }
 
     private static double seconds(long started) {

@@ -64,6 +64,8 @@ final class HnswGraph {
     private volatile long entry = pack(-1, -1);
     private volatile Nodes nodes;
     private volatile int nodeCount;
+    /** Heap bytes of the upper levels' arrays; written where nodes are allocated (one thread at a time). */
+    private volatile long upperBytes;
 
     HnswGraph(int m, long seed, int capacity) {
         this.m = m;
@@ -119,7 +121,12 @@ final class HnswGraph {
         n.levels[node] = (byte) level;
         n.flags[node] = PENDING;
         n.links0[node * stride0] = 0;
-        n.upper[node] = level == 0 ? null : new int[level * strideUp];
+        if (level > 0) {
+            n.upper[node] = new int[level * strideUp];
+            upperBytes += 16L + 4L * level * strideUp;
+        } else {
+            n.upper[node] = null;
+        }
         nodeCount = node + 1;
     }
 
@@ -204,18 +211,10 @@ final class HnswGraph {
         nodes.flags[node] = flag;
     }
 
-    /** Heap bytes of the arrays (an estimate: array headers and the upper levels' arrays counted by layout). */
+    /** Heap bytes of the arrays (array headers and the upper levels' arrays counted by layout). */
     long bytes() {
         Nodes n = nodes;
-        long bytes = 3 * 16L + 4L * n.links0.length + 2L * n.capacity + 16L + 4L * n.capacity;
-        int count = nodeCount;
-        for (int i = 0; i < count; i++) {
-            int[] up = n.upper[i];
-            if (up != null) {
-                bytes += 16L + 4L * up.length;
-            }
-        }
-        return bytes;
+        return 4 * 16L + 4L * n.links0.length + 2L * n.capacity + 4L * n.capacity + upperBytes;
     }
 
     /**

@@ -71,6 +71,17 @@ class HnswGraphTest {
     }
 
     @Test
+    void aNodeCostsAbout175BytesBesideItsVectorAtM16() {
+        int count = 5000;
+        HnswVectorIndex index = HnswVectorIndex.create(8, Metric.COSINE, HnswParams.DEFAULTS);
+        index.addAll(TestVectors.labels(count), TestVectors.clustered(count, 8, 5, 3), 2);
+        double perNode = (double) (index.memoryBytes() - index.store().bytes()) / count;
+        System.out.printf("graph and label map: %.1f bytes per node at M 16%n", perNode);
+        // Level 0 alone is 33 ints; hnswlib-core's node objects and our old flat copy of its level 0 took ~440.
+        assertTrue(perNode >= 4 * 33 && perNode < 200, "bytes per node: " + perNode);
+    }
+
+    @Test
     void snapshotLeavesOutRemovedNodesAndKeepsTheEntryOnTheTopLevel() {
         HnswVectorIndex index = HnswVectorIndex.create(8, Metric.L2, new HnswParams(4, 16, 16));
         float[][] vectors = TestVectors.clustered(50, 8, 3, 7);
