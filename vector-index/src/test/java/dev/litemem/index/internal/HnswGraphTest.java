@@ -71,7 +71,7 @@ class HnswGraphTest {
     }
 
     @Test
-    void aNodeCostsAbout175BytesBesideItsVectorAtM16() {
+    void aNodeCostsUnder200BytesBesideItsVectorAtM16() {
         int count = 5000;
         HnswVectorIndex index = HnswVectorIndex.create(8, Metric.COSINE, HnswParams.DEFAULTS);
         index.addAll(TestVectors.labels(count), TestVectors.clustered(count, 8, 5, 3), 2);
