@@ -1,7 +1,8 @@
 // Side-by-side peer for `litemem bench ann`: C++ hnswlib (through the npm package hnswlib-node) on the same fvecs files.
 // Usage: npm install hnswlib-node && node hnswlib-node-bench.mjs BASE.fvecs QUERIES.fvecs GT.ivecs [M] [EFC] [EFS]
 //        [INDEX_FILE]
-// Prints one JSON object: build_s (one thread), and recall@10 / qps (median of 5 passes, one thread) for each ef.
+// Prints one JSON object: build_s (one thread) and build_cpu_s (the process's CPU time while building), and
+// recall@10 / qps (median of 5 passes, one thread) for each ef.
 // With INDEX_FILE: the index is read from it when it exists (build_s is then null) and written to it after a build,
 // so that runs can alternate with `litemem bench ann --db FILE --search-only` on a shared machine.
 import fs from 'node:fs';
@@ -32,12 +33,16 @@ const indexFile = process.argv[8];
 const index = new hnswlib.HierarchicalNSW('ip', base[0].length);
 let started = process.hrtime.bigint();
 let buildS = null;
+let buildCpuS = null;
 if (indexFile && fs.existsSync(indexFile)) {
   index.readIndexSync(indexFile);
 } else {
+  const cpu = process.cpuUsage();
   index.initIndex(base.length, m, efc, 42);
   for (let i = 0; i < base.length; i++) index.addPoint(base[i], i);
   buildS = Number(process.hrtime.bigint() - started) / 1e9;
+  const used = process.cpuUsage(cpu);
+  buildCpuS = (used.user + used.system) / 1e6;
   if (indexFile) index.writeIndexSync(indexFile);
 }
 const curve = [];
@@ -56,4 +61,4 @@ for (const ef of efs) {
   found.forEach((ids, q) => { const truth = new Set(gt[q].slice(0, k)); ids.forEach(id => { if (truth.has(id)) hits++; }); });
   curve.push({ ef, 'recall@10': hits / (k * queries.length), qps: queries.length / times[2] });
 }
-console.log(JSON.stringify({ implementation: 'hnswlib-node (C++ hnswlib)', n: base.length, dim: base[0].length, m, ef_construction: efc, build_s: buildS, curve }));
+console.log(JSON.stringify({ implementation: 'hnswlib-node (C++ hnswlib)', n: base.length, dim: base[0].length, m, ef_construction: efc, build_s: buildS, build_cpu_s: buildCpuS, curve }));

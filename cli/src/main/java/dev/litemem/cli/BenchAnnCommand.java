@@ -49,6 +49,9 @@ final class BenchAnnCommand implements Callable<Integer> {
             + "and the searches only (for alternating runs with a peer on a shared machine).") boolean searchOnly;
     @Option(names = "--passes", defaultValue = "5", description = "Timed passes over the queries per ef; the median "
             + "is reported (default: ${DEFAULT-VALUE}).") int passes;
+    @Option(names = "--impl", paramLabel = "NAME", description = "Build and search the index alone, without a LiteMem "
+            + "file: litemem (our HNSW graph, the default everywhere) or hnswlib-core (the reference implementation); "
+            + "reports build_s on --threads, memory_bytes and the search curve.") String impl;
     @Option(names = "--json", description = "Print one JSON object.") boolean json;
     @Spec picocli.CommandLine.Model.CommandSpec spec;
 
@@ -68,6 +71,9 @@ final class BenchAnnCommand implements Callable<Integer> {
         }
         if (searchOnly) {
             return searchOnly(baseVectors.length, dim, queryVectors, truth);
+        }
+        if (impl != null) {
+            return indexOnly(baseVectors, queryVectors, truth, buildThreads);
         }
         Path file = db != null ? db : Files.createTempFile("litemem-bench-", ".db");
         Files.deleteIfExists(file);
@@ -155,11 +161,65 @@ final class BenchAnnCommand implements Callable<Integer> {
         return Main.EXIT_OK;
     }
 
+    private int indexOnly(float[][] baseVectors, float[][] queryVectors, int[][] truth, int buildThreads) {
+        VectorIndex.Implementation implementation = switch (impl) {
+            case "litemem" -> VectorIndex.Implementation.LITEMEM;
+            case "hnswlib-core" -> VectorIndex.Implementation.HNSWLIB_CORE;
+            default -> throw new dev.litemem.InvalidInputException("impl", "--impl must be litemem or hnswlib-core, got '"
+                    + impl + "'");
+        };
+        int dim = baseVectors[0].length;
+        Map<String, Object> result = new LinkedHashMap<>();
+        result.put("implementation", impl);
+        result.put("n", baseVectors.length);
+        result.put("dim", dim);
+        result.put("queries", queryVectors.length);
+        result.put("m", m);
+        result.put("ef_construction", efConstruction);
+        result.put("threads", buildThreads);
+        VectorIndex index = VectorIndex.create(dim, Metric.fromId(metric),
+                new HnswParams(m, efConstruction, HnswParams.DEFAULTS.efSearch()), implementation);
+        long[] labels = new long[baseVectors.length];
+        for (int i = 0; i < labels.length; i++) {
+            labels[i] = i; // the label is the position in the base file
+        }
+        long cpuStarted = processCpuNanos();
+        long started = System.nanoTime();
+        index.addAll(labels, baseVectors, buildThreads);
+        double buildSeconds = seconds(started);
+        result.put("build_s", buildSeconds);
+        result.put("build_us_per_vector", buildSeconds * 1e6 / baseVectors.length);
+        if (cpuStarted >= 0) { // the process's CPU time: the build's work, whatever else runs on the machine
+            result.put("build_cpu_s", (processCpuNanos() - cpuStarted) / 1e9);
+        }
+        result.put("memory_bytes", index.memoryBytes());
+        result.put("curve", curve(index, queryVectors, truth, label -> (int) label));
+        result.put("exact_qps", exactQps(index, queryVectors));
+        print(result);
+        return Main.EXIT_OK;
+    }
+
     private void measureSearch(Collection c, float[][] queries, int[][] truth, Map<String, Object> result) {
         // Labels are row ids; the bench's record ids are the vectors' positions in the base file.
         Map<Long, Integer> position = new HashMap<>();
         c.indexLabels().forEach((label, id) -> position.put(label, Integer.parseInt(id)));
         VectorIndex index = c.vectorIndex();
+        List<Map<String, Object>> curve = curve(index, queries, truth, position::get);
+        result.put("exact_qps", exactQps(index, queries));
+        result.put("curve", curve);
+        // One ef through the whole public search API (records loaded from SQLite), for scale.
+        int apiEf = efs.get(Math.min(2, efs.size() - 1));
+        long started = System.nanoTime();
+        for (float[] q : queries) {
+            c.search(SearchRequest.vector(q).k(k).ef(apiEf));
+        }
+        result.put("api_ef", apiEf);
+        result.put("api_qps", queries.length / seconds(started));
+    }
+
+    /** Recall@k and single-thread QPS (median of the timed passes, after a warm-up pass) at each ef. */
+    private List<Map<String, Object>> curve(VectorIndex index, float[][] queries, int[][] truth,
+                                            java.util.function.LongToIntFunction position) {
         List<Map<String, Object>> curve = new ArrayList<>();
         for (int ef : efs) {
             long[][] found = new long[queries.length][];
@@ -177,29 +237,25 @@ final class BenchAnnCommand implements Callable<Integer> {
             point.put("qps", queries.length / (nanos[passes / 2] / 1e9));
             curve.add(point);
         }
+        return curve;
+    }
+
+    private double exactQps(VectorIndex index, float[][] queries) {
         int exactCount = Math.min(exactQueries, queries.length);
         long started = System.nanoTime();
         for (int q = 0; q < exactCount; q++) {
             index.searchExact(queries[q], k, null);
         }
-        result.put("exact_qps", exactCount / seconds(started));
-        result.put("curve", curve);
-        // One ef through the whole public search API (records loaded from SQLite), for scale.
-        int apiEf = efs.get(Math.min(2, efs.size() - 1));
-        started = System.nanoTime();
-        for (float[] q : queries) {
-            c.search(SearchRequest.vector(q).k(k).ef(apiEf));
-        }
-        result.put("api_ef", apiEf);
-        result.put("api_qps", queries.length / seconds(started));
+        return exactCount / seconds(started);
     }
 
-    private void searchAll(VectorIndex index, float[][] queries, int ef, long[][] found, Map<Long, Integer> position) {
+    private void searchAll(VectorIndex index, float[][] queries, int ef, long[][] found,
+                           java.util.function.LongToIntFunction position) {
         for (int q = 0; q < queries.length; q++) {
             List<Neighbor> hits = index.search(queries[q], k, ef, null);
             long[] ids = new long[hits.size()];
             for (int i = 0; i < ids.length; i++) {
-                ids[i] = position.get(hits.get(i).label());
+                ids[i] = position.applyAsInt(hits.get(i).label());
             }
             found[q] = ids;
         }
@@ -222,6 +278,12 @@ final class BenchAnnCommand implements Callable<Integer> {
         for (Map<String, Object> p : curve) {
             out.printf("%6d %10.4f %10.0f%n", p.get("ef"), p.get("recall@" + k), p.get("qps"));
         }
+    }
+
+    /** CPU time of this process (all threads, the JIT and the collector included), or -1 when the JVM does not say. */
+    private static long processCpuNanos() {
+        return java.lang.management.ManagementFactory.getOperatingSystemMXBean()
+                instanceof com.sun.management.OperatingSystemMXBean os ? os.getProcessCpuTime() : -1;
     }
 
     private static double seconds(long started) {

@@ -1,7 +1,9 @@
 package dev.litemem.datasets;
 
 import java.util.ArrayList;
+import java.util.Comparator;
 import java.util.List;
+import java.util.PriorityQueue;
 import java.util.concurrent.ExecutionException;
 import java.util.concurrent.ExecutorService;
 import java.util.concurrent.Executors;
@@ -105,18 +107,44 @@ public final class GroundTruth {
 
     private static void computeBlock(float[][] base, float[][] queries, int from, int to, int k,
                                      DistanceMetric metric, int[][] result) {
-        TopK[] tops = new TopK[to - from];
+        List<PriorityQueue<Hit>> tops = new ArrayList<>(to - from);
         for (int q = from; q < to; q++) {
-            tops[q - from] = new TopK(k);
+            tops.add(new PriorityQueue<>(k, WORST_FIRST));
         }
         for (int id = 0; id < base.length; id++) {
             float[] vector = base[id];
             for (int q = from; q < to; q++) {
-                tops[q - from].offer(score(queries[q], vector, metric), id);
+                offer(tops.get(q - from), k, score(queries[q], vector, metric), id);
             }
         }
         for (int q = from; q < to; q++) {
-            result[q] = tops[q - from].idsNearestFirst();
+            PriorityQueue<Hit> top = tops.get(q - from);
+            int[] nearestFirst = new int[top.size()];
+            for (int i = nearestFirst.length - 1; i >= 0; i--) {
+                nearestFirst[i] = top.poll().id();
+            }
+            result[q] = nearestFirst;
+        }
+    }
+
+    /** A base vector's score for one query. */
+    private record Hit(double score, int id) {
+    }
+
+    /** The head of a top-k queue is the worst kept hit: the lowest score, then the highest id. */
+    private static final Comparator<Hit> WORST_FIRST =
+            Comparator.comparingDouble(Hit::score).thenComparing(Hit::id, Comparator.reverseOrder());
+
+    /** Keeps the k best hits; a new hit is only allocated when it enters the queue. */
+    private static void offer(PriorityQueue<Hit> top, int k, double score, int id) {
+        if (top.size() < k) {
+            top.add(new Hit(score, id));
+            return;
+        }
+        Hit worst = top.peek();
+        if (score > worst.score() || (score == worst.score() && id < worst.id())) {
+            top.poll();
+            top.add(new Hit(score, id));
         }
     }
 
@@ -126,85 +154,6 @@ public final class GroundTruth {
                 throw new DatasetException(what + " vector " + i + " has dimension " + vectors[i].length
                         + " but base vector 0 has " + dimension);
             }
-        }
-    }
-
-    /** Bounded heap whose root is the worst kept candidate (lowest score, then highest id). */
-    private static final class TopK {
-        private final double[] scores;
-        private final int[] ids;
-        private int size;
-
-        TopK(int k) {
-            scores = new double[k];
-            ids = new int[k];
-        }
-
-        void offer(double score, int id) {
-            if (size < scores.length) {
-                scores[size] = score;
-                ids[size] = id;
-                siftUp(size++);
-            } else if (worse(scores[0], ids[0], score, id)) {
-                scores[0] = score;
-                ids[0] = id;
-                siftDown(0);
-            }
-        }
-
-        int[] idsNearestFirst() {
-            int[] sorted = new int[size];
-            for (int i = size - 1; i >= 0; i--) {
-                sorted[i] = ids[0];
-                size--;
-                scores[0] = scores[size];
-                ids[0] = ids[size];
-                siftDown(0);
-            }
-            return sorted;
-        }
-
-        private static boolean worse(double scoreA, int idA, double scoreB, int idB) {
-            return scoreA < scoreB || (scoreA == scoreB && idA > idB);
-        }
-
-        private void siftUp(int i) {
-            while (i > 0) {
-                int parent = (i - 1) / 2;
-                if (!worse(scores[i], ids[i], scores[parent], ids[parent])) {
-                    return;
-                }
-                swap(i, parent);
-                i = parent;
-            }
-        }
-
-        private void siftDown(int i) {
-            while (true) {
-                int left = 2 * i + 1;
-                if (left >= size) {
-                    return;
-                }
-                int worst = left;
-                int right = left + 1;
-                if (right < size && worse(scores[right], ids[right], scores[left], ids[left])) {
-                    worst = right;
-                }
-                if (!worse(scores[worst], ids[worst], scores[i], ids[i])) {
-                    return;
-                }
-                swap(i, worst);
-                i = worst;
-            }
-        }
-
-        private void swap(int a, int b) {
-            double score = scores[a];
-            scores[a] = scores[b];
-            scores[b] = score;
-            int id = ids[a];
-            ids[a] = ids[b];
-            ids[b] = id;
         }
     }
 }

@@ -1,5 +1,6 @@
 package dev.litemem.jmh;
 
+import dev.litemem.datasets.GaussianMixture;
 import dev.litemem.index.CheckpointIdentity;
 import dev.litemem.index.HnswParams;
 import dev.litemem.index.Metric;
@@ -16,7 +17,8 @@ import java.util.List;
 import java.util.Set;
 
 /**
- * 100k synthetic normalized 384-dimension vectors (100 clusters, fixed seed) and their HNSW index (M=16,
+ * 100k synthetic normalized 384-dimension vectors (datasets' GaussianMixture: 100 clusters, noise 0.6, fixed seed;
+ * the queries are another stream of the same mixture) and their HNSW index (M=16,
  * efConstruction=200). Building takes minutes, so the first run writes a checkpoint next to the working directory
  * ({@code target/}) and later runs load it.
  */
@@ -34,9 +36,9 @@ final class HnswFixture {
 
     HnswFixture(int count, int queryCount) {
         this.count = count;
-        float[][] all = SyntheticVectors.clustered(count + queryCount, DIMENSION, 100, SEED);
-        this.vectors = java.util.Arrays.copyOfRange(all, 0, count);
-        this.queries = java.util.Arrays.copyOfRange(all, count, count + queryCount);
+        GaussianMixture mixture = new GaussianMixture(DIMENSION, 100, 0.6, true, SEED);
+        this.vectors = mixture.sample(count, 1);
+        this.queries = mixture.sample(queryCount, 2);
     }
 
     VectorIndex build(int threads) {
@@ -64,7 +66,7 @@ final class HnswFixture {
     }
 
     static Path cachePath(int count) {
-        return Path.of("target", "hnsw-" + count + "x" + DIMENSION + ".ckpt");
+        return Path.of("target", "hnsw-gm-" + count + "x" + DIMENSION + ".ckpt");
     }
 
     /** The cached index when its checkpoint exists, otherwise built (2 threads) and cached. */

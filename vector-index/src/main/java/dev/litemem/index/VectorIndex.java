@@ -15,13 +15,32 @@ public interface VectorIndex {
 
     int MAX_DIMENSION = 65_536;
 
-    /** A new, empty HNSW index. */
+    /** Which HNSW implementation builds and searches the graph. */
+    enum Implementation {
+        /** LiteMem's own graph (the default): seeded, flat arrays, filtered search, checkpoints. */
+        LITEMEM,
+        /**
+         * hnswlib-core 1.2.1 through its public API, with LiteMem's distance kernels: the reference implementation.
+         * Filtered searches scan exactly, levels are not seeded, and {@link #writeCheckpoint} is refused.
+         */
+        HNSWLIB_CORE
+    }
+
+    /** A new, empty HNSW index (LiteMem's own implementation). */
     static VectorIndex create(int dimension, Metric metric, HnswParams params) {
-        return dev.litemem.index.internal.HnswVectorIndex.create(dimension, metric, params);
+        return create(dimension, metric, params, Implementation.LITEMEM);
+    }
+
+    /** A new, empty HNSW index built and searched by {@code implementation}. */
+    static VectorIndex create(int dimension, Metric metric, HnswParams params, Implementation implementation) {
+        return switch (java.util.Objects.requireNonNull(implementation, "implementation")) {
+            case LITEMEM -> dev.litemem.index.internal.HnswVectorIndex.create(dimension, metric, params);
+            case HNSWLIB_CORE -> dev.litemem.index.internal.HnswlibCoreVectorIndex.create(dimension, metric, params);
+        };
     }
 
     /**
-     * Restores an index from a checkpoint written by {@link #writeCheckpoint}. The vectors are not in the checkpoint:
+     * Restores an index (LiteMem's own implementation) from a checkpoint written by {@link #writeCheckpoint}. The vectors are not in the checkpoint:
      * {@code vectors} supplies each label's current vector, or {@code null} when the label no longer exists.
      * Nodes whose vector is missing or changed since the checkpoint are unlinked and changed ones re-inserted, so
      * the result always answers from the vectors supplied.
@@ -82,7 +101,7 @@ public interface VectorIndex {
     List<Neighbor> searchExact(float[] query, int k, LongPredicate filter);
 
     /**
-     * Writes the graph (not the vectors) in the format of CHECKPOINT-FORMAT.md. Consistent while other threads add
+     * Writes the graph (not the vectors) in the format of CHECKPOINT-FORMAT.md (the default implementation only). Consistent while other threads add
      * and remove: the graph is snapshotted under an exclusive lock, then written without it.
      *
      * @param identity must agree with this index's dimension, metric and graph parameters

@@ -1,7 +1,5 @@
 package dev.litemem.index.internal;
 
-import com.github.jelmerk.hnswlib.core.hnsw.HnswIndex;
-import com.github.jelmerk.hnswlib.core.hnsw.SizeLimitExceededException;
 import dev.litemem.index.CheckpointIdentity;
 import dev.litemem.index.CheckpointMismatchException;
 import dev.litemem.index.HnswParams;
@@ -9,7 +7,8 @@ import dev.litemem.index.IndexException;
 import dev.litemem.index.Metric;
 import dev.litemem.index.Neighbor;
 import dev.litemem.index.VectorIndex;
-import org.eclipse.collections.api.list.primitive.MutableIntList;
+import dev.litemem.index.internal.Vectors.Prepared;
+import org.eclipse.collections.impl.map.mutable.primitive.LongIntHashMap;
 
 import java.io.IOException;
 import java.io.InputStream;
@@ -17,48 +16,45 @@ import java.io.OutputStream;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Objects;
-import java.util.concurrent.ExecutionException;
-import java.util.concurrent.ExecutorService;
-import java.util.concurrent.Executors;
-import java.util.concurrent.Future;
-import java.util.concurrent.Semaphore;
 import java.util.concurrent.ThreadLocalRandom;
-import java.util.concurrent.atomic.AtomicInteger;
-import java.util.concurrent.atomic.AtomicReferenceArray;
 import java.util.concurrent.locks.ReentrantReadWriteLock;
 import java.util.function.LongFunction;
 import java.util.function.LongPredicate;
 
 /**
- * {@link VectorIndex} over hnswlib-core's HnswIndex with our distance kernels: hnswlib-core builds the graph,
- * {@link GraphSearcher} searches it (with the filter applied during traversal). Adds, removes and searches share a
- * read lock (hnswlib-core handles concurrent adds up to the size of its visited-set pool, which we enforce with a
- * semaphore because beyond it the library deadlocks); growing the capacity, snapshotting for a checkpoint and
- * compaction take the write lock, so none of them sees a half-inserted node.
+ * LiteMem's own HNSW index: vectors in a {@link VectorStore}, the graph in an {@link HnswGraph} (node id = slot),
+ * built by {@link HnswBuilder} and searched by {@link GraphSearcher}, labels mapped to live nodes in a primitive
+ * hash map. Removal and replacement are soft (the old node is marked deleted and stays walkable until compaction).
+ *
+ * <p>Locks: inserts and removals share {@link #mutation}'s read lock; growing the arrays, the checkpoint snapshot
+ * and compaction's copy take it exclusively, so none of them sees a half-inserted node. Searches take no lock.
+ * {@link #allocation} serializes handing out node ids; {@link #labels}' monitor guards the label map and the
+ * live/deleted flags; the graph's stripe locks guard its lists.
  */
 public final class HnswVectorIndex implements VectorIndex {
 
-    static final int INITIAL_CAPACITY = 1024;
+    static final int INITIAL_CAPACITY = 256;
     /** A filtered search scans exactly when that costs less than about this many graph candidates per match. */
     static final int EXACT_COST_FACTOR = 16;
     static final int SELECTIVITY_SAMPLE = 512;
+    private static final int MAX_CAPACITY = Integer.MAX_VALUE - 8;
 
     private final int dimension;
     private final Metric metric;
     private final HnswParams params;
     private final VectorMath math;
     private final MetricDistance distance;
-    private final ReentrantReadWriteLock lock = new ReentrantReadWriteLock();
-    private final HnswIndex<Long, StoredVector, StoredVector, Float> hnsw;
-    /** Every vector once, in flat arrays; see {@link VectorStore}. */
     private final VectorStore store;
-    /** Flat copies of each node's slot, level-0 list and deleted flag; grown only under the write lock. */
-    private final NodeMirror mirror;
-    /** Caps concurrent calls into hnswlib-core at its visited-set pool size; see HnswInternals#visitedPoolSize. */
-    private volatile Semaphore hnswSlots;
+    private final HnswGraph graph;
+    private final HnswBuilder builder;
+    private final ReentrantReadWriteLock mutation = new ReentrantReadWriteLock();
+    private final Object allocation = new Object();
+    /** label -> live node id; guarded by its own monitor. */
+    private final LongIntHashMap labels = new LongIntHashMap();
+    private volatile int live;
+    private volatile int deleted;
 
     HnswVectorIndex(int dimension, Metric metric, HnswParams params, VectorMath math, int capacity) {
-        HnswInternals.verify();
         if (dimension < 1 || dimension > MAX_DIMENSION) {
             throw new IndexException("dimension must be between 1 and " + MAX_DIMENSION + ", got " + dimension);
         }
@@ -68,9 +64,8 @@ public final class HnswVectorIndex implements VectorIndex {
         this.math = math;
         this.distance = new MetricDistance(math, metric);
         this.store = new VectorStore(dimension, metric != Metric.L2);
-        this.hnsw = newHnsw(capacity);
-        this.mirror = new NodeMirror(capacity, 2 * params.m());
-        this.hnswSlots = new Semaphore(HnswInternals.visitedPoolSize(hnsw));
+        this.graph = new HnswGraph(params.m(), params.seed(), capacity);
+        this.builder = new HnswBuilder(graph, store, distance, params.efConstruction());
     }
 
     public static HnswVectorIndex create(int dimension, Metric metric, HnswParams params) {
@@ -84,19 +79,17 @@ public final class HnswVectorIndex implements VectorIndex {
 
     public static HnswVectorIndex readCheckpoint(InputStream in, CheckpointIdentity expected,
                                                  LongFunction<float[]> vectors) throws IOException {
-        CheckpointCodec.Decoded decoded = CheckpointCodec.read(in, expected);
-        Graph graph = decoded.graph();
+        Graph graph = CheckpointCodec.read(in, expected).graph();
         int n = graph.size();
-        StoredVector[] items = new StoredVector[n];
+        HnswVectorIndex index = new HnswVectorIndex(expected.dimension(), expected.metric(), expected.params(),
+                VectorMaths.preferred(), Math.max(INITIAL_CAPACITY, n + n / 4));
+        Prepared[] kept = new Prepared[n];
         boolean[] gone = new boolean[n];
         List<Integer> changed = new ArrayList<>();
         List<float[]> changedVectors = new ArrayList<>();
-        HnswVectorIndex index = new HnswVectorIndex(expected.dimension(), expected.metric(), expected.params(),
-                VectorMaths.preferred(), Math.max(INITIAL_CAPACITY, n + n / 4));
         int goneCount = 0;
         for (int node = 0; node < n; node++) {
-            long label = graph.labels[node];
-            float[] source = vectors.apply(label);
+            float[] source = vectors.apply(graph.labels[node]);
             if (source == null) {
                 gone[node] = true;
                 goneCount++;
@@ -106,44 +99,46 @@ public final class HnswVectorIndex implements VectorIndex {
                 throw new CheckpointMismatchException("a row's vector has dimension " + source.length
                         + " but the collection's dimension is " + expected.dimension());
             }
-            Prepared prepared = index.prepare(source, "vector");
-            if (prepared.sourceHash != graph.sourceHashes[node]) {
+            Prepared prepared = index.prepare(source);
+            if (prepared.sourceHash() != graph.sourceHashes[node]) {
                 gone[node] = true;
                 goneCount++;
                 changed.add(node);
                 changedVectors.add(source);
             } else {
-                // Appended in node order, so the kept nodes' slots equal their ids after renumbering.
-                items[node] = index.store(label, prepared);
+                kept[node] = prepared;
             }
         }
+        Graph live = graph;
         if (goneCount > 0) {
-            graph = Graph.withoutGone(graph.labels, graph.sourceHashes, graph.links, gone, graph.entryPoint,
+            live = Graph.withoutGone(graph.labels, graph.sourceHashes, graph.links, gone, graph.entryPoint,
                     expected.params().m());
-            StoredVector[] kept = new StoredVector[graph.size()];
+            Prepared[] dense = new Prepared[live.size()];
             int k = 0;
-            for (StoredVector item : items) {
-                if (item != null) {
-                    kept[k++] = item;
+            for (Prepared prepared : kept) {
+                if (prepared != null) {
+                    dense[k++] = prepared;
                 }
             }
-            items = kept;
+            kept = dense;
         }
-        HnswInternals.restore(index.hnsw, items, graph.links, graph.entryPoint);
-        index.mirror.restored(HnswInternals.nodes(index.hnsw), items.length, items);
+        index.install(live, kept);
         for (int i = 0; i < changed.size(); i++) {
-            index.add(decoded.graph().labels[changed.get(i)], changedVectors.get(i));
+            index.add(graph.labels[changed.get(i)], changedVectors.get(i));
         }
         return index;
     }
 
-    private HnswIndex<Long, StoredVector, StoredVector, Float> newHnsw(int capacity) {
-        return HnswIndex.newBuilder(dimension, distance, capacity)
-                .withM(params.m())
-                .withEfConstruction(params.efConstruction())
-                .withEf(1) // unused: GraphSearcher takes a width per query
-                .withRemoveEnabled()
-                .build();
+    /** Puts a checked graph into this new index: node i gets slot i; {@code vectors[i]} is node i's vector. */
+    private void install(Graph graph, Prepared[] vectors) {
+        synchronized (labels) {
+            for (int i = 0; i < graph.size(); i++) {
+                store.append(graph.labels[i], vectors[i].vector(), graph.sourceHashes[i]);
+                labels.put(graph.labels[i], i);
+            }
+            this.graph.restore(graph);
+            live = graph.size();
+        }
     }
 
     @Override
@@ -161,59 +156,33 @@ public final class HnswVectorIndex implements VectorIndex {
         return params;
     }
 
-    HnswIndex<Long, StoredVector, StoredVector, Float> hnsw() {
-        return hnsw;
-    }
-
-    /**
-     * Per node, what hnswlib-core holds beside our arrays: the node, its connections array, a level-0 list with
-     * room for 2M links, our item and its entry in the label lookup (about 300 bytes at M 16; counted by layout, for
-     * 64-bit JVMs with compressed references).
-     */
-    private long bytesPerNode() {
-        return 32 + 24 + (24 + 16 + 4L * 2 * params.m()) + 32 + 40 + 8;
-    }
-
-    @Override
-    public long memoryBytes() {
-        lock.readLock().lock();
-        try {
-            return store.bytes() + mirror.bytes() + HnswInternals.nodeCount(hnsw) * bytesPerNode();
-        } finally {
-            lock.readLock().unlock();
-        }
-    }
-
-    /** See {@link NodeMirror#differenceFrom}; null when the flat copies match hnswlib-core's graph. */
-    String mirrorDifference() {
-        lock.writeLock().lock();
-        try {
-            return mirror.differenceFrom(HnswInternals.nodes(hnsw), HnswInternals.nodeCount(hnsw));
-        } finally {
-            lock.writeLock().unlock();
-        }
-    }
-
     /** The kernels this index computes with. */
     public VectorMath vectorMath() {
         return math;
     }
 
+    /** How many nodes fit before the graph's arrays grow. */
+    int capacity() {
+        return graph.capacity();
+    }
+
+    HnswGraph graph() {
+        return graph;
+    }
+
+    VectorStore store() {
+        return store;
+    }
+
+    @Override
+    public long memoryBytes() {
+        // The label map: a long key and an int value per slot, at a load factor of at most a half.
+        return store.bytes() + graph.bytes() + 64 + 24L * live;
+    }
+
     @Override
     public void add(long label, float[] vector) {
-        Prepared prepared = prepare(vector, "vector");
-        lock.readLock().lock();
-        try {
-            // hnswlib-core replaces a node on every re-add; an identical vector (a replayed change) keeps it.
-            StoredVector existing = hnsw.get(label).orElse(null);
-            if (existing != null && existing.sourceHash == prepared.sourceHash
-                    && store.equalsVector(existing.slot, prepared.vector)) {
-                return;
-            }
-        } finally {
-            lock.readLock().unlock();
-        }
-        insert(store(label, prepared));
+        insert(label, prepare(vector));
     }
 
     @Override
@@ -221,291 +190,215 @@ public final class HnswVectorIndex implements VectorIndex {
         if (labels.length != vectors.length) {
             throw new IndexException("addAll got " + labels.length + " labels but " + vectors.length + " vectors");
         }
-        StoredVector[] items = new StoredVector[labels.length];
-        for (int i = 0; i < items.length; i++) {
+        Prepared[] prepared = new Prepared[labels.length];
+        for (int i = 0; i < prepared.length; i++) {
             try {
-                items[i] = store(labels[i], prepare(vectors[i], "vector"));
+                prepared[i] = prepare(vectors[i]);
             } catch (IndexException e) {
                 throw new IndexException("vector at position " + i + ": " + e.getMessage(), e);
             }
         }
-        insertAll(items, threads);
+        insertAll(labels, prepared, threads);
     }
 
-    private void insertAll(StoredVector[] items, int threads) {
-        ensureCapacity(items.length);
-        int workers = Math.max(1, Math.min(threads, items.length / 64));
-        if (workers == 1) {
-            for (StoredVector item : items) {
-                insert(item);
-            }
+    private Prepared prepare(float[] source) {
+        return Vectors.prepare(source, dimension, metric, "vector");
+    }
+
+    private void insertAll(long[] labelsToAdd, Prepared[] prepared, int threads) {
+        grow(prepared.length);
+        Parallel.forEach(prepared.length, threads, i -> insert(labelsToAdd[i], prepared[i]));
+    }
+
+    /**
+     * Adds a node for {@code label}, or keeps the label's node when its vector is identical (a replayed change):
+     * allocate the next node id (growing the arrays when full), link it, then publish it, which marks the label's
+     * previous node deleted.
+     */
+    private void insert(long label, Prepared prepared) {
+        int existing;
+        synchronized (labels) {
+            existing = labels.getIfAbsent(label, -1);
+        }
+        if (existing >= 0 && store.sourceHash(existing) == prepared.sourceHash()
+                && store.equalsVector(existing, prepared.vector())) {
             return;
         }
-        ExecutorService pool = Executors.newFixedThreadPool(workers, runnable -> {
-            Thread thread = new Thread(runnable, "litemem-index-add");
-            thread.setDaemon(true);
-            return thread;
-        });
-        try {
-            AtomicInteger next = new AtomicInteger();
-            List<Future<?>> futures = new ArrayList<>();
-            for (int w = 0; w < workers; w++) {
-                futures.add(pool.submit(() -> {
-                    for (int i = next.getAndIncrement(); i < items.length; i = next.getAndIncrement()) {
-                        insert(items[i]);
-                    }
-                }));
-            }
-            for (Future<?> future : futures) {
-                future.get();
-            }
-        } catch (InterruptedException e) {
-            Thread.currentThread().interrupt();
-            throw new IndexException("interrupted while adding vectors", e);
-        } catch (ExecutionException e) {
-            if (e.getCause() instanceof RuntimeException runtime) {
-                throw runtime;
-            }
-            throw new IndexException("adding vectors failed", e.getCause());
-        } finally {
-            pool.shutdownNow();
-        }
-    }
-
-    /** A validated copy of a vector as searched (normalized for cosine), with the hash of the source. */
-    private record Prepared(float[] vector, int sourceHash) {
-    }
-
-    private Prepared prepare(float[] source, String what) {
-        float[] vector = checkVector(source, what);
-        int hash = StoredVector.hash(vector);
-        if (metric == Metric.COSINE) {
-            normalizeInPlace(vector);
-        }
-        return new Prepared(vector, hash);
-    }
-
-    private StoredVector store(long label, Prepared prepared) {
-        return new StoredVector(label, store.append(label, prepared.vector), prepared.sourceHash, store);
-    }
-
-    private float[] checkVector(float[] source, String what) {
-        if (source == null) {
-            throw new IndexException(what + " is null");
-        }
-        if (source.length != dimension) {
-            throw new IndexException(what + " has dimension " + source.length + " but the index has " + dimension);
-        }
-        double norm = 0;
-        for (float x : source) {
-            if (!Float.isFinite(x)) {
-                throw new IndexException(what + " contains NaN or Infinity: embed again or drop the record");
-            }
-            norm += (double) x * x;
-        }
-        if (metric == Metric.COSINE && norm == 0) {
-            throw new IndexException(what + " is all zeros, which has no cosine similarity to anything");
-        }
-        return source.clone();
-    }
-
-    private static void normalizeInPlace(float[] vector) {
-        double norm = 0;
-        for (float x : vector) {
-            norm += (double) x * x;
-        }
-        float inverse = (float) (1 / Math.sqrt(norm));
-        for (int i = 0; i < vector.length; i++) {
-            vector[i] *= inverse;
-        }
-    }
-
-    private void insert(StoredVector item) {
-        int replaced = -1; // the label's old node, which hnswlib-core removes when the label is added again
-        boolean firstAttempt = true;
         while (true) {
-            lock.readLock().lock();
-            Semaphore slots = hnswSlots;
-            slots.acquireUninterruptibly();
-            AtomicReferenceArray<Object> nodes = HnswInternals.nodes(hnsw);
+            mutation.readLock().lock();
             try {
-                if (firstAttempt) {
-                    replaced = HnswInternals.nodeId(hnsw, item.label);
-                    firstAttempt = false;
+                int node = allocate(label, prepared);
+                if (node >= 0) {
+                    builder.insert(node, prepared.vector());
+                    publish(label, node);
+                    return;
                 }
-                hnsw.add(item);
-                int id = HnswInternals.nodeId(hnsw, item.label);
-                Object node = id >= 0 ? nodes.get(id) : null;
-                if (node != null && HnswInternals.item(node) == item) {
-                    mirror.nodeAdded(nodes, id, node, item.slot);
-                }
-                return;
-            } catch (SizeLimitExceededException full) {
-                // fall through: grow, then retry (hnswlib-core may have removed the old node before refusing)
             } finally {
-                if (replaced >= 0 && HnswInternals.deleted(nodes.get(replaced))) {
-                    mirror.markDeleted(replaced);
-                }
-                slots.release();
-                lock.readLock().unlock();
+                mutation.readLock().unlock();
             }
-            ensureCapacity(1);
+            grow(1);
         }
     }
 
-    private void ensureCapacity(int more) {
-        lock.writeLock().lock();
+    /** The next node id with its vector stored and its level drawn, or -1 when the arrays are full. */
+    private int allocate(long label, Prepared prepared) {
+        synchronized (allocation) {
+            int node = graph.nodeCount();
+            if (node >= graph.capacity()) {
+                return -1;
+            }
+            int slot = store.append(label, prepared.vector(), prepared.sourceHash());
+            if (slot != node) {
+                throw new IllegalStateException("vector slot " + slot + " is not node id " + node);
+            }
+            graph.initNode(node, graph.levelFor(node));
+            return node;
+        }
+    }
+
+    private void publish(long label, int node) {
+        synchronized (labels) {
+            int old = labels.getIfAbsent(label, -1);
+            labels.put(label, node);
+            graph.setFlag(node, HnswGraph.LIVE);
+            if (old >= 0) {
+                graph.setFlag(old, HnswGraph.DELETED);
+                deleted++;
+            } else {
+                live++;
+            }
+        }
+    }
+
+    /** Makes room for {@code more} nodes beyond those allocated, doubling at least. */
+    private void grow(int more) {
+        mutation.writeLock().lock();
         try {
-            int needed = HnswInternals.nodeCount(hnsw) + more;
-            int capacity = hnsw.getMaxItemCount();
+            long needed = (long) graph.nodeCount() + more;
+            int capacity = graph.capacity();
             if (needed > capacity) {
-                int grown = (int) Math.min(Integer.MAX_VALUE - 8, Math.max(needed, 2L * capacity));
-                hnsw.resize(grown);
-                mirror.grow(grown);
-                hnswSlots = new Semaphore(HnswInternals.visitedPoolSize(hnsw)); // resize made a new pool
+                graph.grow((int) Math.min(MAX_CAPACITY, Math.max(needed, 2L * capacity)));
             }
         } finally {
-            lock.writeLock().unlock();
+            mutation.writeLock().unlock();
         }
     }
 
     @Override
     public boolean remove(long label) {
-        lock.readLock().lock();
+        mutation.readLock().lock();
         try {
-            int id = HnswInternals.nodeId(hnsw, label);
-            boolean removed = hnsw.remove(label, 0);
-            if (removed) {
-                mirror.markDeleted(id);
+            synchronized (labels) {
+                int node = labels.removeKeyIfAbsent(label, -1);
+                if (node < 0) {
+                    return false;
+                }
+                graph.setFlag(node, HnswGraph.DELETED);
+                live--;
+                deleted++;
+                return true;
             }
-            return removed;
         } finally {
-            lock.readLock().unlock();
+            mutation.readLock().unlock();
         }
     }
 
     @Override
     public boolean contains(long label) {
-        lock.readLock().lock();
-        try {
-            return hnsw.get(label).isPresent();
-        } finally {
-            lock.readLock().unlock();
+        synchronized (labels) {
+            return labels.containsKey(label);
         }
     }
 
     @Override
     public int size() {
-        lock.readLock().lock();
-        try {
-            return hnsw.size();
-        } finally {
-            lock.readLock().unlock();
-        }
+        return live;
     }
 
     @Override
     public int deletedCount() {
-        lock.writeLock().lock();
-        try {
-            return HnswInternals.nodeCount(hnsw) - hnsw.size();
-        } finally {
-            lock.writeLock().unlock();
+        synchronized (labels) {
+            return deleted;
         }
     }
 
     @Override
     public double deletedRatio() {
-        lock.writeLock().lock();
-        try {
-            int total = HnswInternals.nodeCount(hnsw);
-            return total == 0 ? 0 : (double) (total - hnsw.size()) / total;
-        } finally {
-            lock.writeLock().unlock();
+        synchronized (labels) {
+            int total = live + deleted;
+            return total == 0 ? 0 : (double) deleted / total;
         }
     }
 
     @Override
     public List<Neighbor> search(float[] query, int k, int ef, LongPredicate filter) {
-        float[] q = prepareQuery(query, k);
+        float[] q = Vectors.prepareQuery(query, k, dimension, metric);
         if (ef < 1) {
             throw new IndexException("ef must be at least 1, got " + ef);
         }
         int width = Math.max(ef, k);
-        lock.readLock().lock();
-        try {
-            int live = hnsw.size();
-            if (live == 0) {
-                return List.of();
-            }
-            if (filter == null) {
-                List<Neighbor> found = graphSearch(q, k, width, null);
-                return found.size() >= Math.min(k, live) ? found : exact(q, k, null);
-            }
-            // The graph visits about width / selectivity nodes to collect width matches.
-            double selectivity = estimateSelectivity(filter, live);
-            if (selectivity * live <= EXACT_COST_FACTOR * (width / selectivity)) {
-                return exact(q, k, filter);
-            }
-            return filteredGraphSearch(q, k, width, filter, live);
-        } finally {
-            lock.readLock().unlock();
+        int liveNow = live;
+        if (liveNow == 0) {
+            return List.of();
         }
+        if (filter == null) {
+            List<Neighbor> found = graphSearch(q, k, width, null);
+            return found.size() >= Math.min(k, liveNow) ? found : exact(q, k, null);
+        }
+        // The graph visits about width / selectivity nodes to collect width matches.
+        double selectivity = estimateSelectivity(filter, liveNow);
+        if (selectivity * liveNow <= EXACT_COST_FACTOR * (width / selectivity)) {
+            return exact(q, k, filter);
+        }
+        return filteredGraphSearch(q, k, width, filter, liveNow);
     }
 
     /** The graph path of a filtered search, without the choice of exact scan (tests use it directly). */
     List<Neighbor> searchFilteredGraph(float[] query, int k, int width, LongPredicate filter) {
-        float[] q = prepareQuery(query, k);
-        lock.readLock().lock();
-        try {
-            return filteredGraphSearch(q, k, width, filter, hnsw.size());
-        } finally {
-            lock.readLock().unlock();
-        }
+        return filteredGraphSearch(Vectors.prepareQuery(query, k, dimension, metric), k, width, filter, live);
     }
 
-    private List<Neighbor> filteredGraphSearch(float[] q, int k, int width, LongPredicate filter, int live) {
+    private List<Neighbor> filteredGraphSearch(float[] q, int k, int width, LongPredicate filter, int liveNow) {
         List<Neighbor> found = graphSearch(q, k, width, filter);
         // Fewer than k means the traversal ran out of reachable nodes before its result set filled (it only stops
         // early when full), so a wider search cannot help; the exact scan also sees unreachable nodes.
-        return found.size() >= Math.min(k, live) ? found : exact(q, k, filter);
+        return found.size() >= Math.min(k, liveNow) ? found : exact(q, k, filter);
     }
 
     private List<Neighbor> graphSearch(float[] q, int k, int width, LongPredicate filter) {
-        GraphSearcher.Results results = GraphSearcher.search(hnsw, store, mirror, distance, q, width, filter);
+        NodeHeap results = GraphSearcher.search(graph, store, distance, q, width, filter);
         List<Neighbor> out = new ArrayList<>(results.size());
         for (int i = 0; i < results.size(); i++) {
-            float d = results.distance(i);
+            int node = (int) results.value(i);
+            float d = results.key(i);
             if (store.coded()) { // the walk compared int8 codes: re-rank on the float vectors
-                int slot = results.slot(i);
-                d = distance.raw(q, store.chunk(slot), store.offset(slot));
+                d = distance.raw(q, store.chunk(node), store.offset(node));
             }
-            out.add(new Neighbor(results.label(i), distance.toScore(d)));
+            out.add(new Neighbor(store.label(node), distance.toScore(d)));
         }
-        out.sort(TopK.BEST_FIRST); // the same order as exact search, ties by label
+        out.sort(Vectors.BEST_FIRST); // the same order as exact search, ties by label
         return out.size() > k ? new ArrayList<>(out.subList(0, k)) : out;
     }
 
-    private double estimateSelectivity(LongPredicate filter, int live) {
-        AtomicReferenceArray<Object> nodes = HnswInternals.nodes(hnsw);
-        int total = HnswInternals.nodeCount(hnsw);
+    private double estimateSelectivity(LongPredicate filter, int liveNow) {
+        int total = graph.nodeCount();
+        byte[] flags = graph.nodes().flags;
         int sampled = 0;
         int matched = 0;
-        if (live <= 2 * SELECTIVITY_SAMPLE) {
-            for (int i = 0; i < total; i++) {
-                Object node = nodes.get(i);
-                if (node != null && !HnswInternals.deleted(node)) {
+        if (liveNow <= 2 * SELECTIVITY_SAMPLE) {
+            for (int node = 0; node < total; node++) {
+                if (flags[node] == HnswGraph.LIVE) {
                     sampled++;
-                    matched += filter.test(HnswInternals.item(node).label) ? 1 : 0;
+                    matched += filter.test(store.label(node)) ? 1 : 0;
                 }
             }
         } else {
             ThreadLocalRandom random = ThreadLocalRandom.current();
             for (int tries = 0; sampled < SELECTIVITY_SAMPLE && tries < 8 * SELECTIVITY_SAMPLE; tries++) {
-                Object node = nodes.get(random.nextInt(total));
-                if (node != null && !HnswInternals.deleted(node)) {
+                int node = random.nextInt(total);
+                if (flags[node] == HnswGraph.LIVE) {
                     sampled++;
-                    matched += filter.test(HnswInternals.item(node).label) ? 1 : 0;
+                    matched += filter.test(store.label(node)) ? 1 : 0;
                 }
             }
         }
@@ -514,41 +407,29 @@ public final class HnswVectorIndex implements VectorIndex {
 
     @Override
     public List<Neighbor> searchExact(float[] query, int k, LongPredicate filter) {
-        float[] q = prepareQuery(query, k);
-        lock.readLock().lock();
-        try {
-            return exact(q, k, filter);
-        } finally {
-            lock.readLock().unlock();
-        }
+        return exact(Vectors.prepareQuery(query, k, dimension, metric), k, filter);
     }
 
     private List<Neighbor> exact(float[] q, int k, LongPredicate filter) {
-        AtomicReferenceArray<Object> nodes = HnswInternals.nodes(hnsw);
-        int total = HnswInternals.nodeCount(hnsw);
-        TopK top = new TopK(k);
-        for (int i = 0; i < total; i++) {
-            Object node = nodes.get(i);
-            if (node == null || HnswInternals.deleted(node)) {
+        int total = graph.nodeCount();
+        byte[] flags = graph.nodes().flags;
+        // Keyed by the negated score, so the top is the worst kept; ties evict the larger label.
+        NodeHeap top = NodeHeap.farthestFirst(k);
+        for (int node = 0; node < total; node++) {
+            if (flags[node] != HnswGraph.LIVE) {
                 continue;
             }
-            StoredVector item = HnswInternals.item(node);
-            if (filter == null || filter.test(item.label)) {
-                top.offer(item.label, distance.score(q, store.chunk(item.slot), store.offset(item.slot)));
+            long label = store.label(node);
+            if (filter == null || filter.test(label)) {
+                top.offer(-distance.score(q, store.chunk(node), store.offset(node)), label, k);
             }
         }
-        return top.toList();
-    }
-
-    private float[] prepareQuery(float[] query, int k) {
-        if (k < 1) {
-            throw new IndexException("k must be at least 1, got " + k);
+        Neighbor[] best = new Neighbor[top.size()];
+        for (int i = best.length - 1; i >= 0; i--) {
+            float score = -top.topKey();
+            best[i] = new Neighbor(top.pop(), score);
         }
-        float[] q = checkVector(query, "query");
-        if (metric == Metric.COSINE) {
-            normalizeInPlace(q);
-        }
-        return q;
+        return new ArrayList<>(List.of(best));
     }
 
     @Override
@@ -562,70 +443,41 @@ public final class HnswVectorIndex implements VectorIndex {
         CheckpointCodec.write(out, identity, snapshot());
     }
 
-    /** The live graph, copied under the write lock so no insert is half-done. */
+    /** The live graph, copied while no insert or removal is in flight. */
     Graph snapshot() {
-        lock.writeLock().lock();
+        mutation.writeLock().lock();
         try {
-            AtomicReferenceArray<Object> nodes = HnswInternals.nodes(hnsw);
-            int total = HnswInternals.nodeCount(hnsw);
-            long[] labels = new long[total];
-            int[] hashes = new int[total];
-            int[][][] links = new int[total][][];
-            boolean[] gone = new boolean[total];
-            for (int i = 0; i < total; i++) {
-                Object node = nodes.get(i);
-                StoredVector item = HnswInternals.item(node);
-                labels[i] = item.label;
-                hashes[i] = item.sourceHash;
-                gone[i] = HnswInternals.deleted(node);
-                MutableIntList[] connections = HnswInternals.connections(node);
-                links[i] = new int[connections.length][];
-                for (int level = 0; level < connections.length; level++) {
-                    links[i][level] = connections[level].toArray();
-                }
-            }
-            Object entry = HnswInternals.entryPoint(hnsw);
-            int entryId = entry == null ? -1 : indexOf(nodes, total, entry);
-            return Graph.withoutGone(labels, hashes, links, gone, entryId, params.m());
+            return graph.snapshot(store);
         } finally {
-            lock.writeLock().unlock();
+            mutation.writeLock().unlock();
         }
-    }
-
-    private static int indexOf(AtomicReferenceArray<Object> nodes, int total, Object node) {
-        for (int i = 0; i < total; i++) {
-            if (nodes.get(i) == node) {
-                return i;
-            }
-        }
-        throw new IllegalStateException("hnswlib-core's entry point is not among its nodes");
     }
 
     @Override
     public VectorIndex compactCopy(int threads) {
-        List<StoredVector> live = new ArrayList<>();
-        lock.writeLock().lock();
+        List<Integer> liveNodes = new ArrayList<>();
+        mutation.writeLock().lock();
         try {
-            AtomicReferenceArray<Object> nodes = HnswInternals.nodes(hnsw);
-            int total = HnswInternals.nodeCount(hnsw);
-            for (int i = 0; i < total; i++) {
-                Object node = nodes.get(i);
-                if (!HnswInternals.deleted(node)) {
-                    live.add(HnswInternals.item(node));
+            int total = graph.nodeCount();
+            for (int node = 0; node < total; node++) {
+                if (graph.flag(node) == HnswGraph.LIVE) {
+                    liveNodes.add(node);
                 }
             }
         } finally {
-            lock.writeLock().unlock();
+            mutation.writeLock().unlock();
         }
+        int count = liveNodes.size();
         HnswVectorIndex copy = new HnswVectorIndex(dimension, metric, params, math,
-                Math.max(INITIAL_CAPACITY, live.size() + live.size() / 4));
-        StoredVector[] moved = new StoredVector[live.size()];
-        for (int i = 0; i < moved.length; i++) {
-            StoredVector item = live.get(i);
-            moved[i] = new StoredVector(item.label, copy.store.append(item.label, store.copy(item.slot)),
-                    item.sourceHash, copy.store);
+                Math.max(INITIAL_CAPACITY, count + count / 4));
+        long[] copiedLabels = new long[count];
+        Prepared[] copied = new Prepared[count];
+        for (int i = 0; i < count; i++) {
+            int node = liveNodes.get(i);
+            copiedLabels[i] = store.label(node);
+            copied[i] = new Prepared(store.copy(node), store.sourceHash(node)); // already normalized
         }
-        copy.insertAll(moved, threads);
+        copy.insertAll(copiedLabels, copied, threads);
         return copy;
     }
 }

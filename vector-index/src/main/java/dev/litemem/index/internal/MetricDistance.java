@@ -1,19 +1,15 @@
 package dev.litemem.index.internal;
 
-import com.github.jelmerk.hnswlib.core.DistanceFunction;
 import dev.litemem.index.Metric;
 
 /**
- * Adapts our kernels to hnswlib-core, which wants a lower-is-better distance: {@code 1 - dot} for cosine (on
- * normalized vectors) and dot, squared Euclidean distance for L2 (same order as the distance, no square root).
- * Both sides of hnswlib-core's calls are items whose vectors live in a {@link VectorStore}; our own searches
- * compare a query array with a store slot.
+ * The graph's lower-is-better distance over our kernels: {@code 1 - dot} for cosine (on normalized vectors) and
+ * dot, squared Euclidean distance for L2 (same order as the distance, no square root). Searches compare a query
+ * array with a store slot; the builder also compares two slots.
  */
-final class MetricDistance implements DistanceFunction<StoredVector, Float> {
+final class MetricDistance {
 
-    private static final long serialVersionUID = 1L;
-
-    private final transient VectorMath math;
+    private final VectorMath math;
     private final boolean l2;
 
     MetricDistance(VectorMath math, Metric metric) {
@@ -21,16 +17,19 @@ final class MetricDistance implements DistanceFunction<StoredVector, Float> {
         this.l2 = metric == Metric.L2;
     }
 
-    @Override
-    public Float distance(StoredVector u, StoredVector v) {
-        VectorStore store = u.store;
-        return raw(store.chunk(u.slot), store.offset(u.slot), v.store.chunk(v.slot), v.store.offset(v.slot),
-                store.dimension());
+    VectorMath math() {
+        return math;
     }
 
     /** The distance from {@code query} to the vector at {@code offset} of {@code chunk}. */
     float raw(float[] query, float[] chunk, int offset) {
         return raw(query, 0, chunk, offset, query.length);
+    }
+
+    /** The distance between the vectors in two slots of {@code store}. */
+    float between(VectorStore store, int slotA, int slotB) {
+        return raw(store.chunk(slotA), store.offset(slotA), store.chunk(slotB), store.offset(slotB),
+                store.dimension());
     }
 
     private float raw(float[] a, int aOffset, float[] b, int bOffset, int length) {
@@ -43,7 +42,7 @@ final class MetricDistance implements DistanceFunction<StoredVector, Float> {
         return 1f - scale * math.dotCodes(query, codes, offset, query.length);
     }
 
-    /** The higher-is-better score of {@link Metric} for a distance computed by {@link #distance}. */
+    /** The higher-is-better score of {@link Metric} for a distance computed by {@link #raw}. */
     float toScore(float distance) {
         return l2 ? (float) (0.0 - Math.sqrt(distance)) : 1f - distance;
     }

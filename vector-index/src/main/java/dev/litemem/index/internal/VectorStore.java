@@ -6,10 +6,10 @@ import java.nio.ByteOrder;
 import java.util.Arrays;
 
 /**
- * The index's vectors (as searched: normalized for cosine) and labels in flat arrays, addressed by slot. The graph
- * walk reads a neighbour's vector at {@code chunk[slot >>> CHUNK_SHIFT]}, offset {@code (slot & CHUNK_MASK) * dim},
- * instead of following node, item and array objects: one memory stream per distance instead of four dependent
- * loads. Slots are appended and never rewritten; a removed node's slot stays until compaction copies the live ones.
+ * The index's vectors (as searched: normalized for cosine), labels and source hashes in flat arrays, addressed by
+ * slot; a vector's slot is also its node id in {@link HnswGraph}. The graph walk reads a neighbour's vector at
+ * {@code chunk[slot >>> CHUNK_SHIFT]}, offset {@code (slot & CHUNK_MASK) * dim}: one memory stream per distance.
+ * Slots are appended and never rewritten; a removed node's slot stays until compaction copies the live ones.
  *
  * <p>Chunks hold {@value #CHUNK_VECTORS} vectors; the first one starts at 16 and doubles, so a collection of a
  * few records costs a few kilobytes. Appends are serialized on this object; readers need no lock, because a slot
@@ -32,6 +32,7 @@ final class VectorStore {
     private final boolean coded;
     private volatile float[][] vectorChunks = new float[0][];
     private volatile long[][] labelChunks = new long[0][];
+    private volatile int[][] hashChunks = new int[0][];
     private volatile byte[][] codeChunks = new byte[0][];
     private int size;
 
@@ -50,20 +51,26 @@ final class VectorStore {
         return dimension;
     }
 
-    /** Copies {@code vector} (length {@link #dimension()}) into a new slot and returns the slot. */
-    synchronized int append(long label, float[] vector) {
+    /**
+     * Copies {@code vector} (length {@link #dimension()}) into a new slot with its label and the hash of the vector
+     * as the caller supplied it ({@link SourceHash}), and returns the slot.
+     */
+    synchronized int append(long label, float[] vector, int sourceHash) {
         int slot = size;
         int chunk = slot >>> CHUNK_SHIFT;
         int within = slot & CHUNK_MASK;
         float[][] vectors = vectorChunks;
         long[][] labels = labelChunks;
+        int[][] hashes = hashChunks;
         byte[][] codes = codeChunks;
         if (chunk == vectors.length) {
             vectors = Arrays.copyOf(vectors, chunk + 1);
             labels = Arrays.copyOf(labels, chunk + 1);
+            hashes = Arrays.copyOf(hashes, chunk + 1);
             int capacity = chunk == 0 ? FIRST_CHUNK_VECTORS : CHUNK_VECTORS;
             vectors[chunk] = new float[capacity * dimension];
             labels[chunk] = new long[capacity];
+            hashes[chunk] = new int[capacity];
             if (coded) {
                 codes = Arrays.copyOf(codes, chunk + 1);
                 codes[chunk] = new byte[capacity * codeStride];
@@ -72,8 +79,10 @@ final class VectorStore {
             int grown = Math.min(CHUNK_VECTORS, 2 * within);
             vectors = vectors.clone();
             labels = labels.clone();
+            hashes = hashes.clone();
             vectors[chunk] = Arrays.copyOf(vectors[chunk], grown * dimension);
             labels[chunk] = Arrays.copyOf(labels[chunk], grown);
+            hashes[chunk] = Arrays.copyOf(hashes[chunk], grown);
             if (coded) {
                 codes = codes.clone();
                 codes[chunk] = Arrays.copyOf(codes[chunk], grown * codeStride);
@@ -81,11 +90,13 @@ final class VectorStore {
         }
         System.arraycopy(vector, 0, vectors[chunk], within * dimension, dimension);
         labels[chunk][within] = label;
+        hashes[chunk][within] = sourceHash;
         if (coded) {
             encode(vector, codes[chunk], within * codeStride);
         }
         // Publish after the copy: a reader that sees the new arrays sees every vector in them.
         labelChunks = labels;
+        hashChunks = hashes;
         codeChunks = codes;
         vectorChunks = vectors;
         size = slot + 1;
@@ -141,6 +152,11 @@ final class VectorStore {
         return labelChunks[slot >>> CHUNK_SHIFT][slot & CHUNK_MASK];
     }
 
+    /** The {@link SourceHash} of the vector in {@code slot} as its caller supplied it. */
+    int sourceHash(int slot) {
+        return hashChunks[slot >>> CHUNK_SHIFT][slot & CHUNK_MASK];
+    }
+
     float[] copy(int slot) {
         int offset = offset(slot);
         return Arrays.copyOfRange(chunk(slot), offset, offset + dimension);
@@ -163,6 +179,9 @@ final class VectorStore {
         }
         for (long[] chunk : labelChunks) {
             bytes += 16L + 8L * chunk.length;
+        }
+        for (int[] chunk : hashChunks) {
+            bytes += 16L + 4L * chunk.length;
         }
         for (byte[] chunk : codeChunks) {
             bytes += 16L + chunk.length;

@@ -39,7 +39,7 @@ class GoldenCheckpointTest {
         int[][][] links = new int[NODES][][];
         for (int i = 0; i < NODES; i++) {
             labels[i] = 500 + i;
-            hashes[i] = StoredVector.hash(vector(labels[i]));
+            hashes[i] = SourceHash.of(vector(labels[i]));
             int[] ring = {(i + 1) % NODES, (i + NODES - 1) % NODES, (i + 2) % NODES, (i + NODES - 2) % NODES};
             links[i] = i % 4 == 0 ? new int[][] {ring, {(i + 4) % NODES, (i + 8) % NODES}} : new int[][] {ring};
         }

@@ -22,7 +22,7 @@ class HnswVectorIndexTest {
     void recallAtTenIsAtLeast95PercentAtDefaultEf() {
         HnswVectorIndex index = SharedIndex.get();
         assertEquals(SharedIndex.COUNT, index.size());
-        double recall = SyntheticVectors.recall(index, SharedIndex.QUERIES, 10, index.params().efSearch(), null);
+        double recall = TestVectors.recall(index, SharedIndex.QUERIES, 10, index.params().efSearch(), null);
         assertTrue(recall >= 0.95, "recall@10 " + recall);
     }
 
@@ -31,7 +31,7 @@ class HnswVectorIndexTest {
         HnswVectorIndex index = SharedIndex.get();
         for (int modulus : new int[] {2, 20, 1000}) {
             LongPredicate keep = label -> Long.hashCode(label * 0x9E3779B97F4A7C15L) % modulus == 0;
-            double recall = SyntheticVectors.recall(index, SharedIndex.QUERIES, 10, 64, keep);
+            double recall = TestVectors.recall(index, SharedIndex.QUERIES, 10, 64, keep);
             assertTrue(recall >= 0.95, "filter keeping 1/" + modulus + ": recall@10 " + recall);
             for (Neighbor neighbor : index.search(SharedIndex.QUERIES[0], 10, 64, keep)) {
                 assertTrue(keep.test(neighbor.label()), "a filtered-out label was returned");
@@ -102,8 +102,8 @@ class HnswVectorIndexTest {
 
     @Test
     void removedLabelsAreNeverReturnedFromALargerGraph() {
-        float[][] vectors = SyntheticVectors.clustered(3000, 16, 10, 5);
-        long[] labels = SyntheticVectors.labels(3000);
+        float[][] vectors = TestVectors.clustered(3000, 16, 10, 5);
+        long[] labels = TestVectors.labels(3000);
         VectorIndex index = VectorIndex.create(16, Metric.COSINE, HnswParams.DEFAULTS);
         index.addAll(labels, vectors, 2);
         for (int i = 0; i < 3000; i += 2) {
@@ -136,7 +136,7 @@ class HnswVectorIndexTest {
 
     @Test
     void dotAndL2GraphSearchAgreeWithExact() {
-        float[][] vectors = SyntheticVectors.clustered(2000, 24, 8, 11);
+        float[][] vectors = TestVectors.clustered(2000, 24, 8, 11);
         Random random = new Random(3);
         for (float[] v : vectors) {
             float scale = 0.5f + random.nextFloat() * 2; // unnormalized, so dot and cosine differ
@@ -146,17 +146,17 @@ class HnswVectorIndexTest {
         }
         for (Metric metric : new Metric[] {Metric.DOT, Metric.L2}) {
             VectorIndex index = VectorIndex.create(24, metric, HnswParams.DEFAULTS);
-            index.addAll(SyntheticVectors.labels(2000), vectors, 2);
+            index.addAll(TestVectors.labels(2000), vectors, 2);
             float[][] queries = java.util.Arrays.copyOfRange(vectors, 0, 50);
-            double recall = SyntheticVectors.recall(index, queries, 10, 64, null);
+            double recall = TestVectors.recall(index, queries, 10, 64, null);
             assertTrue(recall >= 0.9, metric + " recall@10 " + recall);
         }
     }
 
     @Test
     void scalarKernelsGiveTheSameResultsAsVectorApiKernels() {
-        float[][] vectors = SyntheticVectors.clustered(1000, 37, 6, 13);
-        long[] labels = SyntheticVectors.labels(1000);
+        float[][] vectors = TestVectors.clustered(1000, 37, 6, 13);
+        long[] labels = TestVectors.labels(1000);
         HnswVectorIndex scalar = HnswVectorIndex.create(37, Metric.COSINE, HnswParams.DEFAULTS,
                 ScalarVectorMath.INSTANCE);
         HnswVectorIndex simd = HnswVectorIndex.create(37, Metric.COSINE, HnswParams.DEFAULTS,
@@ -173,7 +173,7 @@ class HnswVectorIndexTest {
                 assertEquals(a.get(i).score(), b.get(i).score(), 1e-4);
             }
         }
-        assertTrue(SyntheticVectors.recall(scalar, java.util.Arrays.copyOf(vectors, 50), 10, 64, null) >= 0.95);
+        assertTrue(TestVectors.recall(scalar, java.util.Arrays.copyOf(vectors, 50), 10, 64, null) >= 0.95);
     }
 
     @Test
@@ -209,7 +209,7 @@ class HnswVectorIndexTest {
     @Test
     void growsBeyondItsInitialCapacityWhileAddingFromSeveralThreads() {
         int count = 3 * HnswVectorIndex.INITIAL_CAPACITY;
-        float[][] vectors = SyntheticVectors.clustered(count, 8, 4, 17);
+        float[][] vectors = TestVectors.clustered(count, 8, 4, 17);
         HnswVectorIndex index = HnswVectorIndex.create(8, Metric.COSINE, new HnswParams(8, 40, 32));
         Thread[] threads = new Thread[4];
         for (int t = 0; t < threads.length; t++) {
@@ -230,15 +230,14 @@ class HnswVectorIndexTest {
         }
         assertEquals(count, index.size());
         assertEquals(0, index.deletedCount());
-        assertTrue(index.hnsw().getMaxItemCount() >= count);
-        assertEquals(null, index.mirrorDifference(), "flat copies after concurrent adds and two capacity growths");
+        assertTrue(index.capacity() >= count);
+        assertEquals(null, GraphInvariants.violation(index), "graph after concurrent adds and capacity growths");
     }
 
     @Test
     void threeTimesMoreAddingAndSearchingThreadsThanCoresDoNotDeadlock() throws InterruptedException {
-        // hnswlib-core pools one visited-set per core and blocks for one while holding node monitors.
         int threads = 3 * Runtime.getRuntime().availableProcessors() + 1;
-        float[][] vectors = SyntheticVectors.clustered(threads * 150, 8, 4, 43);
+        float[][] vectors = TestVectors.clustered(threads * 150, 8, 4, 43);
         HnswVectorIndex index = HnswVectorIndex.create(8, Metric.COSINE, new HnswParams(4, 32, 16));
         java.util.concurrent.CountDownLatch done = new java.util.concurrent.CountDownLatch(threads);
         for (int t = 0; t < threads; t++) {
@@ -258,12 +257,12 @@ class HnswVectorIndexTest {
         }
         assertTrue(done.await(5, java.util.concurrent.TimeUnit.MINUTES), "adders and searchers deadlocked");
         assertEquals(vectors.length, index.size());
-        assertEquals(null, index.mirrorDifference(), "flat copies after concurrent adds, replacements and searches");
+        assertEquals(null, GraphInvariants.violation(index), "graph after concurrent adds, replacements and searches");
     }
 
     @Test
     void reAddingAnIdenticalVectorKeepsTheNodeAndADifferentOneReplacesIt() {
-        float[][] vectors = SyntheticVectors.clustered(300, 16, 5, 23);
+        float[][] vectors = TestVectors.clustered(300, 16, 5, 23);
         HnswVectorIndex index = HnswVectorIndex.create(16, Metric.COSINE, new HnswParams(8, 64, 32));
         for (int i = 0; i < vectors.length; i++) {
             index.add(i, vectors[i]);
@@ -280,23 +279,23 @@ class HnswVectorIndexTest {
                 "the replaced vector of label 7 is still found");
         assertEquals(1, hits.stream().filter(h -> h.label() == 7).count(), "label 7 appears once");
         assertTrue(index.remove(3));
-        assertEquals(null, index.mirrorDifference());
+        assertEquals(null, GraphInvariants.violation(index));
         assertFalse(index.search(vectors[3], 300, 300, null).stream().anyMatch(h -> h.label() == 3));
     }
 
     @Test
     void replacingALabelWhenTheIndexIsFullStillHidesTheOldNode() {
         int full = HnswVectorIndex.INITIAL_CAPACITY;
-        float[][] vectors = SyntheticVectors.clustered(full + 1, 8, 4, 29);
+        float[][] vectors = TestVectors.clustered(full + 1, 8, 4, 29);
         HnswVectorIndex index = HnswVectorIndex.create(8, Metric.L2, new HnswParams(4, 32, 16));
         for (int i = 0; i < full; i++) {
             index.add(i, vectors[i]);
         }
-        // hnswlib-core removes label 0's node, then refuses the new one for lack of room; the index grows and retries.
+        // The index is full when label 0 is replaced: it grows, inserts the new node and marks the old one deleted.
         index.add(0, vectors[full]);
         assertEquals(full, index.size());
         assertEquals(1, index.deletedCount());
-        assertEquals(null, index.mirrorDifference());
+        assertEquals(null, GraphInvariants.violation(index));
         List<Neighbor> hits = index.search(vectors[0], 1, full, null);
         assertFalse(hits.get(0).label() == 0 && hits.get(0).score() == 0f, "label 0's old vector was found");
     }
@@ -307,8 +306,8 @@ class HnswVectorIndexTest {
 
     @Test
     void compactCopyDropsDeletedNodesAndKeepsRecall() {
-        float[][] vectors = SyntheticVectors.clustered(2000, 32, 20, 19);
-        long[] labels = SyntheticVectors.labels(2000);
+        float[][] vectors = TestVectors.clustered(2000, 32, 20, 19);
+        long[] labels = TestVectors.labels(2000);
         VectorIndex index = VectorIndex.create(32, Metric.COSINE, HnswParams.DEFAULTS);
         index.addAll(labels, vectors, 2);
         for (int i = 0; i < 2000; i += 3) {
@@ -321,6 +320,6 @@ class HnswVectorIndexTest {
         for (int i = 0; i < 2000; i++) {
             assertEquals(index.contains(labels[i]), compact.contains(labels[i]));
         }
-        assertTrue(SyntheticVectors.recall(compact, java.util.Arrays.copyOf(vectors, 100), 10, 64, null) >= 0.95);
+        assertTrue(TestVectors.recall(compact, java.util.Arrays.copyOf(vectors, 100), 10, 64, null) >= 0.95);
     }
 }

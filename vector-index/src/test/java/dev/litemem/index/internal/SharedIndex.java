@@ -8,10 +8,10 @@ final class SharedIndex {
 
     static final int COUNT = 20_000;
     static final int DIMENSION = 64;
-    private static final float[][] ALL = SyntheticVectors.clustered(COUNT + 200, DIMENSION, 50, 20_000);
+    private static final float[][] ALL = TestVectors.clustered(COUNT + 200, DIMENSION, 50, 20_000);
     static final float[][] VECTORS = java.util.Arrays.copyOfRange(ALL, 0, COUNT);
     static final float[][] QUERIES = java.util.Arrays.copyOfRange(ALL, COUNT, COUNT + 200);
-    static final long[] LABELS = SyntheticVectors.labels(COUNT);
+    static final long[] LABELS = TestVectors.labels(COUNT);
     private static HnswVectorIndex index;
 
     private SharedIndex() {

@@ -22,11 +22,12 @@ class VectorStoreTest {
             for (int d = 0; d < dimension; d++) {
                 vectors[i][d] = random.nextFloat();
             }
-            assertEquals(i, store.append(1000L + i, vectors[i]));
+            assertEquals(i, store.append(1000L + i, vectors[i], 31 * i));
         }
         assertEquals(count, store.size());
         for (int i = 0; i < count; i++) {
             assertEquals(1000L + i, store.label(i), "label of slot " + i);
+            assertEquals(31 * i, store.sourceHash(i), "source hash of slot " + i);
             assertArrayEquals(vectors[i], store.copy(i), "vector of slot " + i);
             float[] chunk = store.chunk(i);
             int offset = store.offset(i);
@@ -46,17 +47,17 @@ class VectorStoreTest {
     void aSmallStoreStaysSmall() {
         VectorStore store = new VectorStore(384, false);
         for (int i = 0; i < 10; i++) {
-            store.append(i, new float[384]);
+            store.append(i, new float[384], 0);
         }
-        // 16 vectors of 384 floats and 16 labels, not a whole chunk of 4096 vectors (6 MB).
+        // 16 vectors of 384 floats, 16 labels and hashes, not a whole chunk of 4096 vectors (6 MB).
         assertTrue(store.bytes() < 30_000, "bytes: " + store.bytes());
     }
 
     @Test
     void codesOfAZeroVectorAreZeroAndTheLargestComponentMapsTo127() {
         VectorStore store = new VectorStore(3, true);
-        int zero = store.append(1, new float[3]);
-        int mixed = store.append(2, new float[] {-0.5f, 0.25f, 0.1f});
+        int zero = store.append(1, new float[3], 0);
+        int mixed = store.append(2, new float[] {-0.5f, 0.25f, 0.1f}, 0);
         byte[] codes = store.codeChunks()[0];
         assertEquals(0f, store.scale(codes, store.codeOffset(zero)));
         assertEquals(0, codes[store.codeOffset(zero)]);
@@ -69,7 +70,7 @@ class VectorStoreTest {
     void appendCopiesTheCallersArray() {
         VectorStore store = new VectorStore(2, true);
         float[] vector = {1, 2};
-        int slot = store.append(9, vector);
+        int slot = store.append(9, vector, 0);
         vector[0] = 42;
         assertArrayEquals(new float[] {1, 2}, store.copy(slot));
     }

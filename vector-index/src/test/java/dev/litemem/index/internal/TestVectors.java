@@ -1,42 +1,23 @@
 package dev.litemem.index.internal;
 
+import dev.litemem.datasets.GaussianMixture;
 import dev.litemem.index.Neighbor;
 import dev.litemem.index.VectorIndex;
 
 import java.util.HashSet;
 import java.util.List;
-import java.util.Random;
 import java.util.Set;
 import java.util.function.LongPredicate;
 
-/** Gaussian-mixture vectors, L2-normalized, from a fixed seed; and recall against exact search. */
-final class SyntheticVectors {
+/** Clustered test vectors (datasets' GaussianMixture), label numbering, and recall against exact search. */
+final class TestVectors {
 
-    private SyntheticVectors() {
+    private TestVectors() {
     }
 
+    /** {@code count} L2-normalized vectors around {@code clusters} centres, noise 0.6 (the shape of sentence embeddings). */
     static float[][] clustered(int count, int dimension, int clusters, long seed) {
-        Random random = new Random(seed);
-        float[][] centres = new float[clusters][dimension];
-        for (float[] centre : centres) {
-            for (int d = 0; d < dimension; d++) {
-                centre[d] = (float) random.nextGaussian();
-            }
-        }
-        float[][] vectors = new float[count][dimension];
-        for (int i = 0; i < count; i++) {
-            float[] centre = centres[random.nextInt(clusters)];
-            double norm = 0;
-            for (int d = 0; d < dimension; d++) {
-                vectors[i][d] = centre[d] + 0.6f * (float) random.nextGaussian();
-                norm += vectors[i][d] * vectors[i][d];
-            }
-            float inverse = (float) (1 / Math.sqrt(norm));
-            for (int d = 0; d < dimension; d++) {
-                vectors[i][d] *= inverse;
-            }
-        }
-        return vectors;
+        return new GaussianMixture(dimension, clusters, 0.6, true, seed).sample(count, 1);
     }
 
     static long[] labels(int count) {

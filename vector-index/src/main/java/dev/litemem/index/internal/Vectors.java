@@ -1,0 +1,74 @@
+package dev.litemem.index.internal;
+
+import dev.litemem.index.IndexException;
+import dev.litemem.index.Metric;
+import dev.litemem.index.Neighbor;
+
+import java.util.Comparator;
+
+/** Input checks and the result order shared by both {@code VectorIndex} implementations. */
+final class Vectors {
+
+    /** Best first: the higher score, then the smaller label (the order of exact search). */
+    static final Comparator<Neighbor> BEST_FIRST =
+            Comparator.comparingDouble((Neighbor n) -> -n.score()).thenComparingLong(Neighbor::label);
+
+    private Vectors() {
+    }
+
+    /** A validated copy of a vector as searched (normalized for cosine), with the {@link SourceHash} of the source. */
+    record Prepared(float[] vector, int sourceHash) {
+    }
+
+    static Prepared prepare(float[] source, int dimension, Metric metric, String what) {
+        float[] vector = checkedCopy(source, dimension, metric, what);
+        int hash = SourceHash.of(vector);
+        if (metric == Metric.COSINE) {
+            normalizeInPlace(vector);
+        }
+        return new Prepared(vector, hash);
+    }
+
+    /** A query as searched: checked, copied, normalized for cosine. */
+    static float[] prepareQuery(float[] query, int k, int dimension, Metric metric) {
+        if (k < 1) {
+            throw new IndexException("k must be at least 1, got " + k);
+        }
+        float[] q = checkedCopy(query, dimension, metric, "query");
+        if (metric == Metric.COSINE) {
+            normalizeInPlace(q);
+        }
+        return q;
+    }
+
+    static float[] checkedCopy(float[] source, int dimension, Metric metric, String what) {
+        if (source == null) {
+            throw new IndexException(what + " is null");
+        }
+        if (source.length != dimension) {
+            throw new IndexException(what + " has dimension " + source.length + " but the index has " + dimension);
+        }
+        double norm = 0;
+        for (float x : source) {
+            if (!Float.isFinite(x)) {
+                throw new IndexException(what + " contains NaN or Infinity: embed again or drop the record");
+            }
+            norm += (double) x * x;
+        }
+        if (metric == Metric.COSINE && norm == 0) {
+            throw new IndexException(what + " is all zeros, which has no cosine similarity to anything");
+        }
+        return source.clone();
+    }
+
+    static void normalizeInPlace(float[] vector) {
+        double norm = 0;
+        for (float x : vector) {
+            norm += (double) x * x;
+        }
+        float inverse = (float) (1 / Math.sqrt(norm));
+        for (int i = 0; i < vector.length; i++) {
+            vector[i] *= inverse;
+        }
+    }
+}
