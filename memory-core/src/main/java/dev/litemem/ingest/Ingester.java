@@ -77,6 +77,20 @@ public final class Ingester {
     }
 
     /**
+     * The texts ingest embeds for a plain-text document: its chunks under {@code chunking}, each headed by the title
+     * (as ingest makes a chunk's vector from its title and heading path, then its text). For measuring chunk sizes
+     * on test sets without writing files ({@code litemem eval --chunk}).
+     */
+    public static List<String> chunkPlainText(String title, String text, ChunkingOptions chunking, Embedder embedder) {
+        Chunker chunker = new Chunker(chunking, embedder::countTokens, embedder.maxTokens());
+        List<String> texts = new ArrayList<>();
+        for (Chunk chunk : chunker.chunk(MarkdownExtractor.plainText(text, title))) {
+            texts.add(chunk.embedText());
+        }
+        return texts;
+    }
+
+    /**
      * Ingests the files and folders.
      *
      * @throws LiteMemException if a root does not exist (nothing is ingested), the store has no embedder, or the
