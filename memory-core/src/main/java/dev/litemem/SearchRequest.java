@@ -8,6 +8,8 @@ import java.util.Objects;
  */
 public final class SearchRequest {
     public static final int MAX_K = 10_000;
+    /** How hybrid search merges its two lists by default. */
+    public static final Fusion DEFAULT_FUSION = Fusion.RRF;
     /**
      * Reciprocal rank fusion's rank constant. Cormack et al. (2009) use 60; 20 weighs the top ranks more, which
      * measured better on the three BEIR sets in ../shared/datasets (see README, "Retrieval quality").
@@ -25,6 +27,7 @@ public final class SearchRequest {
     private int offset;
     private Filter filter;
     private SearchMode mode;
+    private Fusion fusion = DEFAULT_FUSION;
     private double semanticWeight = DEFAULT_SEMANTIC_WEIGHT;
     private int rrfK = DEFAULT_RRF_K;
     private Float minScore;
@@ -73,6 +76,12 @@ public final class SearchRequest {
 
     public SearchRequest mode(SearchMode mode) {
         this.mode = Objects.requireNonNull(mode, "mode");
+        return this;
+    }
+
+    /** Hybrid: how the two lists are merged (default {@link #DEFAULT_FUSION}). */
+    public SearchRequest fusion(Fusion fusion) {
+        this.fusion = Objects.requireNonNull(fusion, "fusion");
         return this;
     }
 
@@ -152,6 +161,10 @@ public final class SearchRequest {
             return mode;
         }
         return text != null ? SearchMode.HYBRID : SearchMode.SEMANTIC;
+    }
+
+    Fusion fusion() {
+        return fusion;
     }
 
     double semanticWeight() {

@@ -78,13 +78,10 @@ final class Searcher {
             s.keywordRank = i + 1;
             s.keywordScore = keywordHits.get(i).score();
         }
-        for (Scored s : byRow.values()) {
-            s.score = switch (mode) {
-                case SEMANTIC -> s.semanticScore;
-                case KEYWORD -> s.keywordScore;
-                case HYBRID -> (float) (rrf(request.semanticWeight(), request.rrfK(), s.semanticRank)
-                        + rrf(1 - request.semanticWeight(), request.rrfK(), s.keywordRank));
-            };
+        if (mode == SearchMode.HYBRID) {
+            HybridFusion.score(byRow.values(), request.fusion(), request.semanticWeight(), request.rrfK());
+        } else {
+            byRow.values().forEach(s -> s.score = mode == SearchMode.SEMANTIC ? s.semanticScore : s.keywordScore);
         }
         List<Scored> ranked = new ArrayList<>(byRow.values());
         ranked.sort(Comparator.comparingDouble((Scored s) -> s.score).reversed().thenComparingLong(s -> s.rowId));
@@ -105,11 +102,6 @@ final class Searcher {
             hits.add(new Hit(records.get(s.rowId), s.score, s.semanticRank, s.semanticScore, s.keywordRank, s.keywordScore));
         }
         return new SearchResult(hits, mode, (String) explain.get("path"), (Integer) explain.get("ef"), filterCandidates, steps);
-    }
-
-    /** Weighted reciprocal rank fusion: weight / (k + rank), or 0 when the side did not return the row. */
-    static double rrf(double weight, int k, Integer rank) {
-        return rank == null ? 0 : weight / (k + rank);
     }
 
     private Map<Long, Record> load(List<Scored> rows) {

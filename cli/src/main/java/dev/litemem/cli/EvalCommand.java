@@ -2,6 +2,7 @@ package dev.litemem.cli;
 
 import dev.litemem.Collection;
 import dev.litemem.Embedder;
+import dev.litemem.Fusion;
 import dev.litemem.Hit;
 import dev.litemem.LiteMem;
 import dev.litemem.Record;
@@ -71,6 +72,10 @@ final class EvalCommand implements Callable<Integer> {
     @Option(names = "--exact", description = "Semantic side by exact scan instead of the HNSW graph.")
     boolean exact;
 
+    @Option(names = "--fusion", paramLabel = "METHOD", description = "Hybrid: rrf, min_max or z_score (default: "
+            + "rrf; see README, \"Retrieval quality\").")
+    String fusion;
+
     @Option(names = "--semantic-weight", defaultValue = "" + SearchRequest.DEFAULT_SEMANTIC_WEIGHT,
             description = "Hybrid: the semantic side's weight (default: ${DEFAULT-VALUE}).")
     double semanticWeight;
@@ -91,6 +96,7 @@ final class EvalCommand implements Callable<Integer> {
         for (String m : modes) {
             parsedModes.add(SearchMode.fromId(m.strip()));
         }
+        Fusion fusionMethod = fusion == null ? SearchRequest.DEFAULT_FUSION : Fusion.fromId(fusion);
         ChunkingOptions chunking;
         try {
             chunking = new ChunkingOptions(chunkTokens, overlapTokens);
@@ -128,7 +134,7 @@ final class EvalCommand implements Callable<Integer> {
                 progress.phase();
                 for (BeirDataset.Query q : queries) {
                     SearchRequest request = SearchRequest.text(q.text()).mode(mode).k(chunk ? 4 * DEPTH : DEPTH)
-                            .exact(exact).semanticWeight(semanticWeight).rrfK(rrfK);
+                            .exact(exact).semanticWeight(semanticWeight).rrfK(rrfK).fusion(fusionMethod);
                     rankings.put(q.id(), documentRanking(corpus.search(request)));
                     progress.update(mode.id(), rankings.size(), queries.size(), "queries");
                 }
@@ -142,6 +148,13 @@ final class EvalCommand implements Callable<Integer> {
                     line.put("dataset", dir.getFileName().toString());
                     line.put("exact", exact);
                     line.put("chunked", chunk);
+                    if (mode == SearchMode.HYBRID) {
+                        line.put("fusion", fusionMethod.id());
+                        line.put("semantic_weight", semanticWeight);
+                        if (fusionMethod == Fusion.RRF) {
+                            line.put("rrf_k", rrfK);
+                        }
+                    }
                     line.put("model", corpus.info().spec().model());
                     line.put("query_seconds", seconds);
                     Output.jsonLine(out, line);
