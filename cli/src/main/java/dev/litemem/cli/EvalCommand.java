@@ -108,6 +108,7 @@ final class EvalCommand implements Callable<Integer> {
         progress.step("reading " + dir);
         BeirDataset data = BeirDataset.load(dir);
         Path file = db != null ? db : Files.createTempFile("litemem-eval-", ".db");
+        progress.step("loading the embedding model");
         try (LiteMem mem = LiteMem.open(file, StoreOptions.options(model))) {
             Embedder embedder = mem.embedder().orElseThrow();
             // One collection per model and chunking, so that one --db file can keep several side by side.
