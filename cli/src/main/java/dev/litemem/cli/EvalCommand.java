@@ -110,7 +110,8 @@ final class EvalCommand implements Callable<Integer> {
         Path file = db != null ? db : Files.createTempFile("litemem-eval-", ".db");
         progress.step("loading the embedding model");
         try (LiteMem mem = LiteMem.open(file, StoreOptions.options(model))) {
-            Embedder embedder = mem.embedder().orElseThrow();
+            Embedder embedder = mem.embedder().orElseThrow(() -> new dev.litemem.LiteMemException(
+                    "no embedding model on the class path: eval needs litemem-embedding"));
             // One collection per model and chunking, so that one --db file can keep several side by side.
             String name = "corpus-" + (chunk ? "chunks-" + chunkTokens + "-" + overlapTokens + "-" : "") + embedder.modelId();
             Collection corpus = mem.collection(name);
@@ -193,6 +194,9 @@ final class EvalCommand implements Callable<Integer> {
     private int ingest(Collection corpus, BeirDataset data, ChunkingOptions chunking, Embedder embedder,
                        EvalProgress progress) {
         List<Record> all = new ArrayList<>();
+        if (chunk) {
+            progress.step("cutting " + data.documents().size() + " documents into chunks");
+        }
         for (BeirDataset.Document d : data.documents()) {
             if (!chunk) {
                 String text = d.title().isBlank() ? d.text() : d.title() + "\n" + d.text();
