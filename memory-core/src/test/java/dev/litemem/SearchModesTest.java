@@ -7,7 +7,7 @@ import static org.junit.jupiter.api.Assertions.assertThrows;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import dev.litemem.index.Metric;
-import dev.litemem.internal.search.Searcher;
+import dev.litemem.internal.search.HybridFusion;
 import dev.litemem.testing.TempStores;
 import dev.litemem.testing.WordHashEmbedder;
 import java.nio.file.Path;
@@ -76,10 +76,42 @@ class SearchModesTest {
         assertEquals("backup", top.record().id());
         assertNotNull(top.semanticRank());
         assertNotNull(top.keywordRank());
-        double expected = Searcher.rrf(0.8, 20, top.semanticRank()) + Searcher.rrf(0.2, 20, top.keywordRank());
+        double expected = HybridFusion.rrf(SearchRequest.DEFAULT_SEMANTIC_WEIGHT, SearchRequest.DEFAULT_RRF_K, top.semanticRank())
+                + HybridFusion.rrf(1 - SearchRequest.DEFAULT_SEMANTIC_WEIGHT, SearchRequest.DEFAULT_RRF_K, top.keywordRank());
         assertEquals(expected, top.score(), 1e-6);
         assertEquals("graph", result.semanticPath());
         assertTrue(result.stepMillis().containsKey("embed") && result.stepMillis().containsKey("keyword"));
+    }
+
+    @Test
+    void scoreFusionsCombineEachSidesNormalizedScores() {
+        String query = "when are backups restored and deploys done";
+        for (Fusion fusion : List.of(Fusion.MIN_MAX, Fusion.Z_SCORE)) {
+            List<Hit> hits = notes.search(SearchRequest.text(query).k(4).fusion(fusion).semanticWeight(0.6));
+            assertEquals(4, hits.size(), "every record is a candidate of the semantic side");
+            assertTrue(hits.stream().anyMatch(h -> h.keywordRank() == null), "a row the keyword side did not return");
+            double[] s = hits.stream().mapToDouble(Hit::semanticScore).toArray();
+            double[] k = hits.stream().filter(h -> h.keywordScore() != null).mapToDouble(Hit::keywordScore).toArray();
+            for (Hit h : hits) {
+                double a = normalized(fusion, s, h.semanticScore());
+                double b = normalized(fusion, k, h.keywordScore());
+                assertEquals(0.6 * a + 0.4 * b, h.score(), 1e-5, fusion + " " + h.record().id());
+            }
+            assertEquals("backup", hits.get(0).record().id(), fusion.id());
+        }
+        assertEquals(Fusion.MIN_MAX, Fusion.fromId("min-max"));
+        assertEquals("fusion", assertThrows(InvalidInputException.class, () -> Fusion.fromId("mean")).field());
+    }
+
+    private static double normalized(Fusion fusion, double[] side, Float score) {
+        double min = java.util.Arrays.stream(side).min().orElseThrow();
+        double max = java.util.Arrays.stream(side).max().orElseThrow();
+        if (fusion == Fusion.MIN_MAX) {
+            return score == null ? 0 : (score - min) / (max - min);
+        }
+        double mean = java.util.Arrays.stream(side).average().orElseThrow();
+        double sd = Math.sqrt(java.util.Arrays.stream(side).map(x -> (x - mean) * (x - mean)).sum() / side.length);
+        return ((score == null ? min : score) - mean) / sd;
     }
 
     @Test
