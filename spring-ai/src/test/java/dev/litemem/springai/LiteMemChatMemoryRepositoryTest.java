@@ -54,11 +54,13 @@ class LiteMemChatMemoryRepositoryTest {
     void backsSpringAiChatMemory() {
         try (LiteMem mem = LiteMem.open(dir.resolve("window.db"), NO_MODEL)) {
             LiteMemChatMemoryRepository repository = new LiteMemChatMemoryRepository(mem);
-            MessageWindowChatMemory memory = MessageWindowChatMemory.builder().chatMemoryRepository(repository).maxMessages(2).build();
+            MessageWindowChatMemory memory = MessageWindowChatMemory.builder().chatMemoryRepository(repository).maxMessages(10).build();
             memory.add("bob", new UserMessage("one"));
             memory.add("bob", new AssistantMessage("two"));
             memory.add("bob", new UserMessage("three"));
-            assertThat(repository.findByConversationId("bob")).extracting(Message::getText).containsExactly("two", "three");
+            assertThat(repository.findByConversationId("bob")).extracting(Message::getText).containsExactly("one", "two", "three");
+            MessageWindowChatMemory later = MessageWindowChatMemory.builder().chatMemoryRepository(repository).build();
+            assertThat(later.get("bob")).extracting(Message::getText).containsExactly("one", "two", "three");
         }
     }
 

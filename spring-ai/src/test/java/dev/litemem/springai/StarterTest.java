@@ -10,7 +10,9 @@ import java.nio.file.Path;
 import java.util.List;
 import java.util.Map;
 import org.junit.jupiter.api.Test;
+import org.springframework.ai.chat.memory.ChatMemory;
 import org.springframework.ai.chat.memory.ChatMemoryRepository;
+import org.springframework.ai.chat.messages.UserMessage;
 import org.springframework.ai.document.Document;
 import org.springframework.ai.embedding.EmbeddingModel;
 import org.springframework.ai.vectorstore.SearchRequest;
@@ -45,6 +47,8 @@ class StarterTest {
     ChatMemoryRepository chatMemoryRepository;
     @Autowired
     LiteMem liteMem;
+    @Autowired
+    ChatMemory chatMemory;
 
     @Test
     void theStarterAloneGivesAVectorStoreOnTheFileWithTheBundledModel() {
@@ -59,6 +63,14 @@ class StarterTest {
                 .topK(1).build());
         assertThat(found).extracting(Document::getText).containsExactly("Deploys go out on Tuesdays after the canary passes");
         assertThat(liteMem.collection("documents").count()).isEqualTo(2);
+    }
+
+    @Test
+    void springAisChatMemoryKeepsItsMessagesInTheFile() {
+        chatMemory.add("c-42", new UserMessage("remember me"));
+        assertThat(chatMemoryRepository.findByConversationId("c-42")).extracting(m -> m.getText()).containsExactly("remember me");
+        assertThat(liteMem.<Long, RuntimeException>withReadHandle(h -> h.createQuery(
+                "SELECT count(*) FROM spring_ai_chat_memory").mapTo(Long.class).one())).isEqualTo(1L);
     }
 
     private static Path tempDir() {
