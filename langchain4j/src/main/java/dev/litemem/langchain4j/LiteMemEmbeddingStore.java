@@ -48,12 +48,14 @@ public final class LiteMemEmbeddingStore implements EmbeddingStore<TextSegment> 
     private final LiteMem store;
     private final String collectionName;
     private final Integer dimension;
+    private final boolean hybrid;
     private volatile Collection collection;
 
     private LiteMemEmbeddingStore(Builder builder) {
         this.store = Objects.requireNonNull(builder.store, "store: give the LiteMem store, LiteMem.open(path)");
         this.collectionName = builder.collection;
         this.dimension = builder.dimension;
+        this.hybrid = builder.hybrid;
         if (dimension != null) {
             writableCollection(dimension);
         }
@@ -151,7 +153,7 @@ public final class LiteMemEmbeddingStore implements EmbeddingStore<TextSegment> 
         ensureNotNull(request, "request");
         float[] query = ensureNotNull(request.queryEmbedding(), "queryEmbedding").vector();
         String text = request.query();
-        SearchRequest search = text == null || text.isBlank()
+        SearchRequest search = !hybrid || text == null || text.isBlank()
                 ? SearchRequest.vector(query) : SearchRequest.vectorAndText(query, text);
         search.k(Math.min(request.maxResults(), SearchRequest.MAX_K));
         if (request.filter() != null) {
@@ -232,8 +234,19 @@ public final class LiteMemEmbeddingStore implements EmbeddingStore<TextSegment> 
         private LiteMem store;
         private String collection = "langchain4j";
         private Integer dimension;
+        private boolean hybrid = true;
 
         private Builder() {
+        }
+
+        /**
+         * Whether a request that carries query text runs LiteMem's hybrid search (default true). Hybrid adds a BM25
+         * keyword search, which costs more than the vector search (see the module README's figures); false makes every
+         * search a vector search.
+         */
+        public Builder hybridSearch(boolean hybrid) {
+            this.hybrid = hybrid;
+            return this;
         }
 
         /** The LiteMem store (one file) to keep the embeddings in; required. */

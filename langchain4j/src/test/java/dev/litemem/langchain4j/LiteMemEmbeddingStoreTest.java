@@ -48,6 +48,10 @@ class LiteMemEmbeddingStoreTest {
             assertEquals(0.5, hybrid.get(0).score(), 1e-6, "cosine 0 is relevance 0.5");
             assertEquals(1.0, hybrid.get(1).score(), 1e-6);
 
+            LiteMemEmbeddingStore vectorOnlyStore = LiteMemEmbeddingStore.builder().store(mem).hybridSearch(false).build();
+            assertEquals(List.of("a", "b"), ids(vectorOnlyStore.search(EmbeddingSearchRequest.builder()
+                    .queryEmbedding(query).query("zebra").maxResults(2).build()).matches()), "hybridSearch(false)");
+
             List<EmbeddingMatch<TextSegment>> aboveHalf = store.search(EmbeddingSearchRequest.builder()
                     .queryEmbedding(query).query("zebra").maxResults(2).minScore(0.6).build()).matches();
             assertEquals(List.of("a"), ids(aboveHalf));
