@@ -4,7 +4,8 @@ import java.util.Objects;
 
 /**
  * A search: by the caller's vector or by text, with the number of hits, an optional metadata filter, the mode, and
- * the knobs of each mode. Build with {@link #vector(float[])} or {@link #text(String)}.
+ * the knobs of each mode. Build with {@link #vector(float[])}, {@link #text(String)} or
+ * {@link #vectorAndText(float[], String)}.
  */
 public final class SearchRequest {
     public static final int MAX_K = 10_000;
@@ -53,6 +54,22 @@ public final class SearchRequest {
     /** A search by text: hybrid unless {@link #mode(SearchMode)} says otherwise. */
     public static SearchRequest text(String text) {
         return new SearchRequest(null, Objects.requireNonNull(text, "text"));
+    }
+
+    /**
+     * A search by the caller's own vector and the query text it was computed from: hybrid unless
+     * {@link #mode(SearchMode)} says otherwise. The semantic side uses the vector (nothing is embedded, so it also
+     * works on collections of caller-supplied vectors), the keyword side the text.
+     *
+     * @throws InvalidInputException if the text is blank
+     */
+    public static SearchRequest vectorAndText(float[] vector, String text) {
+        Objects.requireNonNull(text, "text");
+        if (text.isBlank()) {
+            throw new InvalidInputException("text", "the query text is empty: give some words to search for, or search"
+                    + " by the vector alone with SearchRequest.vector(...)");
+        }
+        return new SearchRequest(Objects.requireNonNull(vector, "vector").clone(), text);
     }
 
     /** How many hits at most (default 10, at most {@value #MAX_K}). */

@@ -174,6 +174,28 @@ class SearchModesTest {
         assertThrows(InvalidInputException.class, () -> notes.search("   ", 3));
     }
 
+    @Test
+    void vectorAndTextRunHybridWithoutEmbeddingOnCallerVectors() {
+        WordHashEmbedder words = new WordHashEmbedder();
+        Collection v = mem.collection("caller", CollectionSpec.vectors(WordHashEmbedder.DIMENSION, Metric.COSINE));
+        List<String> texts = List.of("Rotating the production API keys happens every quarter",
+                "Deploys go out on Tuesdays after the canary passes", "Nightly backups are restored weekly");
+        for (int i = 0; i < texts.size(); i++) {
+            v.upsert(Record.builder().id("r" + i).text(texts.get(i)).vector(words.embed(texts.get(i))).build());
+        }
+        int embeddedBefore = words.embeddedTexts();
+        float[] query = words.embed("when are backups restored");
+        SearchResult result = v.query(SearchRequest.vectorAndText(query, "when are backups restored").k(3));
+        assertEquals(SearchMode.HYBRID, result.mode());
+        assertEquals("r2", result.hits().get(0).record().id());
+        assertNotNull(result.hits().get(0).semanticRank());
+        assertNotNull(result.hits().get(0).keywordRank());
+        assertEquals(embeddedBefore + 1, words.embeddedTexts(), "only the test embedded the query; the store embedded nothing");
+        List<Hit> keywordOnly = v.search(SearchRequest.vectorAndText(query, "canary").mode(SearchMode.KEYWORD));
+        assertEquals(List.of("r1"), keywordOnly.stream().map(h -> h.record().id()).toList());
+        assertThrows(InvalidInputException.class, () -> SearchRequest.vectorAndText(query, "  "));
+    }
+
     private List<String> keyword(String text) {
         return notes.search(SearchRequest.text(text).mode(SearchMode.KEYWORD).k(10)).stream().map(h -> h.record().id()).toList();
     }
