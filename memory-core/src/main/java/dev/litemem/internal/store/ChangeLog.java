@@ -19,11 +19,17 @@ public final class ChangeLog implements AutoCloseable {
     public ChangeLog(Handle h) {
         try {
             insert = h.getConnection().prepareStatement("INSERT INTO changes (at, entity, collection_id, record_id, row_id,"
-                    + " op, actor, on_behalf_of, model, authority, request_id) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)"
-                    + " RETURNING seq");
+                    + " op, actor, on_behalf_of, model, authority, request_id, image, image_vector)"
+                    + " VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?) RETURNING seq");
         } catch (SQLException e) {
             throw new LiteMemException("cannot prepare the change-log statement: " + e.getMessage(), e);
         }
+    }
+
+    /** Logs one change without an after-image; see {@link #log(String, Long, String, Long, String, Actor, long, String, byte[])}. */
+    public long log(String entity, Long collectionId, String key, Long rowId, String op, Actor actor, long now)
+            throws SQLException {
+        return log(entity, collectionId, key, rowId, op, actor, now, null, null);
     }
 
     /**
@@ -35,9 +41,13 @@ public final class ChangeLog implements AutoCloseable {
      * @param rowId        the row in the entity's table, or null
      * @param op           the operation's name as stored ({@code insert}, {@code update}, {@code delete}, ...)
      * @param actor        who made it, or null
+     * @param image        the after-image of what changed as written now (a JSON object, the entity's own shape), or
+     *                     null when it is gone (a delete). Readers outside the file (ledger, replicas, backups) replay
+     *                     it, so every entity that is logged should carry one
+     * @param imageVector  a record's vector (little-endian float32), or null
      */
-    public long log(String entity, Long collectionId, String key, Long rowId, String op, Actor actor, long now)
-            throws SQLException {
+    public long log(String entity, Long collectionId, String key, Long rowId, String op, Actor actor, long now,
+                    String image, byte[] imageVector) throws SQLException {
         insert.setLong(1, now);
         insert.setString(2, entity);
         setLong(3, collectionId);
@@ -49,6 +59,8 @@ public final class ChangeLog implements AutoCloseable {
         insert.setString(9, actor == null ? null : actor.model());
         insert.setString(10, actor == null ? null : actor.authority());
         insert.setString(11, actor == null ? null : actor.requestId());
+        insert.setString(12, image);
+        insert.setBytes(13, imageVector);
         try (ResultSet rs = insert.executeQuery()) {
             rs.next();
             return rs.getLong(1);

@@ -35,7 +35,7 @@ public final class RecordWriter implements AutoCloseable {
             insert = c.prepareStatement("INSERT INTO records (collection_id, id, text, metadata, embedding, source, chunk,"
                     + " created_at, updated_at) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?) RETURNING row_id");
             update = c.prepareStatement("UPDATE records SET text = ?, metadata = ?, embedding = ?, source = ?, chunk = ?,"
-                    + " updated_at = ? WHERE row_id = ?");
+                    + " updated_at = ? WHERE row_id = ? RETURNING created_at");
             delete = c.prepareStatement("DELETE FROM records WHERE row_id = ?");
         } catch (SQLException e) {
             close();
@@ -71,7 +71,7 @@ public final class RecordWriter implements AutoCloseable {
                 rs.next();
                 rowId = rs.getLong(1);
             }
-            return log(r.id(), rowId, Change.Operation.INSERT, now);
+            return log(r.id(), rowId, Change.Operation.INSERT, now, image(r, metadataJson, now, now), blob);
         }
         update.setString(1, r.text());
         update.setString(2, metadataJson);
@@ -80,19 +80,48 @@ public final class RecordWriter implements AutoCloseable {
         setInteger(update, 5, r.chunk());
         update.setLong(6, now);
         update.setLong(7, existing);
-        update.executeUpdate();
-        return log(r.id(), existing, Change.Operation.UPDATE, now);
+        long createdAt;
+        try (ResultSet rs = update.executeQuery()) {
+            rs.next();
+            createdAt = rs.getLong(1);
+        }
+        return log(r.id(), existing, Change.Operation.UPDATE, now, image(r, metadataJson, createdAt, now), blob);
     }
 
     /** Deletes one row and logs it; returns the change's sequence number. */
     public long delete(long rowId, String id, long now) throws SQLException {
         delete.setLong(1, rowId);
         delete.executeUpdate();
-        return log(id, rowId, Change.Operation.DELETE, now);
+        return log(id, rowId, Change.Operation.DELETE, now, null, null);
     }
 
-    private long log(String recordId, long rowId, Change.Operation op, long now) throws SQLException {
-        return changeLog.log(Change.RECORD, collectionId, recordId, rowId, RecordRows.op(op), actor, now);
+    private long log(String recordId, long rowId, Change.Operation op, long now, String image, byte[] vector)
+            throws SQLException {
+        return changeLog.log(Change.RECORD, collectionId, recordId, rowId, RecordRows.op(op), actor, now, image, vector);
+    }
+
+    /**
+     * A record's after-image in the change log: its columns but the vector (logged beside it as bytes) and the ids the
+     * log has in columns of its own. The metadata is the JSON object exactly as stored.
+     */
+    static String image(Record r, String metadataJson, long createdAt, long updatedAt) {
+        StringBuilder out = new StringBuilder(64 + metadataJson.length() + (r.text() == null ? 0 : r.text().length()));
+        out.append("{\"id\":").append(quote(r.id()))
+                .append(",\"text\":").append(r.text() == null ? "null" : quote(r.text()))
+                .append(",\"metadata\":").append(metadataJson)
+                .append(",\"source\":").append(r.source() == null ? "null" : quote(r.source()))
+                .append(",\"chunk\":").append(r.chunk() == null ? "null" : r.chunk().toString())
+                .append(",\"created_at\":").append(createdAt)
+                .append(",\"updated_at\":").append(updatedAt).append('}');
+        return out.toString();
+    }
+
+    private static String quote(String s) {
+        try {
+            return Json.MAPPER.writeValueAsString(s);
+        } catch (com.fasterxml.jackson.core.JsonProcessingException e) {
+            throw new LiteMemException("cannot write a string as JSON", e);
+        }
     }
 
     private static void setInteger(PreparedStatement s, int index, Integer value) throws SQLException {

@@ -1,0 +1,58 @@
+package dev.litemem.internal.store;
+
+import static org.junit.jupiter.api.Assertions.assertArrayEquals;
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertNull;
+
+import com.fasterxml.jackson.databind.JsonNode;
+import dev.litemem.Collection;
+import dev.litemem.CollectionSpec;
+import dev.litemem.LiteMem;
+import dev.litemem.Record;
+import dev.litemem.index.Metric;
+import dev.litemem.testing.TempStores;
+import java.util.List;
+import java.util.Map;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.extension.RegisterExtension;
+
+/** Every entry of the change log carries the after-image written in its transaction, so intermediate states survive. */
+class ChangeImagesTest {
+    @RegisterExtension
+    final TempStores stores = new TempStores();
+
+    @Test
+    void eachEntryHoldsTheRecordAsItsTransactionWroteIt() throws Exception {
+        try (LiteMem mem = stores.open("images.db")) {
+            Collection raw = mem.collection("raw", CollectionSpec.vectors(2, Metric.L2));
+            raw.upsert(Record.builder().id("a").text("first").vector(new float[] {1, 2})
+                    .metadata(Map.of("tag", "x", "n", 1)).source("doc.md", 3).build());
+            raw.upsert(Record.builder().id("a").text("second \"quoted\"\n").vector(new float[] {3, 4}).build());
+            raw.delete("a");
+
+            List<Object[]> rows = mem.withReadHandle(h -> h.createQuery("SELECT op, image, image_vector FROM changes ORDER BY seq")
+                    .map((rs, ctx) -> new Object[] {rs.getString(1), rs.getString(2), rs.getBytes(3)}).list());
+            assertEquals(3, rows.size());
+
+            JsonNode first = Json.MAPPER.readTree((String) rows.get(0)[1]);
+            assertEquals("insert", rows.get(0)[0]);
+            assertEquals("a", first.get("id").asText());
+            assertEquals("first", first.get("text").asText());
+            assertEquals("x", first.get("metadata").get("tag").asText());
+            assertEquals(1, first.get("metadata").get("n").asInt());
+            assertEquals("doc.md", first.get("source").asText());
+            assertEquals(3, first.get("chunk").asInt());
+            assertArrayEquals(new float[] {1, 2}, VectorCodec.decode((byte[]) rows.get(0)[2]));
+
+            JsonNode second = Json.MAPPER.readTree((String) rows.get(1)[1]);
+            assertEquals("second \"quoted\"\n", second.get("text").asText());
+            assertEquals(0, second.get("metadata").size());
+            assertEquals(first.get("created_at").asLong(), second.get("created_at").asLong(), "an update keeps created_at");
+            assertArrayEquals(new float[] {3, 4}, VectorCodec.decode((byte[]) rows.get(1)[2]));
+
+            assertEquals("delete", rows.get(2)[0]);
+            assertNull(rows.get(2)[1]);
+            assertNull(rows.get(2)[2]);
+        }
+    }
+}
