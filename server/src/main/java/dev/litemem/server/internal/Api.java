@@ -331,18 +331,23 @@ public final class Api {
         ctx.status(204);
     }
 
-    /** A consistent snapshot (VACUUM INTO on a read connection: writers go on), streamed, then deleted. */
+    /**
+     * A consistent snapshot, streamed, then deleted: {@link LiteMem#exportTo} (VACUUM INTO on a read connection, so
+     * writers go on) into the owner-only export folder, outside the tenants' namespace. The copy takes the tenant
+     * file's mode (owner-only, as the server creates it) and is made owner-only again before a byte of it is sent.
+     */
     private void export(Context ctx) throws IOException {
         String name = tenant(ctx, true);
-        // Created empty and owner-only first: VACUUM INTO fills an empty file and keeps its mode.
-        Path snapshot = folder.newExportFile(name);
+        Path snapshot = folder.newExportPath(name);
         try {
+            long bytes;
             try (TenantCache.Lease lease = cache.acquire(name)) {
-                lease.mem().withReadHandle(h -> h.execute("VACUUM INTO ?", snapshot.toAbsolutePath().toString()));
+                bytes = lease.mem().exportTo(snapshot);
             }
+            DataFolder.ownerOnly(snapshot, "rw-------");
             ctx.contentType("application/vnd.sqlite3");
             ctx.header("Content-Disposition", "attachment; filename=\"" + name + ".db\"");
-            ctx.header("Content-Length", Long.toString(Files.size(snapshot)));
+            ctx.header("Content-Length", Long.toString(bytes));
             Files.copy(snapshot, ctx.outputStream());
         } finally {
             Files.deleteIfExists(snapshot);

@@ -14,6 +14,7 @@ import dev.litemem.Page;
 import dev.litemem.Record;
 import dev.litemem.SearchRequest;
 import dev.litemem.index.Metric;
+import dev.litemem.ingest.IngestedDocument;
 import io.javalin.config.JavalinConfig;
 import io.javalin.http.Context;
 import java.util.ArrayList;
@@ -297,12 +298,20 @@ final class RecordRoutes {
         if (api.embedder == null) {
             throw Errors.invalid("text", "this server has no embedder, so it cannot ingest documents");
         }
-        // Extracted, chunked, counted and embedded before the tenant is leased: a long document never holds it.
-        List<Record> records = ingester.records(source, fileName != null ? fileName : source, content, metadata, api.embedder);
+        String collection = ctx.pathParam("collection");
         try (TenantCache.Lease lease = api.cache.acquire(tenant)) {
-            Collection c = forWrite(lease, ctx.pathParam("collection"), records);
-            DocumentIngester.Result r = ingester.replace(lease.mem(), c, source, records);
-            ctx.json(Views.object().put("source", source).put("chunks", r.chunks()).put("seq", r.seq()));
+            // The store looks up its embedding cache before the model runs, so the tenant is leased meanwhile, as for
+            // a batch of records with text; the limits bound the work (checked before anything is embedded).
+            Optional<CollectionInfo> existing = find(lease.mem(), collection);
+            if (existing.isPresent() && !existing.get().spec().model().equals(api.embedder.modelId())) {
+                throw Errors.conflict("collection", "the collection holds vectors of " + existing.get().spec().model()
+                        + ", but this server embeds documents with " + api.embedder.modelId()
+                        + ": ingest into another collection");
+            }
+            IngestedDocument d = ingester.ingest(lease.mem(), collection, source, fileName != null ? fileName : source,
+                    content, metadata);
+            ctx.json(Views.object().put("source", source).put("chunks", d.document().chunks()).put("seq", d.seq())
+                    .put("embedded", d.embedded()));
         }
     }
 
