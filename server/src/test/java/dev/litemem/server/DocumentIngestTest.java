@@ -8,6 +8,7 @@ import dev.litemem.LiteMemOptions;
 import dev.litemem.ingest.Document;
 import dev.litemem.ingest.Ingester;
 import dev.litemem.testing.TempStores;
+import dev.litemem.testing.WordHashEmbedder;
 import java.util.List;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.extension.RegisterExtension;
@@ -25,24 +26,24 @@ class DocumentIngestTest {
 
     @Test
     void reIngestingUnchangedTextCostsNoInferenceAndTheDocumentIsRecorded() {
-        DocumentLimitsTest.CountingEmbedder embedder = new DocumentLimitsTest.CountingEmbedder();
+        WordHashEmbedder embedder = new WordHashEmbedder();
         try (TestServer s = new TestServer(stores.path("data"), b -> b.embedder(embedder))) {
             String key = s.createTenant("acme");
             TestServer.Response first = s.call("POST", DOCS, key, HANDBOOK);
             assertEquals(200, first.status(), first.body());
             assertEquals(3, first.json().get("chunks").asInt());
             assertEquals(3, first.json().get("embedded").asInt());
-            int embedded = embedder.texts.get();
+            int embedded = embedder.embeddedTexts();
 
             TestServer.Response again = s.call("POST", DOCS, key, HANDBOOK);
             assertEquals(200, again.status(), again.body());
             assertEquals(0, again.json().get("embedded").asInt());
-            assertEquals(embedded, embedder.texts.get(), "unchanged text costs no inference: the cache had every chunk");
+            assertEquals(embedded, embedder.embeddedTexts(), "unchanged text costs no inference: the cache had every chunk");
             assertTrue(again.json().get("seq").asLong() > first.json().get("seq").asLong());
 
             TestServer.Response edited = s.call("POST", DOCS, key, HANDBOOK.replace("Monday", "Tuesday"));
             assertEquals(1, edited.json().get("embedded").asInt(), "only the edited chunk is embedded");
-            assertEquals(embedded + 1, embedder.texts.get());
+            assertEquals(embedded + 1, embedder.embeddedTexts());
         }
         try (LiteMem mem = stores.open(stores.path("data").resolve("tenants/acme.db"),
                 LiteMemOptions.builder().embedder(embedder).build())) {
