@@ -245,8 +245,8 @@ public final class Collection {
         // The filter is compiled (and so validated) once, before any work; every step of the search reuses it.
         SqlWhere where = SqlWhere.of(collectionId, request.filter());
         Query query = new Query(request.queryText(), vector, request.k(), request.offset(), mode, where,
-                request.semanticWeight(), request.rrfK(), request.minScore(), request.mmrLambda(), request.exact(),
-                request.ef());
+                request.fusion(), request.semanticWeight(), request.rrfK(), request.minScore(), request.mmrLambda(),
+                request.exact(), request.ef());
         return new Searcher(db).run(query, embedder, this::checkVector, this::semanticCandidates);
     }
 

@@ -6,7 +6,7 @@ public enum SearchMode {
     SEMANTIC,
     /** SQLite FTS5 full-text search ranked by BM25 over the record text. */
     KEYWORD,
-    /** Both, fused by weighted reciprocal rank fusion: the default for text queries. */
+    /** Both, fused (by default by weighted reciprocal rank fusion, see {@link Fusion}): the default for text queries. */
     HYBRID;
 
     public String id() {

@@ -7,7 +7,7 @@ import static org.junit.jupiter.api.Assertions.assertThrows;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import dev.litemem.index.Metric;
-import dev.litemem.internal.search.Searcher;
+import dev.litemem.internal.search.HybridFusion;
 import dev.litemem.testing.TempStores;
 import dev.litemem.testing.WordHashEmbedder;
 import java.nio.file.Path;
@@ -76,10 +76,42 @@ class SearchModesTest {
         assertEquals("backup", top.record().id());
         assertNotNull(top.semanticRank());
         assertNotNull(top.keywordRank());
-        double expected = Searcher.rrf(0.8, 20, top.semanticRank()) + Searcher.rrf(0.2, 20, top.keywordRank());
+        double expected = HybridFusion.rrf(SearchRequest.DEFAULT_SEMANTIC_WEIGHT, SearchRequest.DEFAULT_RRF_K, top.semanticRank())
+                + HybridFusion.rrf(1 - SearchRequest.DEFAULT_SEMANTIC_WEIGHT, SearchRequest.DEFAULT_RRF_K, top.keywordRank());
         assertEquals(expected, top.score(), 1e-6);
         assertEquals("graph", result.semanticPath());
         assertTrue(result.stepMillis().containsKey("embed") && result.stepMillis().containsKey("keyword"));
+    }
+
+    @Test
+    void scoreFusionsCombineEachSidesNormalizedScores() {
+        String query = "when are backups restored and deploys done";
+        for (Fusion fusion : List.of(Fusion.MIN_MAX, Fusion.Z_SCORE)) {
+            List<Hit> hits = notes.search(SearchRequest.text(query).k(4).fusion(fusion).semanticWeight(0.6));
+            assertEquals(4, hits.size(), "every record is a candidate of the semantic side");
+            assertTrue(hits.stream().anyMatch(h -> h.keywordRank() == null), "a row the keyword side did not return");
+            double[] s = hits.stream().mapToDouble(Hit::semanticScore).toArray();
+            double[] k = hits.stream().filter(h -> h.keywordScore() != null).mapToDouble(Hit::keywordScore).toArray();
+            for (Hit h : hits) {
+                double a = normalized(fusion, s, h.semanticScore());
+                double b = normalized(fusion, k, h.keywordScore());
+                assertEquals(0.6 * a + 0.4 * b, h.score(), 1e-5, fusion + " " + h.record().id());
+            }
+            assertEquals("backup", hits.get(0).record().id(), fusion.id());
+        }
+        assertEquals(Fusion.MIN_MAX, Fusion.fromId("min-max"));
+        assertEquals("fusion", assertThrows(InvalidInputException.class, () -> Fusion.fromId("mean")).field());
+    }
+
+    private static double normalized(Fusion fusion, double[] side, Float score) {
+        double min = java.util.Arrays.stream(side).min().orElseThrow();
+        double max = java.util.Arrays.stream(side).max().orElseThrow();
+        if (fusion == Fusion.MIN_MAX) {
+            return score == null ? 0 : (score - min) / (max - min);
+        }
+        double mean = java.util.Arrays.stream(side).average().orElseThrow();
+        double sd = Math.sqrt(java.util.Arrays.stream(side).map(x -> (x - mean) * (x - mean)).sum() / side.length);
+        return ((score == null ? min : score) - mean) / sd;
     }
 
     @Test
@@ -140,6 +172,28 @@ class SearchModesTest {
                 SearchRequest.vector(vector).mode(SearchMode.KEYWORD)));
         assertEquals("mode", e.field());
         assertThrows(InvalidInputException.class, () -> notes.search("   ", 3));
+    }
+
+    @Test
+    void vectorAndTextRunHybridWithoutEmbeddingOnCallerVectors() {
+        WordHashEmbedder words = new WordHashEmbedder();
+        Collection v = mem.collection("caller", CollectionSpec.vectors(WordHashEmbedder.DIMENSION, Metric.COSINE));
+        List<String> texts = List.of("Rotating the production API keys happens every quarter",
+                "Deploys go out on Tuesdays after the canary passes", "Nightly backups are restored weekly");
+        for (int i = 0; i < texts.size(); i++) {
+            v.upsert(Record.builder().id("r" + i).text(texts.get(i)).vector(words.embed(texts.get(i))).build());
+        }
+        int embeddedBefore = words.embeddedTexts();
+        float[] query = words.embed("when are backups restored");
+        SearchResult result = v.query(SearchRequest.vectorAndText(query, "when are backups restored").k(3));
+        assertEquals(SearchMode.HYBRID, result.mode());
+        assertEquals("r2", result.hits().get(0).record().id());
+        assertNotNull(result.hits().get(0).semanticRank());
+        assertNotNull(result.hits().get(0).keywordRank());
+        assertEquals(embeddedBefore + 1, words.embeddedTexts(), "only the test embedded the query; the store embedded nothing");
+        List<Hit> keywordOnly = v.search(SearchRequest.vectorAndText(query, "canary").mode(SearchMode.KEYWORD));
+        assertEquals(List.of("r1"), keywordOnly.stream().map(h -> h.record().id()).toList());
+        assertThrows(InvalidInputException.class, () -> SearchRequest.vectorAndText(query, "  "));
     }
 
     private List<String> keyword(String text) {

@@ -1,6 +1,8 @@
 package dev.litemem.cli;
 
 import dev.litemem.Collection;
+import dev.litemem.Embedder;
+import dev.litemem.Fusion;
 import dev.litemem.Hit;
 import dev.litemem.LiteMem;
 import dev.litemem.Record;
@@ -8,6 +10,8 @@ import dev.litemem.SearchMode;
 import dev.litemem.SearchRequest;
 import dev.litemem.datasets.BeirDataset;
 import dev.litemem.datasets.RetrievalMetrics;
+import dev.litemem.ingest.ChunkingOptions;
+import dev.litemem.ingest.Ingester;
 import java.io.PrintWriter;
 import java.nio.file.Files;
 import java.nio.file.Path;
@@ -17,6 +21,7 @@ import java.util.LinkedHashSet;
 import java.util.List;
 import java.util.Map;
 import java.util.concurrent.Callable;
+import picocli.CommandLine;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Option;
 import picocli.CommandLine.Parameters;
@@ -27,6 +32,7 @@ import picocli.CommandLine.Spec;
                 + " nDCG@10, recall@10, recall@100 and MRR@10 for each mode.")
 final class EvalCommand implements Callable<Integer> {
     static final int DEPTH = 100;
+    private static final int INGEST_BATCH = 64;
 
     @Parameters(index = "0", paramLabel = "DIR", description = "The BEIR folder.")
     Path dir;
@@ -39,12 +45,25 @@ final class EvalCommand implements Callable<Integer> {
             + " already holds it); default: a temporary file.")
     Path db;
 
-    @Option(names = "--chunk", description = "Split documents into chunks of about --chunk-words words; a document"
-            + " scores by its best chunk. Default: one record per document (title and text, cut at the model's limit).")
+    @Option(names = "--chunk", description = "Cut documents into chunks as 'litemem ingest' does (--chunk-tokens,"
+            + " --overlap-tokens); a document scores by its best chunk. Default: one record per document (title and"
+            + " text, cut at the model's limit).")
     boolean chunk;
 
-    @Option(names = "--chunk-words", defaultValue = "150", hidden = true)
-    int chunkWords;
+    @Option(names = "--chunk-tokens", paramLabel = "N", defaultValue = "" + ChunkingOptions.DEFAULT_TARGET_TOKENS,
+            description = "With --chunk: target chunk size in model tokens, capped at the model's limit (default:"
+                    + " ${DEFAULT-VALUE}, as ingest).")
+    int chunkTokens;
+
+    @Option(names = "--overlap-tokens", paramLabel = "N", defaultValue = "" + ChunkingOptions.DEFAULT_OVERLAP_TOKENS,
+            description = "With --chunk: tokens of trailing sentences repeated at the start of the next chunk"
+                    + " (default: ${DEFAULT-VALUE}, as ingest).")
+    int overlapTokens;
+
+    @Option(names = "--rebuild-index", description = "Rebuild the semantic index from the stored vectors before"
+            + " measuring: with --db, a kept corpus is then measured with the current index code, without paying for"
+            + " the embeddings again.")
+    boolean rebuildIndex;
 
     @Option(names = "--model", paramLabel = "NAME", description = "Bundled embedding model: all-minilm-l6-v2"
             + " (default) or bge-small-en-v1.5.")
@@ -52,6 +71,10 @@ final class EvalCommand implements Callable<Integer> {
 
     @Option(names = "--exact", description = "Semantic side by exact scan instead of the HNSW graph.")
     boolean exact;
+
+    @Option(names = "--fusion", paramLabel = "METHOD", description = "Hybrid: rrf, min_max or z_score (default: "
+            + "rrf; see README, \"Retrieval quality\").")
+    String fusion;
 
     @Option(names = "--semantic-weight", defaultValue = "" + SearchRequest.DEFAULT_SEMANTIC_WEIGHT,
             description = "Hybrid: the semantic side's weight (default: ${DEFAULT-VALUE}).")
@@ -65,7 +88,7 @@ final class EvalCommand implements Callable<Integer> {
     boolean json;
 
     @Spec
-    picocli.CommandLine.Model.CommandSpec spec;
+    CommandLine.Model.CommandSpec spec;
 
     @Override
     public Integer call() throws Exception {
@@ -73,28 +96,51 @@ final class EvalCommand implements Callable<Integer> {
         for (String m : modes) {
             parsedModes.add(SearchMode.fromId(m.strip()));
         }
+        Fusion fusionMethod = fusion == null ? SearchRequest.DEFAULT_FUSION : Fusion.fromId(fusion);
+        ChunkingOptions chunking;
+        try {
+            chunking = new ChunkingOptions(chunkTokens, overlapTokens);
+        } catch (IllegalArgumentException e) {
+            throw new CommandLine.ParameterException(spec.commandLine(), e.getMessage());
+        }
+        PrintWriter out = spec.commandLine().getOut();
+        EvalProgress progress = new EvalProgress(spec.commandLine().getErr(), IngestCommand.isInteractive());
+        progress.step("reading " + dir);
         BeirDataset data = BeirDataset.load(dir);
         Path file = db != null ? db : Files.createTempFile("litemem-eval-", ".db");
-        PrintWriter out = spec.commandLine().getOut();
+        progress.step("loading the embedding model");
         try (LiteMem mem = LiteMem.open(file, StoreOptions.options(model))) {
-            String name = (chunk ? "corpus-chunks-" : "corpus-") + (model == null ? "default" : model);
+            Embedder embedder = mem.embedder().orElseThrow(() -> new dev.litemem.LiteMemException(
+                    "no embedding model on the class path: eval needs litemem-embedding"));
+            // One collection per model and chunking, so that one --db file can keep several side by side.
+            String name = "corpus-" + (chunk ? "chunks-" + chunkTokens + "-" + overlapTokens + "-" : "") + embedder.modelId();
             Collection corpus = mem.collection(name);
             long ingestStarted = System.nanoTime();
-            int records = ingest(corpus, data);
+            int records = ingest(corpus, data, chunking, embedder, progress);
+            if (rebuildIndex) {
+                progress.step("rebuilding the index of " + records + " records");
+                corpus.rebuildIndex();
+            }
             double ingestSeconds = (System.nanoTime() - ingestStarted) / 1e9;
+            progress.clear();
             if (!json) {
                 out.printf("%s: %d documents as %d records (%.1f s), %d judged queries%n", dir, data.documents().size(),
                         records, ingestSeconds, data.judgedQueries().size());
                 out.printf("%-9s %8s %9s %10s %7s %7s%n", "mode", "nDCG@10", "recall@10", "recall@100", "MRR@10", "queries");
+                out.flush();
             }
             for (SearchMode mode : parsedModes) {
                 long started = System.nanoTime();
                 Map<String, List<String>> rankings = new LinkedHashMap<>();
-                for (BeirDataset.Query q : data.judgedQueries()) {
+                List<BeirDataset.Query> queries = data.judgedQueries();
+                progress.phase();
+                for (BeirDataset.Query q : queries) {
                     SearchRequest request = SearchRequest.text(q.text()).mode(mode).k(chunk ? 4 * DEPTH : DEPTH)
-                            .exact(exact).semanticWeight(semanticWeight).rrfK(rrfK);
+                            .exact(exact).semanticWeight(semanticWeight).rrfK(rrfK).fusion(fusionMethod);
                     rankings.put(q.id(), documentRanking(corpus.search(request)));
+                    progress.update(mode.id(), rankings.size(), queries.size(), "queries");
                 }
+                progress.clear();
                 RetrievalMetrics.Scores scores = RetrievalMetrics.evaluate(rankings, data.qrels());
                 double seconds = (System.nanoTime() - started) / 1e9;
                 if (json) {
@@ -104,6 +150,13 @@ final class EvalCommand implements Callable<Integer> {
                     line.put("dataset", dir.getFileName().toString());
                     line.put("exact", exact);
                     line.put("chunked", chunk);
+                    if (mode == SearchMode.HYBRID) {
+                        line.put("fusion", fusionMethod.id());
+                        line.put("semantic_weight", semanticWeight);
+                        if (fusionMethod == Fusion.RRF) {
+                            line.put("rrf_k", rrfK);
+                        }
+                    }
                     line.put("model", corpus.info().spec().model());
                     line.put("query_seconds", seconds);
                     Output.jsonLine(out, line);
@@ -111,8 +164,10 @@ final class EvalCommand implements Callable<Integer> {
                     out.printf("%-9s %8.4f %9.4f %10.4f %7.4f %7d%n", mode.id(), scores.ndcgAt10(), scores.recallAt10(),
                             scores.recallAt100(), scores.mrrAt10(), scores.queriesScored());
                 }
+                out.flush();
             }
         } finally {
+            progress.clear();
             if (db == null) {
                 Files.deleteIfExists(file);
                 Files.deleteIfExists(Path.of(file + "-wal"));
@@ -135,44 +190,38 @@ final class EvalCommand implements Callable<Integer> {
         return new ArrayList<>(docs);
     }
 
-    private int ingest(Collection corpus, BeirDataset data) {
-        long expected = 0;
+    /** Stores the corpus as records (unless the collection already holds it); returns the number of records. */
+    private int ingest(Collection corpus, BeirDataset data, ChunkingOptions chunking, Embedder embedder,
+                       EvalProgress progress) {
         List<Record> all = new ArrayList<>();
+        if (chunk) {
+            progress.step("cutting " + data.documents().size() + " documents into chunks");
+        }
         for (BeirDataset.Document d : data.documents()) {
-            String text = d.title().isBlank() ? d.text() : d.title() + "\n" + d.text();
-            if (text.isBlank()) {
-                continue;
-            }
             if (!chunk) {
-                all.add(Record.builder().id(d.id()).text(text).build());
+                String text = d.title().isBlank() ? d.text() : d.title() + "\n" + d.text();
+                if (!text.isBlank()) {
+                    all.add(Record.builder().id(d.id()).text(text).build());
+                }
                 continue;
             }
-            List<String> pieces = wordWindows(text, chunkWords, chunkWords / 5);
+            if (d.text().isBlank() && d.title().isBlank()) {
+                continue;
+            }
+            List<String> pieces = Ingester.chunkPlainText(d.title(), d.text(), chunking, embedder);
             for (int i = 0; i < pieces.size(); i++) {
                 all.add(Record.builder().id(d.id() + "#" + i).text(pieces.get(i)).metadata(Map.of("doc", d.id()))
                         .source(d.id(), i).build());
             }
         }
-        expected = all.size();
-        if (corpus.count() == expected) {
+        if (corpus.count() == all.size()) {
             return all.size();
         }
-        for (int i = 0; i < all.size(); i += 256) {
-            corpus.upsertAll(all.subList(i, Math.min(all.size(), i + 256)));
+        progress.phase();
+        for (int i = 0; i < all.size(); i += INGEST_BATCH) {
+            corpus.upsertAll(all.subList(i, Math.min(all.size(), i + INGEST_BATCH)));
+            progress.update("embedding", Math.min(all.size(), i + INGEST_BATCH), all.size(), "records");
         }
         return all.size();
-    }
-
-    /** Windows of {@code size} words overlapping by {@code overlap} words. */
-    static List<String> wordWindows(String text, int size, int overlap) {
-        String[] words = text.strip().split("\\s+");
-        List<String> out = new ArrayList<>();
-        for (int start = 0; start < words.length; start += size - overlap) {
-            out.add(String.join(" ", java.util.Arrays.copyOfRange(words, start, Math.min(words.length, start + size))));
-            if (start + size >= words.length) {
-                break;
-            }
-        }
-        return out;
     }
 }

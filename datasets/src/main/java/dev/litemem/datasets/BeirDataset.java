@@ -74,6 +74,33 @@ public final class BeirDataset {
         return java.util.Optional.empty();
     }
 
+    /**
+     * The names of the shared BEIR sets (folders holding a {@code corpus.jsonl}), sorted, in the first folder that
+     * {@link #findShared} would look in and that exists; empty when there is none.
+     */
+    public static List<String> sharedSetNames() {
+        List<Path> roots = new ArrayList<>();
+        for (String configured : new String[] {System.getProperty("litemem.beir.dir"), System.getenv("LITEMEM_BEIR_DIR")}) {
+            if (configured != null) {
+                roots.add(Path.of(configured));
+            }
+        }
+        for (Path dir = Path.of("").toAbsolutePath(); dir != null; dir = dir.getParent()) {
+            roots.add(dir.resolve("shared").resolve("datasets"));
+        }
+        for (Path root : roots) {
+            if (java.nio.file.Files.isDirectory(root)) {
+                try (java.util.stream.Stream<Path> sets = java.nio.file.Files.list(root)) {
+                    return sets.filter(set -> java.nio.file.Files.isRegularFile(set.resolve("corpus.jsonl")))
+                            .map(set -> set.getFileName().toString()).sorted().toList();
+                } catch (java.io.IOException e) {
+                    throw new DatasetException("cannot list the shared BEIR sets in " + root + ": " + e.getMessage());
+                }
+            }
+        }
+        return List.of();
+    }
+
     /** Loads {@code dir} with the {@code test} split of the qrels. */
     public static BeirDataset load(Path dir) {
         return load(dir, "test");

@@ -7,10 +7,12 @@ import dev.litemem.LiteMem;
 import dev.litemem.LiteMemException;
 import dev.litemem.Record;
 import dev.litemem.internal.Sha256;
+import dev.litemem.internal.ingest.Chunk;
 import dev.litemem.internal.ingest.Chunker;
 import dev.litemem.internal.ingest.DocumentStore;
 import dev.litemem.internal.ingest.FileParser;
 import dev.litemem.internal.ingest.FileWalker;
+import dev.litemem.internal.ingest.MarkdownExtractor;
 import dev.litemem.internal.ingest.Parsed;
 import dev.litemem.internal.ingest.PendingFile;
 import dev.litemem.internal.ingest.SourceFile;
@@ -88,6 +90,20 @@ public final class Ingester {
     public static List<Document> documents(LiteMem mem, String collection) {
         return mem.withReadHandle(h -> DocumentTable.findCollectionId(h, collection)
                 .map(id -> DocumentTable.list(h, id)).orElse(List.of()));
+    }
+
+    /**
+     * The texts ingest embeds for a plain-text document: its chunks under {@code chunking}, each headed by the title
+     * (as ingest makes a chunk's vector from its title and heading path, then its text). For measuring chunk sizes
+     * on test sets without writing files ({@code litemem eval --chunk}).
+     */
+    public static List<String> chunkPlainText(String title, String text, ChunkingOptions chunking, Embedder embedder) {
+        Chunker chunker = new Chunker(chunking, embedder::countTokens, embedder.maxTokens());
+        List<String> texts = new ArrayList<>();
+        for (Chunk chunk : chunker.chunk(MarkdownExtractor.plainText(text, title))) {
+            texts.add(chunk.embedText());
+        }
+        return texts;
     }
 
     /**

@@ -31,7 +31,7 @@ public final class MarkdownExtractor {
         return new MarkdownExtractor(true).run(text, fallbackTitle);
     }
 
-    static Extracted plainText(String text, String fallbackTitle) {
+    public static Extracted plainText(String text, String fallbackTitle) {
         return new MarkdownExtractor(false).run(text, fallbackTitle);
     }
 

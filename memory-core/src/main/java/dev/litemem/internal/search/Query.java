@@ -1,5 +1,6 @@
 package dev.litemem.internal.search;
 
+import dev.litemem.Fusion;
 import dev.litemem.SearchMode;
 import dev.litemem.internal.filter.SqlWhere;
 
@@ -11,6 +12,6 @@ import dev.litemem.internal.filter.SqlWhere;
  * @param vector the caller's query vector (already validated), or null to embed {@code text}
  * @param ef     the graph's search breadth asked for, or null for the collection's default
  */
-public record Query(String text, float[] vector, int k, int offset, SearchMode mode, SqlWhere where,
+public record Query(String text, float[] vector, int k, int offset, SearchMode mode, SqlWhere where, Fusion fusion,
                     double semanticWeight, int rrfK, Float minScore, Double mmrLambda, boolean exact, Integer ef) {
 }

@@ -105,13 +105,10 @@ public final class Searcher {
         }
 
         long fuseStarted = System.nanoTime();
-        for (Candidate c : byRow.values()) {
-            c.score = switch (mode) {
-                case SEMANTIC -> c.semanticScore;
-                case KEYWORD -> c.keywordScore;
-                case HYBRID -> (float) (rrf(query.semanticWeight(), query.rrfK(), c.semanticRank)
-                        + rrf(1 - query.semanticWeight(), query.rrfK(), c.keywordRank));
-            };
+        if (mode == SearchMode.HYBRID) {
+            HybridFusion.score(byRow.values(), query.fusion(), query.semanticWeight(), query.rrfK());
+        } else {
+            byRow.values().forEach(c -> c.score = mode == SearchMode.SEMANTIC ? c.semanticScore : c.keywordScore);
         }
         List<Candidate> ranked = new ArrayList<>(byRow.values());
         ranked.sort(Comparator.comparingDouble((Candidate c) -> c.score).reversed().thenComparingLong(c -> c.rowId));
@@ -132,11 +129,6 @@ public final class Searcher {
             hits.add(new Hit(records.get(c.rowId), c.score, c.semanticRank, c.semanticScore, c.keywordRank, c.keywordScore));
         }
         return new SearchResult(hits, mode, (String) explain.get("path"), (Integer) explain.get("ef"), filterCandidates, steps);
-    }
-
-    /** Weighted reciprocal rank fusion: weight / (k + rank), or 0 when the side did not return the row. */
-    public static double rrf(double weight, int k, Integer rank) {
-        return rank == null ? 0 : weight / (k + rank);
     }
 
     private Map<Long, Record> load(List<Candidate> rows) {
