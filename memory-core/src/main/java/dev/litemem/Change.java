@@ -7,9 +7,23 @@ import java.time.Instant;
  * as the change. Sequence numbers only grow and are never reused, so a reader (the vector index, a replica, a central
  * ledger) resumes from the last sequence it saw.
  *
- * @param actor who made the change ({@link LiteMemOptions#actor()}), or null
+ * @param collection  the record's collection, or null for an entity outside collections
+ * @param recordId    the key of what changed: a record's id (for other entities, their own key)
+ * @param actor       who made the change: {@code attribution.id()}, or null when nobody was named
+ * @param entity      what kind of thing changed: {@value #RECORD} for a collection's record; other capabilities log their
+ *                    own kinds
+ * @param attribution who made the change and on what authority, or null when nobody was named
  */
-public record Change(long seq, Instant at, String collection, String recordId, Operation op, String actor) {
+public record Change(long seq, Instant at, String collection, String recordId, Operation op, String actor,
+                     String entity, Actor attribution) {
+    /** The entity of a collection's record. */
+    public static final String RECORD = "record";
+
+    /** A record's change as logged before entities and attribution were added. */
+    public Change(long seq, Instant at, String collection, String recordId, Operation op, String actor) {
+        this(seq, at, collection, recordId, op, actor, RECORD, actor == null ? null : Actor.of(actor));
+    }
+
     public enum Operation {
         INSERT, UPDATE, DELETE
     }

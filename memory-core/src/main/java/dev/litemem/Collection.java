@@ -30,13 +30,34 @@ public final class Collection {
     private final long collectionId;
     private final CollectionInfo info;
     private final CollectionIndex index;
+    /** Who this view's writes are recorded as; null: the store's default actor. */
+    private final Actor actor;
 
     Collection(LiteMem store, Database db, long collectionId, CollectionInfo info, CollectionIndex index) {
+        this(store, db, collectionId, info, index, null);
+    }
+
+    private Collection(LiteMem store, Database db, long collectionId, CollectionInfo info, CollectionIndex index,
+                       Actor actor) {
         this.store = store;
         this.db = db;
         this.collectionId = collectionId;
         this.info = info;
         this.index = index;
+        this.actor = actor;
+    }
+
+    /**
+     * This collection, with its writes recorded in the change log as made by {@code actor} instead of the store's
+     * default actor. A light view: make one per request or task; it shares everything else with this collection.
+     */
+    public Collection as(Actor actor) {
+        return new Collection(store, db, collectionId, info, index, java.util.Objects.requireNonNull(actor, "actor"));
+    }
+
+    /** Who this collection's writes are recorded as: the actor given to {@link #as(Actor)}, else the store's default. */
+    public Actor actor() {
+        return actor != null ? actor : store.actor();
     }
 
     public String name() {
@@ -97,7 +118,7 @@ public final class Collection {
         return written(db.write(h -> {
             long now = System.currentTimeMillis();
             long seq = -1;
-            try (RecordWriter writer = new RecordWriter(h, collectionId, store.actor())) {
+            try (RecordWriter writer = new RecordWriter(h, collectionId, actor())) {
                 for (int i = 0; i < records.size(); i++) {
                     seq = writer.upsert(records.get(i), metadataJson.get(i), vectors[i], now);
                 }
@@ -149,7 +170,7 @@ public final class Collection {
         return written(db.write(h -> {
             long now = System.currentTimeMillis();
             int deleted = 0;
-            try (RecordWriter writer = new RecordWriter(h, collectionId, store.actor())) {
+            try (RecordWriter writer = new RecordWriter(h, collectionId, actor())) {
                 for (String id : new java.util.LinkedHashSet<>(ids)) {
                     long rowId = writer.rowId(id);
                     if (rowId >= 0) {
@@ -170,7 +191,7 @@ public final class Collection {
         return written(db.write(h -> {
             List<Object[]> matches = RecordRows.matching(h, where);
             long now = System.currentTimeMillis();
-            try (RecordWriter writer = new RecordWriter(h, collectionId, store.actor())) {
+            try (RecordWriter writer = new RecordWriter(h, collectionId, actor())) {
                 for (Object[] m : matches) {
                     writer.delete((Long) m[0], (String) m[1], now);
                 }

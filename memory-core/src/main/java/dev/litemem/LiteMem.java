@@ -162,6 +162,15 @@ public final class LiteMem implements AutoCloseable {
     }
 
     /** The sequence number of the newest change in the file, or 0 when there is none. */
+    /**
+     * The file's incarnation: a random id made when the file was created, and made anew whenever its sequence numbers
+     * could be reused (a restore to an earlier point). Readers of the change log outside this file (a ledger, a
+     * replica, a backup) key their positions by it, so that two histories are never confused.
+     */
+    public String incarnation() {
+        return db.read(RecordRows::incarnation);
+    }
+
     public long lastSequence() {
         return db.read(RecordRows::lastSequence);
     }
@@ -263,8 +272,8 @@ public final class LiteMem implements AutoCloseable {
         return own;
     }
 
-    String actor() {
-        return options.actor();
+    Actor actor() {
+        return options.defaultActor();
     }
 
     /** Whether {@link #close()} was called. */

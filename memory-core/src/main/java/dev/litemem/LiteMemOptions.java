@@ -11,7 +11,7 @@ public final class LiteMemOptions {
     private final int readerConnections;
     private final Embedder embedder;
     private final boolean useBundledEmbedder;
-    private final String actor;
+    private final Actor actor;
     private final int checkpointEveryChanges;
     private final Duration checkpointInterval;
     private final double compactionThreshold;
@@ -81,8 +81,13 @@ public final class LiteMemOptions {
         return useBundledEmbedder;
     }
 
-    /** Who is writing, recorded in every change-log entry (for audit); may be null. */
+    /** The id of who is writing, recorded in every change-log entry (for audit); may be null. */
     public String actor() {
+        return actor == null ? null : actor.id();
+    }
+
+    /** Who is writing, and on what authority, recorded in every change-log entry (for audit); may be null. */
+    public Actor defaultActor() {
         return actor;
     }
 
@@ -112,7 +117,7 @@ public final class LiteMemOptions {
         private int readerConnections = Math.max(2, Math.min(8, Runtime.getRuntime().availableProcessors()));
         private Embedder embedder;
         private boolean useBundledEmbedder = true;
-        private String actor;
+        private Actor actor;
         private int checkpointEveryChanges = 10_000;
         private Duration checkpointInterval = Duration.ofMinutes(5);
         private double compactionThreshold = 0.25;
@@ -162,6 +167,15 @@ public final class LiteMemOptions {
         }
 
         public Builder actor(String actor) {
+            this.actor = actor == null ? null : Actor.of(actor);
+            return this;
+        }
+
+        /**
+         * Who writes through this store unless a write names another ({@link Collection#as(Actor)}): recorded with
+         * every change.
+         */
+        public Builder defaultActor(Actor actor) {
             this.actor = actor;
             return this;
         }

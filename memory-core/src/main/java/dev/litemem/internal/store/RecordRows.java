@@ -1,5 +1,6 @@
 package dev.litemem.internal.store;
 
+import dev.litemem.Actor;
 import dev.litemem.Change;
 import dev.litemem.Record;
 import dev.litemem.internal.filter.SqlWhere;
@@ -71,12 +72,24 @@ public final class RecordRows {
 
     /** Up to {@code limit} changes after {@code afterSeq}, oldest first. */
     public static List<Change> changesSince(Handle h, long afterSeq, int limit) {
-        return h.createQuery("SELECT c.seq, c.at, k.name, c.record_id, c.op, c.actor FROM changes c"
-                        + " LEFT JOIN collections k ON k.id = c.collection_id WHERE c.seq > ? ORDER BY c.seq LIMIT ?")
+        return h.createQuery("SELECT c.seq, c.at, k.name, c.record_id, c.op, c.actor, c.entity, c.on_behalf_of, c.model,"
+                        + " c.authority, c.request_id FROM changes c LEFT JOIN collections k ON k.id = c.collection_id"
+                        + " WHERE c.seq > ? ORDER BY c.seq LIMIT ?")
                 .bind(0, afterSeq).bind(1, limit)
-                .map((rs, ctx) -> new Change(rs.getLong(1), Instant.ofEpochMilli(rs.getLong(2)), rs.getString(3),
-                        rs.getString(4), op(rs.getString(5)), rs.getString(6)))
+                .map((rs, ctx) -> {
+                    String actor = rs.getString(6);
+                    // Read back as stored: an actor written by a newer or another tool is shown, not re-validated.
+                    Actor attribution = actor == null || actor.isBlank() ? null : new Actor(actor, rs.getString(8),
+                            rs.getString(9), rs.getString(10), rs.getString(11));
+                    return new Change(rs.getLong(1), Instant.ofEpochMilli(rs.getLong(2)), rs.getString(3),
+                            rs.getString(4), op(rs.getString(5)), actor, rs.getString(7), attribution);
+                })
                 .list();
+    }
+
+    /** The file's incarnation: a random id, new whenever its sequence numbers could be reused. */
+    public static String incarnation(Handle h) {
+        return h.createQuery("SELECT value FROM meta WHERE key = 'incarnation'").mapTo(String.class).one();
     }
 
     /** The change log's name of an operation. */

@@ -1,5 +1,6 @@
 package dev.litemem.internal.store;
 
+import dev.litemem.Actor;
 import dev.litemem.Change;
 import dev.litemem.LiteMemException;
 import dev.litemem.Record;
@@ -16,16 +17,18 @@ import org.jdbi.v3.core.Handle;
  */
 public final class RecordWriter implements AutoCloseable {
     private final long collectionId;
-    private final String actor;
+    private final Actor actor;
+    private final ChangeLog changeLog;
     private final PreparedStatement findRow;
     private final PreparedStatement insert;
     private final PreparedStatement update;
     private final PreparedStatement delete;
-    private final PreparedStatement logChange;
 
-    public RecordWriter(Handle h, long collectionId, String actor) {
+    /** @param actor who makes the changes, recorded with each, or null */
+    public RecordWriter(Handle h, long collectionId, Actor actor) {
         this.collectionId = collectionId;
         this.actor = actor;
+        this.changeLog = new ChangeLog(h);
         Connection c = h.getConnection();
         try {
             findRow = c.prepareStatement("SELECT row_id FROM records WHERE collection_id = ? AND id = ?");
@@ -34,8 +37,6 @@ public final class RecordWriter implements AutoCloseable {
             update = c.prepareStatement("UPDATE records SET text = ?, metadata = ?, embedding = ?, source = ?, chunk = ?,"
                     + " updated_at = ? WHERE row_id = ?");
             delete = c.prepareStatement("DELETE FROM records WHERE row_id = ?");
-            logChange = c.prepareStatement("INSERT INTO changes (at, collection_id, record_id, row_id, op, actor)"
-                    + " VALUES (?, ?, ?, ?, ?, ?) RETURNING seq");
         } catch (SQLException e) {
             close();
             throw new LiteMemException("cannot prepare the record statements: " + e.getMessage(), e);
@@ -91,16 +92,7 @@ public final class RecordWriter implements AutoCloseable {
     }
 
     private long log(String recordId, long rowId, Change.Operation op, long now) throws SQLException {
-        logChange.setLong(1, now);
-        logChange.setLong(2, collectionId);
-        logChange.setString(3, recordId);
-        logChange.setLong(4, rowId);
-        logChange.setString(5, RecordRows.op(op));
-        logChange.setString(6, actor);
-        try (ResultSet rs = logChange.executeQuery()) {
-            rs.next();
-            return rs.getLong(1);
-        }
+        return changeLog.log(Change.RECORD, collectionId, recordId, rowId, RecordRows.op(op), actor, now);
     }
 
     private static void setInteger(PreparedStatement s, int index, Integer value) throws SQLException {
@@ -113,7 +105,10 @@ public final class RecordWriter implements AutoCloseable {
 
     @Override
     public void close() {
-        for (PreparedStatement s : new PreparedStatement[] {findRow, insert, update, delete, logChange}) {
+        if (changeLog != null) {
+            changeLog.close();
+        }
+        for (PreparedStatement s : new PreparedStatement[] {findRow, insert, update, delete}) {
             if (s != null) {
                 try {
                     s.close();

@@ -111,7 +111,46 @@ public final class Schema {
                     ) WITHOUT ROWID"""),
             // 7: a CRC32C over each checkpoint's header row (collection, seq, sizes) and the checksum of its bytes, so a
             // changed seq is detected instead of hiding later changes from the index. Older rows have none: rebuilt once.
-            List.of("ALTER TABLE index_checkpoints ADD COLUMN header_crc INTEGER"));
+            List.of("ALTER TABLE index_checkpoints ADD COLUMN header_crc INTEGER"),
+            // 8: the change log names what changed (entity: records, and the kinds other capabilities log) and who
+            // changed it on what authority (attribution), with room for hashes of the row before and after and for
+            // the outbox flag; entities outside collections have no collection. SQLite cannot drop the old CHECK on
+            // op or the NOT NULL on collection_id in place, so the table is rebuilt, keeping every seq and the
+            // AUTOINCREMENT high-water mark (a seq is never reused). The file gets its incarnation: a random id, new
+            // whenever its sequence numbers could be reused (a restore to an earlier point).
+            List.of("""
+                    CREATE TABLE changes_v8 (
+                      seq            INTEGER PRIMARY KEY AUTOINCREMENT,
+                      at             INTEGER NOT NULL,
+                      entity         TEXT    NOT NULL DEFAULT 'record',
+                      collection_id  INTEGER,
+                      record_id      TEXT    NOT NULL,
+                      row_id         INTEGER,
+                      op             TEXT    NOT NULL,
+                      actor          TEXT,
+                      on_behalf_of   TEXT,
+                      model          TEXT,
+                      authority      TEXT,
+                      request_id     TEXT,
+                      before_sha256  BLOB,
+                      after_sha256   BLOB,
+                      ledger         INTEGER NOT NULL DEFAULT 0
+                    )""",
+                    "INSERT INTO changes_v8 (seq, at, collection_id, record_id, row_id, op, actor)"
+                            + " SELECT seq, at, collection_id, record_id, row_id, op, actor FROM changes ORDER BY seq",
+                    // The old table's high-water mark can be above its largest seq (rows removed since): keep it.
+                    "UPDATE sqlite_sequence SET seq = max(seq, coalesce((SELECT seq FROM sqlite_sequence"
+                            + " WHERE name = 'changes'), 0)) WHERE name = 'changes_v8'",
+                    "INSERT INTO sqlite_sequence (name, seq) SELECT 'changes_v8', seq FROM sqlite_sequence"
+                            + " WHERE name = 'changes' AND NOT EXISTS (SELECT 1 FROM sqlite_sequence WHERE name = 'changes_v8')",
+                    "DROP TABLE changes",
+                    "ALTER TABLE changes_v8 RENAME TO changes",
+                    "CREATE INDEX changes_by_collection ON changes (collection_id, seq)", """
+                    CREATE TABLE meta (
+                      key    TEXT NOT NULL PRIMARY KEY,
+                      value  TEXT NOT NULL
+                    ) WITHOUT ROWID""",
+                    "INSERT INTO meta (key, value) VALUES ('incarnation', lower(hex(randomblob(16))))"));
 
     /** The schema version this LiteMem writes and understands. */
     public static final int CURRENT_VERSION = MIGRATIONS.size();

@@ -1,13 +1,18 @@
 package dev.litemem.internal.store;
 
 import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertNotEquals;
 import static org.junit.jupiter.api.Assertions.assertNull;
+import static org.junit.jupiter.api.Assertions.assertTrue;
 
+import dev.litemem.Actor;
+import dev.litemem.Change;
 import dev.litemem.LiteMem;
 import dev.litemem.LiteMemOptions;
 import dev.litemem.Record;
 import dev.litemem.testing.TempStores;
 import java.nio.file.Path;
+import java.util.List;
 import java.util.Map;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.extension.RegisterExtension;
@@ -45,6 +50,53 @@ class MigrationTest {
             // The migrated file takes new writes in the new columns.
             mem.collection("notes").upsert(Record.builder().id("b").vector(new float[] {3, 4}).source("doc.md", 0).build());
             assertEquals("doc.md", mem.collection("notes").get("b").orElseThrow().source());
+        }
+    }
+
+    @Test
+    void theChangeLogIsRebuiltWithEntitiesAndAttributionKeepingEverySeqAndItsHighWaterMark() {
+        Path file = stores.path("v7.db");
+        LiteMemOptions options = LiteMemOptions.builder().useBundledEmbedder(false).build();
+        try (Database v7 = Database.openAtVersion(file, options, 7)) {
+            v7.write(h -> {
+                h.execute("INSERT INTO collections (id, name, model, dimension, metric, created_at)"
+                        + " VALUES (1, 'notes', 'caller-vectors', 2, 'l2', 1000)");
+                h.execute("INSERT INTO records (collection_id, id, text, embedding, created_at, updated_at)"
+                        + " VALUES (1, 'a', 'kept', x'0000803F00000040', 1000, 2000)");
+                for (int i = 0; i < 5; i++) {
+                    h.execute("INSERT INTO changes (at, collection_id, record_id, row_id, op, actor)"
+                            + " VALUES (2000, 1, 'a', 1, 'update', 'agent-7')");
+                }
+                // The newest two entries were removed: their seqs (4 and 5) must never be handed out again.
+                h.execute("DELETE FROM changes WHERE seq > 3");
+                return null;
+            });
+        }
+        try (LiteMem mem = stores.open(file, options)) {
+            assertEquals(Schema.CURRENT_VERSION, (int) mem.withReadHandle(Migrations::currentVersion));
+            List<Change> kept = mem.changesSince(0, 10);
+            assertEquals(List.of(1L, 2L, 3L), kept.stream().map(Change::seq).toList());
+            Change first = kept.get(0);
+            assertEquals(Change.RECORD, first.entity());
+            assertEquals("notes", first.collection());
+            assertEquals(Change.Operation.UPDATE, first.op());
+            assertEquals("agent-7", first.actor());
+            assertEquals(Actor.of("agent-7"), first.attribution());
+            long seq = mem.collection("notes").upsert(Record.builder().id("b").vector(new float[] {3, 4}).build());
+            assertEquals(6, seq, "a seq removed before the migration was handed out again");
+            String incarnation = mem.incarnation();
+            assertEquals(32, incarnation.length());
+            assertTrue(incarnation.matches("[0-9a-f]+"), incarnation);
+        }
+    }
+
+    @Test
+    void everyFileHasItsOwnIncarnation() {
+        LiteMemOptions options = LiteMemOptions.builder().useBundledEmbedder(false).build();
+        try (LiteMem one = stores.open(stores.path("one.db"), options);
+             LiteMem two = stores.open(stores.path("two.db"), options)) {
+            assertNotEquals(one.incarnation(), two.incarnation());
+            assertEquals(one.incarnation(), one.incarnation());
         }
     }
 }
