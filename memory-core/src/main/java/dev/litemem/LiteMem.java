@@ -206,7 +206,7 @@ public final class LiteMem implements AutoCloseable {
         boolean done = false;
         try {
             // VACUUM INTO fills the empty file just created; on a reader, so writers go on meanwhile.
-            db.readCommitted(h -> h.execute("VACUUM INTO ?", absolute.toString()));
+            db.copyInto(absolute);
             long size = Files.size(absolute);
             done = true;
             return size;

@@ -168,9 +168,10 @@ public final class Ingester {
         Objects.requireNonNull(source, "source");
         Objects.requireNonNull(content, "content");
         Embedder embedder = embedder();
-        Collection collection = collection(embedder);
+        // Extracted, chunked and counted first: a document refused for its limits (or its format) creates nothing.
         DocumentStore.Chunked doc = DocumentStore.chunk(fileName == null ? source : fileName, content, chunking, embedder,
                 limits);
+        Collection collection = collection(embedder);
         EmbeddingCache.Result embedded = EmbeddingCache.embed(embedder, doc.embedTexts(), cacheLookup(embedder));
         List<Record> records = DocumentStore.records(source, source, doc.title(), doc.chunks(),
                 embedded.vectors().toArray(new float[0][]), metadata == null ? Map.of() : metadata);

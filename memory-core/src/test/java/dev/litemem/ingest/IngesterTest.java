@@ -310,6 +310,7 @@ class IngesterTest {
             assertTrue(e.getMessage().contains("more than 2 chunks"), e.getMessage());
             assertEquals("text", e.field());
             assertEquals(calls, embedder.calls(), "nothing was embedded");
+            assertEquals(List.of(), mem.collections(), "a refused document creates no collection");
             assertEquals(0, mem.collection("docs").count());
             assertTrue(Ingester.documents(mem, "docs").isEmpty());
             assertThrows(dev.litemem.InvalidInputException.class,

@@ -3,16 +3,12 @@ package dev.litemem.server;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
-import dev.litemem.Embedder;
-import dev.litemem.Embeddings;
 import dev.litemem.testing.TempStores;
 import dev.litemem.testing.WordHashEmbedder;
 import java.io.ByteArrayOutputStream;
 import java.net.URI;
 import java.net.http.HttpRequest;
 import java.nio.file.Path;
-import java.util.List;
-import java.util.concurrent.atomic.AtomicInteger;
 import org.apache.pdfbox.pdmodel.PDDocument;
 import org.apache.pdfbox.pdmodel.PDPage;
 import org.apache.pdfbox.pdmodel.PDPageContentStream;
@@ -31,30 +27,9 @@ class DocumentLimitsTest {
     static final String DOCS = "/v1/tenants/acme/collections/docs/documents";
     @RegisterExtension
     final TempStores stores = new TempStores();
-    final CountingEmbedder embedder = new CountingEmbedder();
+    final WordHashEmbedder embedder = new WordHashEmbedder();
     TestServer s;
     String key;
-
-    static final class CountingEmbedder implements Embedder {
-        final WordHashEmbedder words = new WordHashEmbedder();
-        final AtomicInteger texts = new AtomicInteger();
-
-        @Override
-        public String modelId() {
-            return words.modelId();
-        }
-
-        @Override
-        public int dimension() {
-            return words.dimension();
-        }
-
-        @Override
-        public Embeddings embed(List<String> batch) {
-            texts.addAndGet(batch.size());
-            return words.embed(batch);
-        }
-    }
 
     @BeforeEach
     void start() {
@@ -85,7 +60,7 @@ class DocumentLimitsTest {
     void tooManyChunksAreRefusedBeforeAnyIsEmbedded() {
         TestServer.Response r = post("big.md", "text/markdown", sections(500));
         assertEquals(413, r.status(), r.body());
-        assertEquals(0, embedder.texts.get(), "nothing was embedded");
+        assertEquals(0, embedder.embeddedTexts(), "nothing was embedded");
         assertEquals("text", r.field());
         assertTrue(r.body().contains("more than 50 chunks"), r.body());
 
@@ -99,7 +74,7 @@ class DocumentLimitsTest {
         byte[] text = "many words ".repeat(15_000).getBytes(java.nio.charset.StandardCharsets.UTF_8); // 165,000 chars
         TestServer.Response r = post("long.txt", "text/plain", text);
         assertEquals(413, r.status(), r.body());
-        assertEquals(0, embedder.texts.get(), "nothing was embedded");
+        assertEquals(0, embedder.embeddedTexts(), "nothing was embedded");
         assertEquals("text", r.field());
         assertTrue(r.body().contains("100000 characters"), r.body());
     }
@@ -118,7 +93,7 @@ class DocumentLimitsTest {
         assertEquals(413, r.status(), r.body());
         assertEquals("file", r.field());
         assertTrue(r.body().contains("5 pages"), r.body());
-        assertEquals(0, embedder.texts.get());
+        assertEquals(0, embedder.embeddedTexts());
     }
 
     private static byte[] pdf(int pages) throws Exception {

@@ -13,6 +13,7 @@ import dev.litemem.LiteMemOptions;
 import dev.litemem.Record;
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.nio.file.attribute.PosixFilePermissions;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.concurrent.CompletableFuture;
@@ -28,37 +29,52 @@ class ExportTest {
     void everythingUnderTheDataFolderIsOwnerOnlyEvenAnExportWhileItStreams() throws Exception {
         Path data = stores.path("data");
         try (TestServer s = new TestServer(data)) {
-            String key = s.createTenant("acme");
-            String text = "kiwi ".repeat(12_000);
-            for (int batch = 0; batch < 6; batch++) {
-                StringBuilder body = new StringBuilder("{\"records\": [");
-                for (int i = 0; i < 25; i++) {
-                    body.append(i == 0 ? "" : ",").append("{\"id\": \"r").append(batch).append('-').append(i)
-                            .append("\", \"text\": \"").append(text).append("\"}");
-                }
-                assertEquals(200, s.call("PUT", records("acme", "big"), key, body + "]}").status());
-            }
-            // A client that reads the headers, then nothing: the server is left holding the snapshot it streams.
-            try (java.net.Socket socket = new java.net.Socket()) {
-                socket.setReceiveBufferSize(16 * 1024);
-                socket.connect(new java.net.InetSocketAddress("127.0.0.1", s.server.port()));
-                socket.getOutputStream().write(("GET /v1/tenants/acme/export HTTP/1.1\r\nHost: x\r\nAuthorization: Bearer "
-                        + ADMIN + "\r\n\r\n").getBytes(java.nio.charset.StandardCharsets.US_ASCII));
-                String head = new String(socket.getInputStream().readNBytes(12), java.nio.charset.StandardCharsets.US_ASCII);
-                assertEquals("HTTP/1.1 200", head);
-                List<Path> streaming;
-                try (var files = Files.list(data.resolve(".exports"))) {
-                    streaming = files.toList();
-                }
-                assertEquals(1, streaming.size(), "the snapshot being streamed");
-                assertEquals("rw-------", mode(streaming.get(0)));
-            }
+            assertEquals("rw-------", modeOfASnapshotWhileItStreams(s, data, s.createTenant("acme")));
             for (String d : new String[] {"", "tenants", ".exports", ".trash", ".quarantine"}) {
                 assertEquals("rwx------", mode(data.resolve(d)), d);
             }
             for (String f : new String[] {"tenants/acme.db", "tenants/acme.key", ".server.lock"}) {
                 assertEquals("rw-------", mode(data.resolve(f)), f);
             }
+        }
+    }
+
+    /** A copy takes its source's mode (LiteMem.exportTo); the server's is owner-only whatever the tenant file's. */
+    @Test
+    void aSnapshotIsOwnerOnlyEvenWhenTheTenantFileIsNot() throws Exception {
+        Path data = stores.path("data");
+        try (TestServer s = new TestServer(data)) {
+            String key = s.createTenant("acme");
+            Files.setPosixFilePermissions(data.resolve("tenants/acme.db"), PosixFilePermissions.fromString("rw-r--r--"));
+            assertEquals("rw-------", modeOfASnapshotWhileItStreams(s, data, key));
+        }
+    }
+
+    /** Fills tenant acme with ~8 MB, then holds an export half-read and returns its snapshot's mode. */
+    private static String modeOfASnapshotWhileItStreams(TestServer s, Path data, String key) throws Exception {
+        String text = "kiwi ".repeat(12_000);
+        for (int batch = 0; batch < 6; batch++) {
+            StringBuilder body = new StringBuilder("{\"records\": [");
+            for (int i = 0; i < 25; i++) {
+                body.append(i == 0 ? "" : ",").append("{\"id\": \"r").append(batch).append('-').append(i)
+                        .append("\", \"text\": \"").append(text).append("\"}");
+            }
+            assertEquals(200, s.call("PUT", records("acme", "big"), key, body + "]}").status());
+        }
+        // A client that reads the headers, then nothing: the server is left holding the snapshot it streams.
+        try (java.net.Socket socket = new java.net.Socket()) {
+            socket.setReceiveBufferSize(16 * 1024);
+            socket.connect(new java.net.InetSocketAddress("127.0.0.1", s.server.port()));
+            socket.getOutputStream().write(("GET /v1/tenants/acme/export HTTP/1.1\r\nHost: x\r\nAuthorization: Bearer "
+                    + ADMIN + "\r\n\r\n").getBytes(java.nio.charset.StandardCharsets.US_ASCII));
+            String head = new String(socket.getInputStream().readNBytes(12), java.nio.charset.StandardCharsets.US_ASCII);
+            assertEquals("HTTP/1.1 200", head);
+            List<Path> streaming;
+            try (var files = Files.list(data.resolve(".exports"))) {
+                streaming = files.toList();
+            }
+            assertEquals(1, streaming.size(), "the snapshot being streamed");
+            return mode(streaming.get(0));
         }
     }
 

@@ -186,6 +186,14 @@ public final class Database implements AutoCloseable {
         }
     }
 
+    /**
+     * Copies the last commit into {@code target} (an empty or absent file) with {@code VACUUM INTO} on a read-only
+     * connection, so writers go on meanwhile; SQLite keeps an existing empty file's mode.
+     */
+    public void copyInto(Path target) {
+        readCommitted(h -> h.execute("VACUUM INTO ?", target.toAbsolutePath().toString()));
+    }
+
     /** Like {@link #readCommitted} inside one read transaction: every statement sees the same snapshot. */
     public <T> T readSnapshot(Function<Handle, T> work) {
         return readCommitted(h -> {

@@ -1,19 +1,25 @@
 package dev.litemem.server.internal;
 
 import com.fasterxml.jackson.databind.JsonNode;
-import com.fasterxml.jackson.databind.node.ArrayNode;
-import com.fasterxml.jackson.databind.node.ObjectNode;
 import dev.litemem.CollectionInfo;
 import dev.litemem.IncompatibleFileException;
 import dev.litemem.InvalidInputException;
 import dev.litemem.LiteMem;
 import dev.litemem.LiteMemException;
 import dev.litemem.StoreBusyException;
+import dev.litemem.client.wire.CollectionJson;
+import dev.litemem.client.wire.Health;
+import dev.litemem.client.wire.NewTenant;
+import dev.litemem.client.wire.ProblemJson;
+import dev.litemem.client.wire.TenantBody;
+import dev.litemem.client.wire.TenantList;
+import dev.litemem.client.wire.TenantStats;
 import dev.litemem.server.ServerException;
 import io.javalin.config.JavalinConfig;
 import io.javalin.http.Context;
 import io.javalin.http.Handler;
 import io.javalin.http.HttpResponseException;
+import io.javalin.json.JavalinJackson;
 import java.io.IOException;
 import java.io.InputStream;
 import java.nio.charset.StandardCharsets;
@@ -105,6 +111,8 @@ public final class Api {
 
     /** Registers every route and the error handlers on a Javalin configuration. */
     public void configure(JavalinConfig config) {
+        // Answers are the wire types of litemem-client (dev.litemem.client.wire), written by the server's one mapper.
+        config.jsonMapper(new JavalinJackson(Bodies.JSON, false));
         long maxBody = limits.maxBodyBytes();
         config.jetty.multipartConfig.maxTotalRequestSize(maxBody, io.javalin.config.SizeUnit.BYTES);
         config.jetty.multipartConfig.maxFileSize(maxBody, io.javalin.config.SizeUnit.BYTES);
@@ -170,15 +178,8 @@ public final class Api {
         ServerException p = toProblem(e);
         // A refused request's unread body is read and dropped first, so the client gets this answer, not a reset.
         Bodies.drainUnread(ctx);
-        ObjectNode body = Views.object();
-        body.put("type", "https://litemem.dev/problems/" + p.type());
-        body.put("title", p.type());
-        body.put("status", p.status());
-        body.put("detail", p.getMessage());
-        if (p.field() != null) {
-            body.put("field", p.field());
-        }
-        ctx.status(p.status()).contentType(PROBLEM_JSON).result(body.toString());
+        ctx.status(p.status()).contentType(PROBLEM_JSON)
+                .result(Bodies.write(ProblemJson.of(p.type(), p.status(), p.getMessage(), p.field())));
     }
 
     static ServerException toProblem(Exception e) {
@@ -260,10 +261,7 @@ public final class Api {
     // ---- routes
 
     private void health(Context ctx) {
-        ObjectNode o = Views.object();
-        o.put("status", ready ? "ok" : "starting");
-        o.put("openTenants", cache.openCount());
-        ctx.status(ready ? 200 : 503).json(o);
+        ctx.status(ready ? 200 : 503).json(new Health(ready ? "ok" : "starting", cache.openCount()));
     }
 
     private void openApi(Context ctx) throws IOException {
@@ -277,13 +275,11 @@ public final class Api {
 
     private void createTenant(Context ctx) {
         requireAdmin(ctx);
-        JsonNode body = Bodies.readObject(ctx, limits.maxBodyBytes());
-        String name = TenantKeys.checkNewName(Bodies.text(body, "name", "name", 1024, true), "name");
+        JsonNode json = Bodies.readObject(ctx, limits.maxBodyBytes());
+        TenantBody body = new TenantBody(Bodies.text(json, "name", "name", 1024, true));
+        String name = TenantKeys.checkNewName(body.name(), "name");
         String key = tenants.create(name);
-        ObjectNode o = Views.object();
-        o.put("name", name);
-        o.put("apiKey", key);
-        ctx.status(201).json(o);
+        ctx.status(201).json(new NewTenant(name, key));
     }
 
     private void listTenants(Context ctx) {
@@ -291,37 +287,26 @@ public final class Api {
         int limit = RecordRoutes.intParam(ctx, "limit", 100, 1, limits.maxListLimit());
         String cursor = ctx.queryParam("cursor");
         List<String> names = keys.list(cursor, limit);
-        ObjectNode o = Views.object();
-        ArrayNode a = o.putArray("tenants");
-        for (String n : names.subList(0, Math.min(limit, names.size()))) {
-            a.addObject().put("name", n).put("open", cache.isOpen(n));
-        }
-        if (names.size() > limit) {
-            o.put("nextCursor", names.get(limit - 1));
-        } else {
-            o.putNull("nextCursor");
-        }
-        ctx.json(o);
+        List<TenantList.Entry> page = names.subList(0, Math.min(limit, names.size())).stream()
+                .map(n -> new TenantList.Entry(n, cache.isOpen(n))).toList();
+        ctx.json(new TenantList(page, names.size() > limit ? names.get(limit - 1) : null));
     }
 
     private void tenantStats(Context ctx) {
         String name = tenant(ctx, true);
-        ObjectNode o = Views.object();
+        List<CollectionJson> collections = new ArrayList<>();
+        long records = 0;
+        long lastSeq;
         try (TenantCache.Lease lease = cache.acquire(name)) {
             LiteMem mem = lease.mem();
-            o.put("name", name);
-            ArrayNode a = o.putArray("collections");
-            long records = 0;
             for (CollectionInfo info : mem.collections()) {
                 long count = mem.collection(info.name()).count();
                 records += count;
-                a.add(Views.collection(info, count));
+                collections.add(CollectionJson.of(info, count));
             }
-            o.put("records", records);
-            o.put("lastSeq", mem.lastSequence());
+            lastSeq = mem.lastSequence();
         }
-        o.put("fileBytes", fileBytes(keys.dbFile(name)));
-        ctx.json(o);
+        ctx.json(new TenantStats(name, collections, records, lastSeq, fileBytes(keys.dbFile(name))));
     }
 
     private void deleteTenant(Context ctx) throws InterruptedException {
@@ -331,18 +316,23 @@ public final class Api {
         ctx.status(204);
     }
 
-    /** A consistent snapshot (VACUUM INTO on a read connection: writers go on), streamed, then deleted. */
+    /**
+     * A consistent snapshot, streamed, then deleted: {@link LiteMem#exportTo} (VACUUM INTO on a read connection, so
+     * writers go on) into the owner-only export folder, outside the tenants' namespace. The copy takes the tenant
+     * file's mode (owner-only, as the server creates it) and is made owner-only again before a byte of it is sent.
+     */
     private void export(Context ctx) throws IOException {
         String name = tenant(ctx, true);
-        // Created empty and owner-only first: VACUUM INTO fills an empty file and keeps its mode.
-        Path snapshot = folder.newExportFile(name);
+        Path snapshot = folder.newExportPath(name);
         try {
+            long bytes;
             try (TenantCache.Lease lease = cache.acquire(name)) {
-                lease.mem().withReadHandle(h -> h.execute("VACUUM INTO ?", snapshot.toAbsolutePath().toString()));
+                bytes = lease.mem().exportTo(snapshot);
             }
+            DataFolder.ownerOnly(snapshot, "rw-------");
             ctx.contentType("application/vnd.sqlite3");
             ctx.header("Content-Disposition", "attachment; filename=\"" + name + ".db\"");
-            ctx.header("Content-Length", Long.toString(Files.size(snapshot)));
+            ctx.header("Content-Length", Long.toString(bytes));
             Files.copy(snapshot, ctx.outputStream());
         } finally {
             Files.deleteIfExists(snapshot);

@@ -32,6 +32,15 @@ final class Bodies {
 
     static final long DRAIN_LIMIT = 64L << 20;
 
+    /** An answer (one of the wire types) as JSON text. */
+    static String write(Object answer) {
+        try {
+            return JSON.writeValueAsString(answer);
+        } catch (JsonProcessingException e) {
+            throw new IllegalStateException("cannot write " + answer.getClass().getSimpleName() + " as JSON", e);
+        }
+    }
+
     private Bodies() {
     }
 
@@ -212,8 +221,8 @@ final class Bodies {
         return m;
     }
 
-    /** A filter given as a JSON object inside the body; returned as JSON text for Filter.parse. */
-    static String filterJson(JsonNode parent, String name) {
+    /** A filter given as a JSON object inside the body (Filter.parse reads its text), or null. */
+    static JsonNode filter(JsonNode parent, String name) {
         JsonNode n = parent.get(name);
         if (n == null || n.isNull()) {
             return null;
@@ -221,7 +230,7 @@ final class Bodies {
         if (!n.isObject()) {
             throw Errors.invalid(name, name + " must be a JSON object (the filter language)");
         }
-        return n.toString();
+        return n;
     }
 
     private static dev.litemem.server.ServerException tooLarge(long maxBytes) {

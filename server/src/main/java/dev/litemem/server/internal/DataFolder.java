@@ -167,11 +167,12 @@ public final class DataFolder {
         return true;
     }
 
-    /** A path in the owner-only export folder for one snapshot (created empty and owner-only before SQLite fills it). */
-    Path newExportFile(String name) throws IOException {
-        Path file = exports.resolve(name + "-" + System.nanoTime() + ".db");
-        OwnerOnlyFiles.create(file);
-        return file;
+    /**
+     * A new path in the owner-only export folder for one snapshot of {@code name}; the file does not exist yet
+     * ({@code LiteMem.exportTo} creates it, refusing a path that exists). Leftovers are removed at the next start.
+     */
+    Path newExportPath(String name) {
+        return exports.resolve(name + "-" + System.nanoTime() + ".db");
     }
 
     // ---- start-up

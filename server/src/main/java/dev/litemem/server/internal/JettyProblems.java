@@ -68,9 +68,8 @@ final class JettyProblems extends ErrorHandler {
     private static byte[] body(int code) {
         String type = code == 400 ? "bad-request" : code == 431 ? "headers-too-large" : code == 414 ? "uri-too-long"
                 : "http-" + code;
-        return Views.object().put("type", "https://litemem.dev/problems/" + type).put("title", type)
-                .put("status", code).put("detail", "the HTTP request was refused before it reached the API"
-                        + (code == 400 ? " (malformed, or an ambiguous path such as an encoded dot, slash or NUL)" : ""))
-                .toString().getBytes(StandardCharsets.UTF_8);
+        return Bodies.write(dev.litemem.client.wire.ProblemJson.of(type, code, "the HTTP request was refused before it"
+                + " reached the API" + (code == 400 ? " (malformed, or an ambiguous path such as an encoded dot, slash or"
+                + " NUL)" : ""), null)).getBytes(StandardCharsets.UTF_8);
     }
 }

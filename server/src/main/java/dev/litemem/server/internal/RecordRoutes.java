@@ -1,8 +1,6 @@
 package dev.litemem.server.internal;
 
 import com.fasterxml.jackson.databind.JsonNode;
-import com.fasterxml.jackson.databind.node.ArrayNode;
-import com.fasterxml.jackson.databind.node.ObjectNode;
 import dev.litemem.Collection;
 import dev.litemem.CollectionInfo;
 import dev.litemem.CollectionSpec;
@@ -13,7 +11,21 @@ import dev.litemem.LiteMemException;
 import dev.litemem.Page;
 import dev.litemem.Record;
 import dev.litemem.SearchRequest;
+import dev.litemem.client.wire.CollectionBody;
+import dev.litemem.client.wire.CollectionJson;
+import dev.litemem.client.wire.CollectionList;
+import dev.litemem.client.wire.DeleteResult;
+import dev.litemem.client.wire.DocumentBody;
+import dev.litemem.client.wire.DocumentResult;
+import dev.litemem.client.wire.HitJson;
+import dev.litemem.client.wire.HitList;
+import dev.litemem.client.wire.RecordJson;
+import dev.litemem.client.wire.RecordList;
+import dev.litemem.client.wire.SearchBody;
+import dev.litemem.client.wire.UpsertBody;
+import dev.litemem.client.wire.UpsertResult;
 import dev.litemem.index.Metric;
+import dev.litemem.ingest.IngestedDocument;
 import io.javalin.config.JavalinConfig;
 import io.javalin.http.Context;
 import java.util.ArrayList;
@@ -50,24 +62,19 @@ final class RecordRoutes {
 
     private void listCollections(Context ctx) {
         String tenant = api.tenant(ctx, false);
-        ObjectNode o = Views.object();
-        ArrayNode a = o.putArray("collections");
         try (TenantCache.Lease lease = api.cache.acquire(tenant)) {
-            for (CollectionInfo info : lease.mem().collections()) {
-                a.add(Views.collection(info, null));
-            }
+            ctx.json(new CollectionList(lease.mem().collections().stream().map(info -> CollectionJson.of(info, null))
+                    .toList()));
         }
-        ctx.json(o);
     }
 
     private void createCollection(Context ctx) {
         String tenant = api.tenant(ctx, false);
         String name = ctx.pathParam("collection");
-        byte[] bytes = Bodies.readBytes(ctx, limits.maxBodyBytes());
-        JsonNode body = bytes.length == 0 ? Views.object() : Bodies.parseObject(bytes);
-        String model = Bodies.text(body, "model", "model", 200, false);
-        Integer dimension = Bodies.integer(body, "dimension", "dimension", 1, CollectionSpec.MAX_DIMENSION);
-        String metricId = Bodies.text(body, "metric", "metric", 20, false);
+        CollectionBody body = collectionBody(Bodies.readBytes(ctx, limits.maxBodyBytes()));
+        String model = body.model();
+        Integer dimension = body.dimension();
+        String metricId = body.metric();
         Metric metric;
         try {
             metric = metricId == null ? Metric.COSINE : Metric.fromId(metricId);
@@ -106,7 +113,7 @@ final class RecordRoutes {
                 throw Errors.conflict("collection", "the collection exists with another model, dimension or metric;"
                         + " use another name");
             }
-            ctx.status(existed ? 200 : 201).json(Views.collection(c.info(), null));
+            ctx.status(existed ? 200 : 201).json(CollectionJson.of(c.info(), null));
         }
     }
 
@@ -114,49 +121,19 @@ final class RecordRoutes {
         String tenant = api.tenant(ctx, false);
         try (TenantCache.Lease lease = api.cache.acquire(tenant)) {
             Collection c = existing(lease, ctx);
-            ctx.json(Views.collection(c.info(), c.count()));
+            ctx.json(CollectionJson.of(c.info(), c.count()));
         }
     }
 
     private void upsert(Context ctx) {
         String tenant = api.tenant(ctx, false);
-        JsonNode body = Bodies.readObject(ctx, limits.maxBodyBytes());
-        JsonNode items = body.get("records");
-        if (items == null || !items.isArray()) {
-            throw Errors.invalid("records", "records must be an array of {id, text, metadata, vector}");
-        }
-        if (items.size() > limits.maxBatch()) {
-            throw Errors.tooLarge("records", "the batch has " + items.size() + " records; at most " + limits.maxBatch()
-                    + " are allowed per request");
-        }
-        List<Record> records = new ArrayList<>(items.size());
-        for (int i = 0; i < items.size(); i++) {
-            records.add(record(items.get(i), "records[" + i + "]"));
-        }
+        UpsertBody body = upsertBody(Bodies.readObject(ctx, limits.maxBodyBytes()));
+        List<Record> records = body.records().stream().map(RecordJson::toRecord).toList();
         try (TenantCache.Lease lease = api.cache.acquire(tenant)) {
             Collection c = forWrite(lease, ctx.pathParam("collection"), records);
             long seq = c.upsertAll(records);
-            ObjectNode o = Views.object();
-            o.put("upserted", records.size());
-            o.put("seq", seq);
-            ctx.json(o);
+            ctx.json(new UpsertResult(records.size(), seq));
         }
-    }
-
-    private Record record(JsonNode n, String at) {
-        if (n == null || !n.isObject()) {
-            throw Errors.invalid(at, at + " must be a JSON object");
-        }
-        String id = Bodies.text(n, "id", at + ".id", 512, false);
-        String text = Bodies.text(n, "text", at + ".text", limits.maxTextChars(), false);
-        float[] vector = Bodies.vector(n.get("vector"), at + ".vector");
-        if (vector == null && text != null && api.embedder == null) {
-            throw Errors.invalid(at + ".vector", "this server has no embedder: give a vector with every record");
-        }
-        String source = Bodies.text(n, "source", at + ".source", 2048, false);
-        Integer chunk = Bodies.integer(n, "chunk", at + ".chunk", 0, Integer.MAX_VALUE);
-        return Record.builder().id(id).text(text).metadata(Bodies.metadata(n.get("metadata"), at + ".metadata"))
-                .vector(vector).source(source, chunk).build();
     }
 
     private void list(Context ctx) {
@@ -166,17 +143,8 @@ final class RecordRoutes {
         boolean vectors = "true".equals(ctx.queryParam("vectors"));
         try (TenantCache.Lease lease = api.cache.acquire(tenant)) {
             Page<Record> page = existing(lease, ctx).list(filter, ctx.queryParam("cursor"), limit);
-            ObjectNode o = Views.object();
-            ArrayNode a = o.putArray("records");
-            for (Record r : page.items()) {
-                a.add(Views.record(r, vectors));
-            }
-            if (page.nextCursor() == null) {
-                o.putNull("nextCursor");
-            } else {
-                o.put("nextCursor", page.nextCursor());
-            }
-            ctx.json(o);
+            ctx.json(new RecordList(page.items().stream().map(r -> RecordJson.of(r, vectors)).toList(),
+                    page.nextCursor()));
         }
     }
 
@@ -185,7 +153,7 @@ final class RecordRoutes {
         Filter filter = whereParam(ctx, true);
         try (TenantCache.Lease lease = api.cache.acquire(tenant)) {
             int deleted = existing(lease, ctx).deleteWhere(filter);
-            ctx.json(Views.object().put("deleted", deleted));
+            ctx.json(new DeleteResult(deleted));
         }
     }
 
@@ -194,7 +162,7 @@ final class RecordRoutes {
         boolean vectors = "true".equals(ctx.queryParam("vector"));
         try (TenantCache.Lease lease = api.cache.acquire(tenant)) {
             Record r = existing(lease, ctx).get(ctx.pathParam("id")).orElseThrow(Errors::recordNotFound);
-            ctx.json(Views.record(r, vectors));
+            ctx.json(RecordJson.of(r, vectors));
         }
     }
 
@@ -210,36 +178,22 @@ final class RecordRoutes {
 
     private void search(Context ctx) {
         String tenant = api.tenant(ctx, false);
-        JsonNode body = Bodies.readObject(ctx, limits.maxBodyBytes());
-        String text = Bodies.text(body, "text", "text", limits.maxTextChars(), false);
-        float[] vector = Bodies.vector(body.get("vector"), "vector");
-        if ((text == null) == (vector == null)) {
-            throw Errors.invalid("text", "give either text or vector, not both and not neither");
-        }
-        if (text != null && api.embedder == null) {
-            throw Errors.invalid("text", "this server has no embedder: search by vector");
-        }
-        Integer k = Bodies.integer(body, "k", "k", 1, limits.maxK());
-        dev.litemem.SearchMode mode = SearchModes.parse(Bodies.text(body, "mode", "mode", 20, false));
-        String where = Bodies.filterJson(body, "where");
-        boolean withVectors = body.path("includeVector").asBoolean(false);
-        SearchRequest request = (text != null ? SearchRequest.text(text) : SearchRequest.vector(vector)).k(k == null ? 10 : k);
+        SearchBody body = searchBody(Bodies.readObject(ctx, limits.maxBodyBytes()));
+        dev.litemem.SearchMode mode = SearchModes.parse(body.mode());
+        SearchRequest request = (body.text() != null ? SearchRequest.text(body.text()) : SearchRequest.vector(body.vector()))
+                .k(body.k() == null ? 10 : body.k());
         if (mode != null) {
             request.mode(mode);
         }
-        if (where != null) {
-            request.where(Filter.parse(where));
+        if (body.where() != null) {
+            request.where(Filter.parse(body.where().toString()));
         }
         List<Hit> hits;
         try (TenantCache.Lease lease = api.cache.acquire(tenant)) {
             hits = existing(lease, ctx).search(request);
         }
-        ObjectNode o = Views.object();
-        ArrayNode a = o.putArray("hits");
-        for (Hit h : hits) {
-            a.add(Views.hit(h, withVectors));
-        }
-        ctx.json(o);
+        boolean withVectors = Boolean.TRUE.equals(body.includeVector());
+        ctx.json(new HitList(hits.stream().map(h -> HitJson.of(h, withVectors)).toList()));
     }
 
     /**
@@ -254,10 +208,10 @@ final class RecordRoutes {
         String fileName = null;
         Map<String, Object> metadata = Map.of();
         if (contentType.startsWith("application/json")) {
-            JsonNode body = Bodies.readObject(ctx, limits.maxBodyBytes());
-            source = Bodies.text(body, "source", "source", 2048, true);
-            content = Bodies.text(body, "text", "text", Integer.MAX_VALUE, true).getBytes(java.nio.charset.StandardCharsets.UTF_8);
-            metadata = Bodies.metadata(body.get("metadata"), "metadata");
+            DocumentBody body = documentBody(Bodies.readObject(ctx, limits.maxBodyBytes()));
+            source = body.source();
+            content = body.text().getBytes(java.nio.charset.StandardCharsets.UTF_8);
+            metadata = body.metadata();
         } else if (contentType.startsWith("multipart/form-data")) {
             Bodies.checkDeclaredLength(ctx, limits.maxBodyBytes());
             io.javalin.http.UploadedFile file;
@@ -297,13 +251,87 @@ final class RecordRoutes {
         if (api.embedder == null) {
             throw Errors.invalid("text", "this server has no embedder, so it cannot ingest documents");
         }
-        // Extracted, chunked, counted and embedded before the tenant is leased: a long document never holds it.
-        List<Record> records = ingester.records(source, fileName != null ? fileName : source, content, metadata, api.embedder);
+        String collection = ctx.pathParam("collection");
         try (TenantCache.Lease lease = api.cache.acquire(tenant)) {
-            Collection c = forWrite(lease, ctx.pathParam("collection"), records);
-            DocumentIngester.Result r = ingester.replace(lease.mem(), c, source, records);
-            ctx.json(Views.object().put("source", source).put("chunks", r.chunks()).put("seq", r.seq()));
+            // The store looks up its embedding cache before the model runs, so the tenant is leased meanwhile, as for
+            // a batch of records with text; the limits bound the work (checked before anything is embedded).
+            Optional<CollectionInfo> existing = find(lease.mem(), collection);
+            if (existing.isPresent() && !existing.get().spec().model().equals(api.embedder.modelId())) {
+                throw Errors.conflict("collection", "the collection holds vectors of " + existing.get().spec().model()
+                        + ", but this server embeds documents with " + api.embedder.modelId()
+                        + ": ingest into another collection");
+            }
+            IngestedDocument d = ingester.ingest(lease.mem(), collection, source, fileName != null ? fileName : source,
+                    content, metadata);
+            ctx.json(new DocumentResult(source, d.document().chunks(), d.seq(), d.embedded()));
         }
+    }
+
+    // ---- request bodies: read strictly into the wire types, each error naming its field
+
+    private static CollectionBody collectionBody(byte[] bytes) {
+        if (bytes.length == 0) {
+            return new CollectionBody(null, null, null);
+        }
+        JsonNode body = Bodies.parseObject(bytes);
+        return new CollectionBody(Bodies.text(body, "model", "model", 200, false),
+                Bodies.integer(body, "dimension", "dimension", 1, CollectionSpec.MAX_DIMENSION),
+                Bodies.text(body, "metric", "metric", 20, false));
+    }
+
+    private UpsertBody upsertBody(JsonNode body) {
+        JsonNode items = body.get("records");
+        if (items == null || !items.isArray()) {
+            throw Errors.invalid("records", "records must be an array of {id, text, metadata, vector}");
+        }
+        if (items.size() > limits.maxBatch()) {
+            throw Errors.tooLarge("records", "the batch has " + items.size() + " records; at most " + limits.maxBatch()
+                    + " are allowed per request");
+        }
+        List<RecordJson> records = new ArrayList<>(items.size());
+        for (int i = 0; i < items.size(); i++) {
+            records.add(record(items.get(i), "records[" + i + "]"));
+        }
+        return new UpsertBody(records);
+    }
+
+    /** A record to write: its id, text, metadata, vector, source and chunk (times are the server's own). */
+    private RecordJson record(JsonNode n, String at) {
+        if (n == null || !n.isObject()) {
+            throw Errors.invalid(at, at + " must be a JSON object");
+        }
+        String id = Bodies.text(n, "id", at + ".id", 512, false);
+        String text = Bodies.text(n, "text", at + ".text", limits.maxTextChars(), false);
+        float[] vector = Bodies.vector(n.get("vector"), at + ".vector");
+        if (vector == null && text != null && api.embedder == null) {
+            throw Errors.invalid(at + ".vector", "this server has no embedder: give a vector with every record");
+        }
+        String source = Bodies.text(n, "source", at + ".source", 2048, false);
+        Integer chunk = Bodies.integer(n, "chunk", at + ".chunk", 0, Integer.MAX_VALUE);
+        return new RecordJson(id, text, Bodies.metadata(n.get("metadata"), at + ".metadata"), source, chunk, null, null,
+                vector);
+    }
+
+    private SearchBody searchBody(JsonNode body) {
+        String text = Bodies.text(body, "text", "text", limits.maxTextChars(), false);
+        float[] vector = Bodies.vector(body.get("vector"), "vector");
+        if ((text == null) == (vector == null)) {
+            throw Errors.invalid("text", "give either text or vector, not both and not neither");
+        }
+        if (text != null && api.embedder == null) {
+            throw Errors.invalid("text", "this server has no embedder: search by vector");
+        }
+        Integer k = Bodies.integer(body, "k", "k", 1, limits.maxK());
+        String mode = Bodies.text(body, "mode", "mode", 20, false);
+        SearchModes.parse(mode); // refused here, before the filter, as it always was
+        JsonNode where = Bodies.filter(body, "where");
+        return new SearchBody(text, vector, k, mode, where, body.path("includeVector").asBoolean(false));
+    }
+
+    private static DocumentBody documentBody(JsonNode body) {
+        return new DocumentBody(Bodies.text(body, "source", "source", 2048, true),
+                Bodies.text(body, "text", "text", Integer.MAX_VALUE, true),
+                Bodies.metadata(body.get("metadata"), "metadata"));
     }
 
     // ---- helpers
@@ -344,7 +372,7 @@ final class RecordRoutes {
         String where = ctx.queryParam("where");
         if (where == null || where.isBlank()) {
             if (required) {
-                throw Errors.invalid("where", "give ?where=FILTER (a JSON filter; {} matches every record)");
+                throw Errors.invalid("where", "give ?where=FILTER (a JSON filter of at least one condition)");
             }
             return null;
         }

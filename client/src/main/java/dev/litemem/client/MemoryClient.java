@@ -27,7 +27,7 @@ public interface MemoryClient extends AutoCloseable {
     /** Deletes one record; returns whether it existed. */
     boolean delete(String collection, String id);
 
-    /** Deletes the records matching a JSON filter ({@code {}} matches every record); returns how many. */
+    /** Deletes the records matching a JSON filter (at least one condition); returns how many. */
     int deleteWhere(String collection, String whereJson);
 
     /** One page of records in id order, filtered by a JSON filter (null for all), after {@code cursor} (null first). */

@@ -4,7 +4,6 @@ import dev.litemem.Collection;
 import dev.litemem.CollectionInfo;
 import dev.litemem.Filter;
 import dev.litemem.Hit;
-import dev.litemem.InvalidInputException;
 import dev.litemem.LiteMem;
 import dev.litemem.Page;
 import dev.litemem.Record;

@@ -1,0 +1,209 @@
+package dev.litemem.client;
+
+import com.fasterxml.jackson.core.JsonProcessingException;
+import com.fasterxml.jackson.databind.DeserializationFeature;
+import com.fasterxml.jackson.databind.JsonNode;
+import com.fasterxml.jackson.databind.ObjectMapper;
+import com.fasterxml.jackson.databind.json.JsonMapper;
+import dev.litemem.Hit;
+import dev.litemem.InvalidInputException;
+import dev.litemem.LiteMemException;
+import dev.litemem.Page;
+import dev.litemem.Record;
+import dev.litemem.StoreBusyException;
+import dev.litemem.client.wire.DeleteResult;
+import dev.litemem.client.wire.HitJson;
+import dev.litemem.client.wire.HitList;
+import dev.litemem.client.wire.ProblemJson;
+import dev.litemem.client.wire.RecordJson;
+import dev.litemem.client.wire.RecordList;
+import dev.litemem.client.wire.SearchBody;
+import dev.litemem.client.wire.UpsertBody;
+import dev.litemem.client.wire.UpsertResult;
+import java.io.IOException;
+import java.net.URI;
+import java.net.URLEncoder;
+import java.net.http.HttpClient;
+import java.net.http.HttpRequest;
+import java.net.http.HttpResponse;
+import java.nio.charset.StandardCharsets;
+import java.time.Duration;
+import java.util.List;
+import java.util.Optional;
+
+/**
+ * A {@link MemoryClient} over one tenant of a LiteMem server, through java.net.http; the bodies are the server's own
+ * wire types ({@link dev.litemem.client.wire}). Thread-safe.
+ */
+public final class HttpMemoryClient implements MemoryClient {
+    private static final ObjectMapper JSON = JsonMapper.builder()
+            .disable(DeserializationFeature.FAIL_ON_UNKNOWN_PROPERTIES).build();
+    private final HttpClient http;
+    private final String tenantUrl;
+    private final String key;
+    private final Duration timeout;
+
+    /**
+     * @param tenantUrl the tenant's URL, for example {@code http://127.0.0.1:8080/v1/tenants/acme}
+     * @param key       the tenant's key
+     * @param timeout   for connecting, and for each request's answer
+     */
+    public HttpMemoryClient(URI tenantUrl, String key, Duration timeout) {
+        String u = tenantUrl.toString();
+        this.tenantUrl = u.endsWith("/") ? u.substring(0, u.length() - 1) : u;
+        this.key = key;
+        this.timeout = timeout;
+        this.http = HttpClient.newBuilder().connectTimeout(timeout).build();
+    }
+
+    @Override
+    public long put(String collection, List<Record> records) {
+        UpsertBody body = new UpsertBody(records.stream().map(r -> RecordJson.of(r, true)).toList());
+        return send("PUT", records(collection), body, UpsertResult.class).seq();
+    }
+
+    @Override
+    public Optional<Record> get(String collection, String id) {
+        return sendOrMissing("GET", records(collection) + "/" + encId(id) + "?vector=true", null, RecordJson.class)
+                .map(RecordJson::toRecord);
+    }
+
+    @Override
+    public boolean delete(String collection, String id) {
+        return sendOrMissing("DELETE", records(collection) + "/" + encId(id), null, JsonNode.class).isPresent();
+    }
+
+    @Override
+    public int deleteWhere(String collection, String whereJson) {
+        return sendOrMissing("DELETE", records(collection) + "?where=" + enc(whereJson), null, DeleteResult.class)
+                .map(DeleteResult::deleted).orElse(0);
+    }
+
+    @Override
+    public Page<Record> list(String collection, String whereJson, String cursor, int limit) {
+        StringBuilder url = new StringBuilder(records(collection)).append("?vectors=true&limit=").append(limit);
+        if (whereJson != null) {
+            url.append("&where=").append(enc(whereJson));
+        }
+        if (cursor != null) {
+            url.append("&cursor=").append(enc(cursor));
+        }
+        return sendOrMissing("GET", url.toString(), null, RecordList.class)
+                .map(page -> new Page<>(page.records().stream().map(RecordJson::toRecord).toList(), page.nextCursor()))
+                .orElse(new Page<>(List.of(), null));
+    }
+
+    @Override
+    public List<Hit> search(String collection, Query query) {
+        JsonNode where = null;
+        if (query.where() != null) {
+            try {
+                where = JSON.readTree(query.where());
+            } catch (JsonProcessingException e) {
+                throw new InvalidInputException("where", "the filter is not valid JSON");
+            }
+        }
+        SearchBody body = new SearchBody(query.text(), query.vector(), query.k(), query.mode(), where, true);
+        return sendOrMissing("POST", collectionUrl(collection) + "/search", body, HitList.class)
+                .map(r -> r.hits().stream().map(HitJson::toHit).toList()).orElse(List.of());
+    }
+
+    @Override
+    public void close() {
+        // java.net.http.HttpClient is closeable only from Java 21 on; its threads end when it is unreachable.
+    }
+
+    private String collectionUrl(String collection) {
+        return tenantUrl + "/collections/" + enc(collection);
+    }
+
+    private String records(String collection) {
+        return collectionUrl(collection) + "/records";
+    }
+
+    /** A record id in the path: every character escaped but '/', which the server's route accepts as it is. */
+    private static String encId(String id) {
+        return enc(id).replace("%2F", "/");
+    }
+
+    private static String enc(String s) {
+        return URLEncoder.encode(s, StandardCharsets.UTF_8).replace("+", "%20");
+    }
+
+    /** Sends the request; a 404 for a missing collection or record gives nothing, every other failure throws. */
+    private <T> Optional<T> sendOrMissing(String method, String url, Object body, Class<T> answer) {
+        try {
+            return Optional.of(send(method, url, body, answer));
+        } catch (Missing m) {
+            return Optional.empty();
+        }
+    }
+
+    private <T> T send(String method, String url, Object body, Class<T> answer) {
+        HttpRequest.Builder req = HttpRequest.newBuilder(URI.create(url)).timeout(timeout)
+                .header("Authorization", "Bearer " + key)
+                .method(method, body == null ? HttpRequest.BodyPublishers.noBody()
+                        : HttpRequest.BodyPublishers.ofByteArray(write(body)));
+        if (body != null) {
+            req.header("Content-Type", "application/json");
+        }
+        HttpResponse<byte[]> res;
+        try {
+            res = http.send(req.build(), HttpResponse.BodyHandlers.ofByteArray());
+        } catch (IOException e) {
+            throw new LiteMemException("the LiteMem server at " + tenantUrl + " cannot be reached: " + e.getMessage(), e);
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+            throw new LiteMemException("interrupted while waiting for the LiteMem server", e);
+        }
+        int status = res.statusCode();
+        if (status < 300) {
+            try {
+                return res.body().length == 0 ? JSON.readValue("{}", answer) : JSON.readValue(res.body(), answer);
+            } catch (IOException e) {
+                throw new LiteMemException("the LiteMem server answered " + status + " with a body this client cannot"
+                        + " read (" + answer.getSimpleName() + "): is the URI a LiteMem server's?", e);
+            }
+        }
+        throw failure(status, problem(res.body()));
+    }
+
+    private static byte[] write(Object body) {
+        try {
+            return JSON.writeValueAsBytes(body);
+        } catch (JsonProcessingException e) {
+            throw new LiteMemException("cannot write the request as JSON: " + e.getOriginalMessage(), e);
+        }
+    }
+
+    /** The problem in an error answer; an answer that is no problem+json (a proxy's, say) gives an empty one. */
+    private static ProblemJson problem(byte[] body) {
+        try {
+            ProblemJson p = body.length == 0 ? null : JSON.readValue(body, ProblemJson.class);
+            return p != null ? p : new ProblemJson(null, null, 0, null, null);
+        } catch (IOException e) {
+            return new ProblemJson(null, null, 0, null, null);
+        }
+    }
+
+    private static RuntimeException failure(int status, ProblemJson p) {
+        String type = p.title() != null ? p.title() : "unknown";
+        String detail = p.detail() != null ? p.detail() : "the server answered " + status;
+        if (status == 404 && (type.equals("collection-not-found") || type.equals("record-not-found"))) {
+            return new Missing();
+        }
+        if (status == 400 || status == 413) {
+            return new InvalidInputException(p.field(), detail);
+        }
+        if (status == 503) {
+            return new StoreBusyException(detail, null);
+        }
+        return new LiteMemException("the LiteMem server refused the request (" + status + " " + type + "): " + detail);
+    }
+
+    private static final class Missing extends RuntimeException {
+        Missing() {
+            super(null, null, false, false);
+        }
+    }
+}

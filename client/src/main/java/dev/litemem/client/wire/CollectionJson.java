@@ -1,0 +1,19 @@
+package dev.litemem.client.wire;
+
+import com.fasterxml.jackson.annotation.JsonIgnoreProperties;
+import com.fasterxml.jackson.annotation.JsonInclude;
+import com.fasterxml.jackson.annotation.JsonPropertyOrder;
+import dev.litemem.CollectionInfo;
+
+/** A collection as JSON: its name and vector space, when it was made, and (where asked) how many records it holds. */
+@JsonInclude(JsonInclude.Include.NON_NULL)
+@JsonIgnoreProperties(ignoreUnknown = true)
+@JsonPropertyOrder({"name", "model", "dimension", "metric", "createdAt", "count"})
+public record CollectionJson(String name, String model, int dimension, String metric, String createdAt, Long count) {
+
+    /** @param count the record count, or null where the answer does not give it */
+    public static CollectionJson of(CollectionInfo info, Long count) {
+        return new CollectionJson(info.name(), info.spec().model(), info.spec().dimension(), info.spec().metric().id(),
+                RecordJson.text(info.createdAt()), count);
+    }
+}

@@ -1,0 +1,137 @@
+package dev.litemem.client.testing;
+
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertFalse;
+import static org.junit.jupiter.api.Assertions.assertNotNull;
+import static org.junit.jupiter.api.Assertions.assertNull;
+import static org.junit.jupiter.api.Assertions.assertThrows;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+import dev.litemem.Hit;
+import dev.litemem.InvalidInputException;
+import dev.litemem.Page;
+import dev.litemem.Record;
+import dev.litemem.client.MemoryClient;
+import dev.litemem.client.Query;
+import dev.litemem.testing.WordHashEmbedder;
+import java.util.List;
+import java.util.Map;
+import java.util.Optional;
+import org.junit.jupiter.api.Test;
+
+/**
+ * What every {@link MemoryClient} does, whatever its transport: agent code that knows only MemoryClient gets the same
+ * answers from a local file (EmbeddedMemoryClientTest, in litemem-client) and from a real server on loopback
+ * (HttpMemoryClientTest, in litemem-server). A subclass opens the client over a store whose embedder is
+ * {@link WordHashEmbedder}; every test uses collections of its own.
+ */
+public abstract class MemoryClientContract {
+
+    /** A new client over the same store each time (the test closes it). */
+    protected abstract MemoryClient open();
+
+    @Test
+    void theSameAgentCodeRunsOnEveryTransport() {
+        try (MemoryClient memory = open()) {
+            long seq = memory.put("prefs", List.of(
+                    Record.of("p1", "Alice prefers short answers", Map.of("user", "alice", "year", 2021)),
+                    Record.of("p2", "Bob wants detailed answers with sources", Map.of("user", "bob", "year", 2024)),
+                    Record.builder().id("p3").text("Alice is on the billing team").metadata(Map.of("user", "alice"))
+                            .source("hr.md", 2).build()));
+            assertTrue(seq > 0);
+
+            Record p1 = memory.get("prefs", "p1").orElseThrow();
+            assertEquals("Alice prefers short answers", p1.text());
+            assertEquals("alice", p1.metadata().get("user"));
+            assertEquals(WordHashEmbedder.DIMENSION, p1.vector().length);
+            assertEquals("hr.md", memory.get("prefs", "p3").orElseThrow().source());
+            assertEquals(2, memory.get("prefs", "p3").orElseThrow().chunk());
+            assertEquals(Optional.empty(), memory.get("prefs", "nope"));
+
+            List<Hit> hits = memory.search("prefs", Query.text("alice prefers short answers").k(2));
+            assertEquals("p1", hits.get(0).record().id());
+            List<Hit> bob = memory.search("prefs", Query.text("answers").k(5).where("{\"user\": \"bob\"}"));
+            assertEquals(1, bob.size());
+            assertEquals("p2", bob.get(0).record().id());
+            List<Hit> byVector = memory.search("prefs", Query.vector(p1.vector()).k(1));
+            assertEquals("p1", byVector.get(0).record().id());
+            assertEquals(1.0f, byVector.get(0).score(), 1e-4f);
+
+            Page<Record> page = memory.list("prefs", null, null, 2);
+            assertEquals(List.of("p1", "p2"), page.items().stream().map(Record::id).toList());
+            Page<Record> rest = memory.list("prefs", null, page.nextCursor(), 2);
+            assertEquals(List.of("p3"), rest.items().stream().map(Record::id).toList());
+            assertFalse(rest.hasNext());
+            assertEquals(2, memory.list("prefs", "{\"user\": \"alice\"}", null, 10).items().size());
+
+            memory.put("prefs", List.of(Record.of("docs/a b.md#2", "a chunk named after its file", Map.of())));
+            assertEquals("a chunk named after its file", memory.get("prefs", "docs/a b.md#2").orElseThrow().text());
+            assertTrue(memory.delete("prefs", "docs/a b.md#2"));
+
+            assertTrue(memory.delete("prefs", "p2"));
+            assertFalse(memory.delete("prefs", "p2"));
+            assertEquals(2, memory.deleteWhere("prefs", "{\"user\": \"alice\"}"));
+            assertEquals(0, memory.list("prefs", null, null, 10).items().size());
+        }
+    }
+
+    @Test
+    void badInputIsRefusedNamingTheField() {
+        try (MemoryClient memory = open()) {
+            memory.put("checked", Record.of("a", "a first record", Map.of()));
+            InvalidInputException vector = assertThrows(InvalidInputException.class,
+                    () -> memory.put("checked", Record.builder().id("v").vector(new float[3]).build()));
+            assertEquals("records[0].vector", vector.field());
+            InvalidInputException filter = assertThrows(InvalidInputException.class,
+                    () -> memory.search("checked", Query.text("x").where("{\"year\": {\"$gt\": [1]}}")));
+            assertEquals("where.year.$gt", filter.field());
+            assertThrows(InvalidInputException.class, () -> memory.search("checked", Query.text("x").mode("fuzzy")));
+            assertEquals(1, memory.list("checked", null, null, 10).items().size(), "nothing stored was lost");
+        }
+    }
+
+    @Test
+    void readsOfAMissingCollectionFindNothing() {
+        try (MemoryClient memory = open()) {
+            assertEquals(Optional.empty(), memory.get("never-written", "p1"));
+            assertEquals(List.of(), memory.search("never-written", Query.text("x")));
+            assertEquals(List.of(), memory.list("never-written", null, null, 10).items());
+            assertFalse(memory.delete("never-written", "p1"));
+            assertEquals(0, memory.deleteWhere("never-written", "{\"user\": \"alice\"}"));
+        }
+    }
+
+    @Test
+    void recordsComeBackWithTheirTimesAndMetadataTypes() {
+        Map<String, Object> metadata = Map.of("count", 3, "big", 9_007_199_254_740_993L, "ratio", 0.25,
+                "done", true, "tags", List.of("a", "b"), "nested", Map.of("k", "v"), "name", "Zoë");
+        try (MemoryClient memory = open()) {
+            memory.put("typed", Record.of("t1", "typed metadata", metadata));
+            Record r = memory.get("typed", "t1").orElseThrow();
+            assertEquals(metadata, r.metadata());
+            assertNotNull(r.createdAt());
+            assertNotNull(r.updatedAt());
+            assertNull(r.source());
+            assertEquals(r.createdAt(), memory.list("typed", null, null, 1).items().get(0).createdAt());
+        }
+    }
+
+    @Test
+    void hitsCarryEachSidesRankAndScore() {
+        try (MemoryClient memory = open()) {
+            memory.put("ranked", List.of(Record.of("k1", "rotate the keys on friday", Map.of()),
+                    Record.of("k2", "lunch is at noon", Map.of())));
+            Hit top = memory.search("ranked", Query.text("rotate keys").k(2).mode("hybrid")).get(0);
+            assertEquals("k1", top.record().id());
+            assertEquals(1, top.semanticRank());
+            assertEquals(1, top.keywordRank());
+            assertNotNull(top.semanticScore());
+            assertNotNull(top.keywordScore());
+            assertEquals("rotate the keys on friday", top.record().text());
+            assertEquals(WordHashEmbedder.DIMENSION, top.record().vector().length);
+            Hit keyword = memory.search("ranked", Query.text("noon").mode("keyword")).get(0);
+            assertEquals("k2", keyword.record().id());
+            assertNull(keyword.semanticRank());
+        }
+    }
+}
