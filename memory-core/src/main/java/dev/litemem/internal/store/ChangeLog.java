@@ -42,8 +42,9 @@ public final class ChangeLog implements AutoCloseable {
      * @param op           the operation's name as stored ({@code insert}, {@code update}, {@code delete}, ...)
      * @param actor        who made it, or null
      * @param image        the after-image of what changed as written now (a JSON object, the entity's own shape), or
-     *                     null when it is gone (a delete). Readers outside the file (ledger, replicas, backups) replay
-     *                     it, so every entity that is logged should carry one
+     *                     null when it is gone (a delete) or when no reader outside the file will replay this change.
+     *                     Changes bound for the ledger carry one, so it records every intermediate state exactly;
+     *                     others do not, since an image is a second copy of the row kept until the log is pruned
      * @param imageVector  a record's vector (little-endian float32), or null
      */
     public long log(String entity, Long collectionId, String key, Long rowId, String op, Actor actor, long now,

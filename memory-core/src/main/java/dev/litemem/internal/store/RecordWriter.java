@@ -18,16 +18,29 @@ import org.jdbi.v3.core.Handle;
 public final class RecordWriter implements AutoCloseable {
     private final long collectionId;
     private final Actor actor;
+    private final boolean withImages;
     private final ChangeLog changeLog;
     private final PreparedStatement findRow;
     private final PreparedStatement insert;
     private final PreparedStatement update;
     private final PreparedStatement delete;
 
-    /** @param actor who makes the changes, recorded with each, or null */
+    /** A writer whose log entries carry no after-image (see {@link #RecordWriter(Handle, long, Actor, boolean)}). */
     public RecordWriter(Handle h, long collectionId, Actor actor) {
+        this(h, collectionId, actor, false);
+    }
+
+    /**
+     * @param actor      who makes the changes, recorded with each, or null
+     * @param withImages whether each log entry carries the record's after-image (text, metadata, vector). Only changes
+     *                   a reader outside the file will replay need one (those bound for the ledger): an image is a
+     *                   second copy of the record, so logging it for every change would double the file and keep
+     *                   deleted text and vectors in it until the log is pruned
+     */
+    public RecordWriter(Handle h, long collectionId, Actor actor, boolean withImages) {
         this.collectionId = collectionId;
         this.actor = actor;
+        this.withImages = withImages;
         this.changeLog = new ChangeLog(h);
         Connection c = h.getConnection();
         try {
@@ -71,7 +84,8 @@ public final class RecordWriter implements AutoCloseable {
                 rs.next();
                 rowId = rs.getLong(1);
             }
-            return log(r.id(), rowId, Change.Operation.INSERT, now, image(r, metadataJson, now, now), blob);
+            return log(r.id(), rowId, Change.Operation.INSERT, now,
+                    withImages ? image(r, metadataJson, now, now) : null, withImages ? blob : null);
         }
         update.setString(1, r.text());
         update.setString(2, metadataJson);
@@ -85,7 +99,8 @@ public final class RecordWriter implements AutoCloseable {
             rs.next();
             createdAt = rs.getLong(1);
         }
-        return log(r.id(), existing, Change.Operation.UPDATE, now, image(r, metadataJson, createdAt, now), blob);
+        return log(r.id(), existing, Change.Operation.UPDATE, now,
+                withImages ? image(r, metadataJson, createdAt, now) : null, withImages ? blob : null);
     }
 
     /** Deletes one row and logs it; returns the change's sequence number. */

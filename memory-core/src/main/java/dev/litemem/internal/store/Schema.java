@@ -114,10 +114,10 @@ public final class Schema {
             List.of("ALTER TABLE index_checkpoints ADD COLUMN header_crc INTEGER"),
             // 8: the change log names what changed (entity: records, and the kinds other capabilities log) and who
             // changed it on what authority (attribution), with room for hashes of the row before and after and for
-            // the outbox flag; entities outside collections have no collection. Each entry carries the after-image of
-            // what it changed, as written in its transaction (JSON, plus the vector of a record; NULL for a delete),
-            // so that readers outside the file (ledger, replicas, backups) see every intermediate state exactly; older
-            // entries have none (their rows are read as they are now). SQLite cannot drop the old CHECK on
+            // the outbox flag; entities outside collections have no collection. An entry a reader outside the file will
+            // replay (one bound for the ledger) carries the after-image of what it changed, as written in its
+            // transaction (JSON, plus the vector of a record), so that reader sees every intermediate state exactly;
+            // other entries, deletes and older entries have none. SQLite cannot drop the old CHECK on
             // op or the NOT NULL on collection_id in place, so the table is rebuilt, keeping every seq and the
             // AUTOINCREMENT high-water mark (a seq is never reused). The file gets its incarnation: a random id, new
             // whenever its sequence numbers could be reused (a restore to an earlier point).
