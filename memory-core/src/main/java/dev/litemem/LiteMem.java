@@ -5,6 +5,7 @@ import dev.litemem.internal.index.IndexMaintainer;
 import dev.litemem.internal.store.CollectionRows;
 import dev.litemem.internal.store.Database;
 import dev.litemem.internal.store.EmbeddingCache;
+import dev.litemem.internal.store.LedgerRows;
 import dev.litemem.internal.store.RecordRows;
 import java.io.IOException;
 import java.nio.file.FileAlreadyExistsException;
@@ -101,9 +102,26 @@ public final class LiteMem implements AutoCloseable {
      * @throws LiteMemException if it exists with a different model, dimension or metric
      */
     public Collection collection(String name, CollectionSpec spec) {
+        return collection(name, spec, null);
+    }
+
+    /**
+     * The collection with this name, created with {@code spec} and the outbox policy {@code ledger} if it does not
+     * exist. An existing collection keeps its policy: change it with {@link Collection#ledgerPolicy(LedgerPolicy)}.
+     *
+     * @param ledger which of its changes go to the central ledger ({@link LedgerPolicy#NONE} when null)
+     * @throws LiteMemException if it exists with a different model, dimension or metric
+     */
+    public Collection collection(String name, CollectionSpec spec, LedgerPolicy ledger) {
         checkName(name);
         Objects.requireNonNull(spec, "spec");
-        CollectionInfo info = db.write(h -> CollectionRows.find(h, name).orElseGet(() -> CollectionRows.insert(h, name, spec)));
+        CollectionInfo info = db.write(h -> CollectionRows.find(h, name).orElseGet(() -> {
+            CollectionInfo created = CollectionRows.insert(h, name, spec);
+            if (ledger != null && ledger != LedgerPolicy.NONE) {
+                LedgerRows.setCollectionPolicy(h, CollectionRows.id(h, name), ledger);
+            }
+            return created;
+        }));
         if (!info.spec().sameVectorSpace(spec)) {
             throw new LiteMemException("collection '" + name + "' already exists with model " + info.spec().model() + ", "
                     + info.spec().dimension() + " dimensions and metric " + info.spec().metric().id() + "; it cannot be"
@@ -161,7 +179,23 @@ public final class LiteMem implements AutoCloseable {
         return total;
     }
 
-    /** The sequence number of the newest change in the file, or 0 when there is none. */
+    /**
+     * The file's outbox to the central ledger: explicit events ({@link Ledger#append}), policies of entities outside
+     * collections, and what a shipper reads. See docs/LEDGER.md.
+     */
+    public Ledger ledger() {
+        return new Ledger(this, db, null);
+    }
+
+    /**
+     * Gives the file a new incarnation and returns it: call it when the file's sequence numbers may be reused, as
+     * after restoring it from a backup to an earlier point, so that the central ledger, replicas and backups never
+     * take its new history for the old one. Inside {@link #inTransaction} it joins that transaction.
+     */
+    public String newIncarnation() {
+        return db.write(LedgerRows::newIncarnation);
+    }
+
     /**
      * The file's incarnation: a random id made when the file was created, and made anew whenever its sequence numbers
      * could be reused (a restore to an earlier point). Readers of the change log outside this file (a ledger, a
@@ -171,6 +205,7 @@ public final class LiteMem implements AutoCloseable {
         return db.read(RecordRows::incarnation);
     }
 
+    /** The sequence number of the newest change in the file, or 0 when there is none. */
     public long lastSequence() {
         return db.read(RecordRows::lastSequence);
     }

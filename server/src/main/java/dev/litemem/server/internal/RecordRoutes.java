@@ -6,6 +6,7 @@ import dev.litemem.CollectionInfo;
 import dev.litemem.CollectionSpec;
 import dev.litemem.Filter;
 import dev.litemem.Hit;
+import dev.litemem.LedgerPolicy;
 import dev.litemem.LiteMem;
 import dev.litemem.LiteMemException;
 import dev.litemem.Page;
@@ -75,6 +76,7 @@ final class RecordRoutes {
         String model = body.model();
         Integer dimension = body.dimension();
         String metricId = body.metric();
+        LedgerPolicy ledger = body.ledger() == null ? null : LedgerPolicy.fromId(body.ledger());
         Metric metric;
         try {
             metric = metricId == null ? Metric.COSINE : Metric.fromId(metricId);
@@ -106,14 +108,17 @@ final class RecordRoutes {
             boolean existed = find(lease.mem(), name).isPresent();
             Collection c;
             try {
-                c = lease.mem().collection(name, spec);
+                c = lease.mem().collection(name, spec, ledger);
             } catch (dev.litemem.InvalidInputException e) {
                 throw e;
             } catch (LiteMemException e) {
                 throw Errors.conflict("collection", "the collection exists with another model, dimension or metric;"
                         + " use another name");
             }
-            ctx.status(existed ? 200 : 201).json(CollectionJson.of(c.info(), null));
+            if (existed && ledger != null) {
+                c.ledgerPolicy(ledger);
+            }
+            ctx.status(existed ? 200 : 201).json(CollectionJson.of(c.info(), null, c.ledgerPolicy().id()));
         }
     }
 
@@ -121,7 +126,7 @@ final class RecordRoutes {
         String tenant = api.tenant(ctx, false);
         try (TenantCache.Lease lease = api.cache.acquire(tenant)) {
             Collection c = existing(lease, ctx);
-            ctx.json(CollectionJson.of(c.info(), c.count()));
+            ctx.json(CollectionJson.of(c.info(), c.count(), c.ledgerPolicy().id()));
         }
     }
 
@@ -271,12 +276,13 @@ final class RecordRoutes {
 
     private static CollectionBody collectionBody(byte[] bytes) {
         if (bytes.length == 0) {
-            return new CollectionBody(null, null, null);
+            return new CollectionBody(null, null, null, null);
         }
         JsonNode body = Bodies.parseObject(bytes);
         return new CollectionBody(Bodies.text(body, "model", "model", 200, false),
                 Bodies.integer(body, "dimension", "dimension", 1, CollectionSpec.MAX_DIMENSION),
-                Bodies.text(body, "metric", "metric", 20, false));
+                Bodies.text(body, "metric", "metric", 20, false),
+                Bodies.text(body, "ledger", "ledger", 20, false));
     }
 
     private UpsertBody upsertBody(JsonNode body) {
