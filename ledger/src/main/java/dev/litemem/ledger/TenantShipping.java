@@ -46,12 +46,17 @@ public final class TenantShipping implements AutoCloseable {
     private final BlockingQueue<Shipper> shippers;
 
     public TenantShipping(LedgerDatabase database, int concurrency, int batchSize) {
+        this(database, concurrency, batchSize, null);
+    }
+
+    /** @param listener told of every committed batch (from the worker threads), or null */
+    public TenantShipping(LedgerDatabase database, int concurrency, int batchSize, Shipper.BatchListener listener) {
         if (concurrency < 1 || concurrency > 256) {
             throw new LedgerException("the shipping concurrency must be between 1 and 256, was " + concurrency);
         }
         this.shippers = new ArrayBlockingQueue<>(concurrency);
         for (int i = 0; i < concurrency; i++) {
-            shippers.add(new Shipper(database, batchSize, null));
+            shippers.add(new Shipper(database, batchSize, listener));
         }
         int[] n = {0};
         this.workers = Executors.newFixedThreadPool(concurrency, r -> {

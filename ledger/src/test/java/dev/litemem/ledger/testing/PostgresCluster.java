@@ -109,6 +109,8 @@ public final class PostgresCluster implements BeforeAllCallback {
                     Files.setOwner(dir, postgres);
                 }
                 Server s = new Server(dir, bin, root, freePort());
+                // A test JVM that is stopped early (SIGTERM, a fork timeout) still stops its cluster.
+                Runtime.getRuntime().addShutdownHook(new Thread(s::closeQuietly, "litemem-pg-stop"));
                 s.run(60, bin.resolve("initdb").toString(), "-D", s.data.toString(), "-U", USER, "-A", "trust",
                         "-E", "UTF8", "--no-sync", "--locale=C");
                 s.startServer();
@@ -164,8 +166,19 @@ public final class PostgresCluster implements BeforeAllCallback {
             }
         }
 
+        private void closeQuietly() {
+            try {
+                close();
+            } catch (IOException | RuntimeException e) {
+                // Stopping at JVM exit: best effort.
+            }
+        }
+
         @Override
-        public void close() throws IOException {
+        public synchronized void close() throws IOException {
+            if (!Files.exists(dir)) {
+                return;
+            }
             try {
                 pgCtl("stop", "-m", "fast", "-w");
             } finally {
