@@ -56,6 +56,11 @@ public final class LedgerDatabase {
         return c;
     }
 
+    /** Connects once (creating or migrating the schema) and disconnects: a wrong URL or a refusal shows up now. */
+    public void check() {
+        closeQuietly(connect());
+    }
+
     static void closeQuietly(Connection c) {
         if (c != null) {
             try {
