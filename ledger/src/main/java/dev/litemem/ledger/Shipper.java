@@ -42,6 +42,7 @@ public final class Shipper implements AutoCloseable {
     private final int batchSize;
     private final BatchListener listener;
     private Connection connection;
+    private OutboxStatus found;
 
     /** Called after each committed batch (tests and progress output). */
     @FunctionalInterface
@@ -70,12 +71,14 @@ public final class Shipper implements AutoCloseable {
      * @throws LedgerException when PostgreSQL cannot be reached or refuses; what was committed stays committed
      */
     public long ship(String tenant, LiteMem mem) {
+        found = null;
         String incarnation = mem.incarnation();
         Ledger ledger = mem.ledger();
         long shipped = 0;
         try {
             Connection c = connection();
             long position = cursor(c, tenant, incarnation, ledger);
+            found = ledger.status(position);
             while (true) {
                 List<LedgerEntry> batch = ledger.outbox(position, batchSize);
                 if (batch.isEmpty()) {
@@ -102,6 +105,11 @@ public final class Shipper implements AutoCloseable {
             throw new LedgerException("shipping tenant '" + tenant + "' to " + database.url().display() + " failed after "
                     + shipped + " events (they are in; the rest will be sent next time): " + e.getMessage(), e);
         }
+    }
+
+    /** What the last {@link #ship} found pending when it started (its lag then), or null before the first. */
+    public OutboxStatus lastFound() {
+        return found;
     }
 
     /** How far the tenant's ledger is behind its file: PostgreSQL's cursor against the file's outbox. */

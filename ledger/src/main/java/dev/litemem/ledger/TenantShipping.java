@@ -36,10 +36,12 @@ public final class TenantShipping implements AutoCloseable {
     /**
      * What one pass did for one tenant.
      *
-     * @param shipped events sent in this pass
-     * @param error   why the tenant failed, or null
+     * @param shipped       events sent in this pass
+     * @param eventsBehind  outbox changes not yet in the ledger when the pass reached the tenant (-1 if unknown)
+     * @param secondsBehind the age of the oldest of them then (0 when none)
+     * @param error         why the tenant failed, or null
      */
-    public record Result(String tenant, long shipped, String error) {
+    public record Result(String tenant, long shipped, long eventsBehind, double secondsBehind, String error) {
     }
 
     private final ExecutorService workers;
@@ -70,8 +72,10 @@ public final class TenantShipping implements AutoCloseable {
     public List<Result> shipAll(Tenants tenants) {
         return runAll(tenants, (shipper, tenant) -> {
             long shipped = tenants.withStore(tenant, mem -> shipper.ship(tenant, mem));
-            return new Result(tenant, shipped, null);
-        }, (tenant, error) -> new Result(tenant, 0, error));
+            dev.litemem.OutboxStatus found = shipper.lastFound();
+            return new Result(tenant, shipped, found == null ? -1 : found.pending(),
+                    found == null ? 0 : found.secondsBehind(java.time.Instant.now()), null);
+        }, (tenant, error) -> new Result(tenant, 0, -1, 0, error));
     }
 
     /** Every tenant's lag; a tenant that cannot be read has its error instead. */

@@ -135,7 +135,7 @@ final class RecordRoutes {
         UpsertBody body = upsertBody(Bodies.readObject(ctx, limits.maxBodyBytes()));
         List<Record> records = body.records().stream().map(RecordJson::toRecord).toList();
         try (TenantCache.Lease lease = api.cache.acquire(tenant)) {
-            Collection c = forWrite(lease, ctx.pathParam("collection"), records);
+            Collection c = forWrite(lease, ctx.pathParam("collection"), records).as(Attribution.of(ctx, tenant));
             long seq = c.upsertAll(records);
             ctx.json(new UpsertResult(records.size(), seq));
         }
@@ -157,7 +157,7 @@ final class RecordRoutes {
         String tenant = api.tenant(ctx, false);
         Filter filter = whereParam(ctx, true);
         try (TenantCache.Lease lease = api.cache.acquire(tenant)) {
-            int deleted = existing(lease, ctx).deleteWhere(filter);
+            int deleted = existing(lease, ctx).as(Attribution.of(ctx, tenant)).deleteWhere(filter);
             ctx.json(new DeleteResult(deleted));
         }
     }
@@ -174,7 +174,7 @@ final class RecordRoutes {
     private void delete(Context ctx) {
         String tenant = api.tenant(ctx, false);
         try (TenantCache.Lease lease = api.cache.acquire(tenant)) {
-            if (!existing(lease, ctx).delete(ctx.pathParam("id"))) {
+            if (!existing(lease, ctx).as(Attribution.of(ctx, tenant)).delete(ctx.pathParam("id"))) {
                 throw Errors.recordNotFound();
             }
             ctx.status(204);
@@ -267,7 +267,7 @@ final class RecordRoutes {
                         + ": ingest into another collection");
             }
             IngestedDocument d = ingester.ingest(lease.mem(), collection, source, fileName != null ? fileName : source,
-                    content, metadata);
+                    content, metadata, Attribution.of(ctx, tenant));
             ctx.json(new DocumentResult(source, d.document().chunks(), d.seq(), d.embedded()));
         }
     }
