@@ -5,7 +5,9 @@ import dev.litemem.internal.index.IndexMaintainer;
 import dev.litemem.internal.store.CollectionRows;
 import dev.litemem.internal.store.Database;
 import dev.litemem.internal.store.EmbeddingCache;
+import dev.litemem.internal.store.Consumers;
 import dev.litemem.internal.store.LedgerRows;
+import dev.litemem.internal.store.Retention;
 import dev.litemem.internal.store.RecordRows;
 import java.io.IOException;
 import java.nio.file.FileAlreadyExistsException;
@@ -41,6 +43,7 @@ import org.jdbi.v3.core.HandleCallback;
  */
 public final class LiteMem implements AutoCloseable {
     private static final Pattern COLLECTION_NAME = Pattern.compile("[A-Za-z0-9][A-Za-z0-9_.-]{0,127}");
+    private static final Pattern CONSUMER_NAME = Pattern.compile("[a-z][a-z0-9_.:-]{0,127}");
     private final Database db;
     private final LiteMemOptions options;
     private final ConcurrentHashMap<String, Collection> collections = new ConcurrentHashMap<>();
@@ -53,7 +56,7 @@ public final class LiteMem implements AutoCloseable {
         this.options = options;
         this.embedder = options.embedder().isPresent() ? options.embedder() : null;
         this.maintainer = new IndexMaintainer(db.file().getFileName().toString(), indexes.values(),
-                options.backgroundIndexing());
+                options.backgroundIndexing(), options.pruneChangeLogEvery(), this::pruneChangeLog);
     }
 
     /** Opens (or creates) the store in {@code file} with the default options. */
@@ -194,6 +197,70 @@ public final class LiteMem implements AutoCloseable {
      */
     public String newIncarnation() {
         return db.write(LedgerRows::newIncarnation);
+    }
+
+    /**
+     * Deletes the change-log entries that no required consumer needs any more (docs/ARCHITECTURE.md, "Retention"):
+     * those at or below the lowest position of the registered consumers of this incarnation, of every collection's
+     * index checkpoint and of this process's loaded indexes; outbox entries only once the ledger shipper has recorded
+     * them as shipped; never the newest entry. Runs in short write transactions; also run every
+     * {@link LiteMemOptions#pruneChangeLogEvery()} by the background thread. A reader that finds its position pruned
+     * (below {@link ChangeLogPruning#prunedThrough()}) must start over; this store's indexes do so by themselves.
+     */
+    public ChangeLogPruning pruneChangeLog() {
+        long deleted = 0;
+        long through;
+        while (true) {
+            List<Long> loaded = new java.util.ArrayList<>();
+            for (CollectionIndex index : indexes.values()) {
+                if (index.loaded()) {
+                    loaded.add(index.appliedSeq());
+                }
+            }
+            long[] result = db.write(h -> {
+                long floor = Retention.floor(h, loaded);
+                int n = Retention.pruneChunk(h, floor);
+                return new long[] {n, Retention.prunedThrough(h)};
+            });
+            deleted += result[0];
+            through = result[1];
+            if (result[0] < 10_000) {
+                return new ChangeLogPruning(deleted, through);
+            }
+        }
+    }
+
+    /** The consumers pruning respects: registered ones and each collection's index checkpoint, with their positions. */
+    public List<ChangeLogConsumer> changeLogConsumers() {
+        return db.read(Retention::consumers);
+    }
+
+    /**
+     * Registers a reader of the change log (a replica, a backup, your own tool) at {@code position} for the file's
+     * current incarnation, or moves it: while {@code required}, pruning keeps every entry after its position. Call it
+     * again as the reader advances; remove it when the reader is gone, or the log never shrinks below it.
+     *
+     * @param name 1 to 128 lower-case letters, digits, '_', '.', '-' or ':', starting with a letter; not {@code ledger}
+     *             (the shipper's) and not starting with {@code index:}
+     */
+    public void registerChangeLogConsumer(String name, long position, boolean required) {
+        if (name == null || !CONSUMER_NAME.matcher(name).matches() || name.equals(Ledger.CONSUMER)
+                || name.startsWith("index:")) {
+            throw new InvalidInputException("name", "a consumer name must be 1 to 128 lower-case letters, digits, '_',"
+                    + " '.', '-' or ':', starting with a letter, and neither 'ledger' nor 'index:...'");
+        }
+        if (position < 0) {
+            throw new InvalidInputException("position", "a position is a sequence number, 0 or more");
+        }
+        db.write(h -> {
+            Consumers.set(h, name, position, RecordRows.incarnation(h), required);
+            return null;
+        });
+    }
+
+    /** Removes a registered consumer; returns whether it was there. */
+    public boolean removeChangeLogConsumer(String name) {
+        return db.write(h -> Consumers.remove(h, name));
     }
 
     /**
