@@ -70,8 +70,9 @@ public final class TenantFiles implements TenantShipping.Tenants {
         if (file == null) {
             throw new LedgerException("tenant '" + tenant + "' has no file any more");
         }
-        try (LiteMem mem = LiteMem.open(file, LiteMemOptions.builder().createIfMissing(false)
-                .backgroundIndexing(false).useBundledEmbedder(false).build())) {
+        try (LiteMem mem = LiteMem.open(file, LiteMemOptions.builder().createIfMissing(false).readerConnections(1)
+                .backgroundIndexing(false).useBundledEmbedder(false).pruneChangeLogEvery(java.time.Duration.ZERO)
+                .build())) {
             return work.apply(mem);
         }
     }

@@ -84,6 +84,8 @@ public final class PostgresCluster implements BeforeAllCallback {
     /** The running cluster; closed by JUnit when the whole run ends. */
     static final class Server implements ExtensionContext.Store.CloseableResource {
         static final String USER = "litemem";
+        /** off (the default: tests are about logic, and the OS keeps what a killed server wrote); on for benchmarks. */
+        static final String FSYNC = System.getProperty("litemem.test.pgFsync", "off");
         private final Path dir;
         private final Path data;
         private final Path bin;
@@ -127,7 +129,8 @@ public final class PostgresCluster implements BeforeAllCallback {
         void startServer() {
             pgCtl("start", "-w", "-t", "60", "-l", dir.resolve("server.log").toString(), "-o",
                     "-p " + port + " -c listen_addresses=127.0.0.1 -c unix_socket_directories=" + dir
-                            + " -c fsync=off -c full_page_writes=off -c max_connections=200 -c shared_buffers=64MB");
+                            + " -c fsync=" + FSYNC + " -c full_page_writes=" + FSYNC
+                            + " -c max_connections=200 -c shared_buffers=128MB");
         }
 
         void pgCtl(String... args) {
