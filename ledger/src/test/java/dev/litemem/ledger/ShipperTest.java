@@ -151,6 +151,19 @@ class ShipperTest {
                     assertArrayEquals(outbox.get(0).afterSha256(), rs.getBytes(4));
                 }
             }
+            // The analyst's query in docs/LEDGER.md runs as written on the real schema.
+            String doc = Files.readString(Path.of("..", "docs", "LEDGER.md"));
+            int at = doc.indexOf("```sql", doc.indexOf("A cross-tenant question"));
+            String query = doc.substring(at + 6, doc.indexOf("```", at + 6)).strip().replaceAll(";$", "");
+            try (Connection c = pg.connect(); ResultSet rs = c.createStatement().executeQuery(query)) {
+                assertTrue(rs.next(), "the approval is found");
+                assertEquals("acme", rs.getString("tenant"));
+                assertEquals("agent-1", rs.getString("actor"));
+                assertEquals("crm:write", rs.getString("authority"));
+                assertEquals("inv-1", rs.getString("invoice"));
+                assertEquals(java.util.HexFormat.of().formatHex(outbox.get(1).afterSha256()), rs.getString("record_hash"),
+                        "the invoice as it was last changed before the approval");
+            }
             assertEquals(outbox.get(10).seq(), mem.ledger().shippedHint());
             TenantLag lag = shipper.lag("acme", mem);
             assertEquals(0, lag.eventsBehind());
