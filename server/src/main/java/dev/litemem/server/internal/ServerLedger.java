@@ -22,8 +22,9 @@ import org.slf4j.LoggerFactory;
 /**
  * The server's shipper ({@code --ledger URL}): passes over every tenant with bounded concurrency on a thread of its
  * own ("litemem-ledger"; the pass is a Runnable, ready to move onto a shared maintenance executor), each tenant through
- * a lease of the tenant cache, one tenant's failure never stopping the others. A tenant whose files have not changed
- * since a pass that left nothing pending is skipped. Lag per tenant in /metrics.
+ * a lease of the tenant cache, one tenant's failure never stopping the others (a failing tenant is tried again after
+ * a backoff of 1 s, doubling up to 60 s). A tenant that is not open and whose files have not changed since a pass
+ * left nothing pending is skipped. Lag per tenant in /metrics.
  */
 public final class ServerLedger implements AutoCloseable {
     private static final Logger LOG = LoggerFactory.getLogger(ServerLedger.class);
@@ -34,6 +35,8 @@ public final class ServerLedger implements AutoCloseable {
     private final Map<String, Lag> lags = new ConcurrentHashMap<>();
     /** Per tenant: the files' sizes and times when a pass last left it with nothing pending. */
     private final Map<String, String> quiet = new ConcurrentHashMap<>();
+    /** Per failing tenant: its consecutive failures and when to try it again (backoff 1 s doubling to 60 s). */
+    private final Map<String, long[]> failing = new ConcurrentHashMap<>();
     private final Counter shipped;
     private final Counter failures;
 
@@ -64,8 +67,13 @@ public final class ServerLedger implements AutoCloseable {
             if (r.error() != null) {
                 failures.increment();
                 quiet.remove(r.tenant());
+                long[] f = failing.computeIfAbsent(r.tenant(), t -> new long[2]);
+                f[0]++;
+                long backoff = Math.min(60_000, 1_000L << Math.min(6, f[0] - 1));
+                f[1] = System.nanoTime() + backoff * 1_000_000;
                 continue;
             }
+            failing.remove(r.tenant());
             shipped.increment(r.shipped());
             Lag lag = lags.computeIfAbsent(r.tenant(), t -> {
                 Lag l = new Lag();
@@ -86,10 +94,19 @@ public final class ServerLedger implements AutoCloseable {
         @Override
         public List<String> names() {
             List<String> changed = new ArrayList<>();
+            long now = System.nanoTime();
             for (String name : api.keys.list(null, Integer.MAX_VALUE - 1)) {
-                String stamp = stamp(name);
+                long[] f = failing.get(name);
+                if (f != null && now - f[1] < 0) {
+                    continue; // failed recently: tried again after its backoff, so it does not flood the log
+                }
+                // An open tenant is always looked at (its writes may not show in the files' times yet); a closed one
+                // only when its files changed since it was last drained.
+                String stamp = api.cache.isOpen(name) ? null : stamp(name);
                 if (stamp == null || !stamp.equals(quiet.get(name))) {
                     changed.add(name);
+                } else {
+                    LOG.debug("Ledger: tenant '{}' unchanged since it was last drained ({}), skipped", name, stamp);
                 }
             }
             return changed;
@@ -100,7 +117,9 @@ public final class ServerLedger implements AutoCloseable {
             String before = stamp(tenant);
             try (TenantCache.Lease lease = api.cache.acquire(tenant)) {
                 T result = work.apply(lease.mem());
-                if (lease.mem().ledger().status(lease.mem().ledger().shippedHint()).pending() == 0) {
+                long pending = lease.mem().ledger().status(lease.mem().ledger().shippedHint()).pending();
+                LOG.debug("Ledger: tenant '{}' pass done, {} pending, stamp before {}", tenant, pending, before);
+                if (pending == 0) {
                     // Nothing left: skip the tenant until its files change (the stamp from before the pass, so a
                     // write made during it is seen next time).
                     if (before != null) {
@@ -118,7 +137,7 @@ public final class ServerLedger implements AutoCloseable {
             Path wal = db.resolveSibling(db.getFileName() + "-wal");
             try {
                 StringBuilder s = new StringBuilder();
-                s.append(Files.size(db)).append('/').append(Files.getLastModifiedTime(db).toMillis());
+                s.append(Files.size(db)).append('/').append(Files.getLastModifiedTime(db).toInstant());
                 if (Files.exists(wal)) {
                     s.append('/').append(Files.size(wal)).append('/').append(Files.getLastModifiedTime(wal).toInstant());
                 }
