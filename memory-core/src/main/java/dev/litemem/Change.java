@@ -25,6 +25,8 @@ public record Change(long seq, Instant at, String collection, String recordId, O
     }
 
     public enum Operation {
-        INSERT, UPDATE, DELETE
+        INSERT, UPDATE, DELETE,
+        /** An explicit ledger event was appended ({@link Ledger#append}); entity {@code event}. */
+        APPEND
     }
 }

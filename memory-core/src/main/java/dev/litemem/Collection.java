@@ -10,6 +10,7 @@ import dev.litemem.internal.search.Searcher;
 import dev.litemem.internal.store.Database;
 import dev.litemem.internal.store.EmbeddingCache;
 import dev.litemem.internal.store.Json;
+import dev.litemem.internal.store.LedgerRows;
 import dev.litemem.internal.store.RecordRows;
 import dev.litemem.internal.store.RecordWriter;
 import java.util.ArrayList;
@@ -62,6 +63,23 @@ public final class Collection {
 
     public String name() {
         return info.name();
+    }
+
+    /** Which of this collection's changes go to the central ledger (docs/LEDGER.md). */
+    public LedgerPolicy ledgerPolicy() {
+        return db.read(h -> LedgerRows.collectionPolicy(h, collectionId));
+    }
+
+    /**
+     * Sets which of this collection's changes go to the central ledger, for changes committed from now on (changes
+     * already logged keep their place in or out of the outbox). Inside {@link LiteMem#inTransaction} it joins it.
+     */
+    public void ledgerPolicy(LedgerPolicy policy) {
+        java.util.Objects.requireNonNull(policy, "policy");
+        db.write(h -> {
+            LedgerRows.setCollectionPolicy(h, collectionId, policy);
+            return null;
+        });
     }
 
     public CollectionInfo info() {

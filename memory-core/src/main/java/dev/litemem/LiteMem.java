@@ -5,6 +5,9 @@ import dev.litemem.internal.index.IndexMaintainer;
 import dev.litemem.internal.store.CollectionRows;
 import dev.litemem.internal.store.Database;
 import dev.litemem.internal.store.EmbeddingCache;
+import dev.litemem.internal.store.Consumers;
+import dev.litemem.internal.store.LedgerRows;
+import dev.litemem.internal.store.Retention;
 import dev.litemem.internal.store.RecordRows;
 import java.io.IOException;
 import java.nio.file.FileAlreadyExistsException;
@@ -40,6 +43,7 @@ import org.jdbi.v3.core.HandleCallback;
  */
 public final class LiteMem implements AutoCloseable {
     private static final Pattern COLLECTION_NAME = Pattern.compile("[A-Za-z0-9][A-Za-z0-9_.-]{0,127}");
+    private static final Pattern CONSUMER_NAME = Pattern.compile("[a-z][a-z0-9_.:-]{0,127}");
     private final Database db;
     private final LiteMemOptions options;
     private final ConcurrentHashMap<String, Collection> collections = new ConcurrentHashMap<>();
@@ -52,7 +56,7 @@ public final class LiteMem implements AutoCloseable {
         this.options = options;
         this.embedder = options.embedder().isPresent() ? options.embedder() : null;
         this.maintainer = new IndexMaintainer(db.file().getFileName().toString(), indexes.values(),
-                options.backgroundIndexing());
+                options.backgroundIndexing(), options.pruneChangeLogEvery(), this::pruneChangeLog);
     }
 
     /** Opens (or creates) the store in {@code file} with the default options. */
@@ -101,9 +105,26 @@ public final class LiteMem implements AutoCloseable {
      * @throws LiteMemException if it exists with a different model, dimension or metric
      */
     public Collection collection(String name, CollectionSpec spec) {
+        return collection(name, spec, null);
+    }
+
+    /**
+     * The collection with this name, created with {@code spec} and the outbox policy {@code ledger} if it does not
+     * exist. An existing collection keeps its policy: change it with {@link Collection#ledgerPolicy(LedgerPolicy)}.
+     *
+     * @param ledger which of its changes go to the central ledger ({@link LedgerPolicy#NONE} when null)
+     * @throws LiteMemException if it exists with a different model, dimension or metric
+     */
+    public Collection collection(String name, CollectionSpec spec, LedgerPolicy ledger) {
         checkName(name);
         Objects.requireNonNull(spec, "spec");
-        CollectionInfo info = db.write(h -> CollectionRows.find(h, name).orElseGet(() -> CollectionRows.insert(h, name, spec)));
+        CollectionInfo info = db.write(h -> CollectionRows.find(h, name).orElseGet(() -> {
+            CollectionInfo created = CollectionRows.insert(h, name, spec);
+            if (ledger != null && ledger != LedgerPolicy.NONE) {
+                LedgerRows.setCollectionPolicy(h, CollectionRows.id(h, name), ledger);
+            }
+            return created;
+        }));
         if (!info.spec().sameVectorSpace(spec)) {
             throw new LiteMemException("collection '" + name + "' already exists with model " + info.spec().model() + ", "
                     + info.spec().dimension() + " dimensions and metric " + info.spec().metric().id() + "; it cannot be"
@@ -161,7 +182,87 @@ public final class LiteMem implements AutoCloseable {
         return total;
     }
 
-    /** The sequence number of the newest change in the file, or 0 when there is none. */
+    /**
+     * The file's outbox to the central ledger: explicit events ({@link Ledger#append}), policies of entities outside
+     * collections, and what a shipper reads. See docs/LEDGER.md.
+     */
+    public Ledger ledger() {
+        return new Ledger(this, db, null);
+    }
+
+    /**
+     * Gives the file a new incarnation and returns it: call it when the file's sequence numbers may be reused, as
+     * after restoring it from a backup to an earlier point, so that the central ledger, replicas and backups never
+     * take its new history for the old one. Inside {@link #inTransaction} it joins that transaction.
+     */
+    public String newIncarnation() {
+        return db.write(LedgerRows::newIncarnation);
+    }
+
+    /**
+     * Deletes the change-log entries that no required consumer needs any more (docs/ARCHITECTURE.md, "Retention"):
+     * those at or below the lowest position of the registered consumers of this incarnation, of every collection's
+     * index checkpoint and of this process's loaded indexes; outbox entries only once the ledger shipper has recorded
+     * them as shipped; never the newest entry. Runs in short write transactions; also run every
+     * {@link LiteMemOptions#pruneChangeLogEvery()} by the background thread. A reader that finds its position pruned
+     * (below {@link ChangeLogPruning#prunedThrough()}) must start over; this store's indexes do so by themselves.
+     */
+    public ChangeLogPruning pruneChangeLog() {
+        long deleted = 0;
+        long through;
+        while (true) {
+            List<Long> loaded = new java.util.ArrayList<>();
+            for (CollectionIndex index : indexes.values()) {
+                if (index.loaded()) {
+                    loaded.add(index.appliedSeq());
+                }
+            }
+            long[] result = db.write(h -> {
+                long floor = Retention.floor(h, loaded);
+                int n = Retention.pruneChunk(h, floor);
+                return new long[] {n, Retention.prunedThrough(h)};
+            });
+            deleted += result[0];
+            through = result[1];
+            if (result[0] < 10_000) {
+                return new ChangeLogPruning(deleted, through);
+            }
+        }
+    }
+
+    /** The consumers pruning respects: registered ones and each collection's index checkpoint, with their positions. */
+    public List<ChangeLogConsumer> changeLogConsumers() {
+        return db.read(Retention::consumers);
+    }
+
+    /**
+     * Registers a reader of the change log (a replica, a backup, your own tool) at {@code position} for the file's
+     * current incarnation, or moves it: while {@code required}, pruning keeps every entry after its position. Call it
+     * again as the reader advances; remove it when the reader is gone, or the log never shrinks below it.
+     *
+     * @param name 1 to 128 lower-case letters, digits, '_', '.', '-' or ':', starting with a letter; not {@code ledger}
+     *             (the shipper's) and not starting with {@code index:}
+     */
+    public void registerChangeLogConsumer(String name, long position, boolean required) {
+        if (name == null || !CONSUMER_NAME.matcher(name).matches() || name.equals(Ledger.CONSUMER)
+                || name.startsWith("index:")) {
+            throw new InvalidInputException("name", "a consumer name must be 1 to 128 lower-case letters, digits, '_',"
+                    + " '.', '-' or ':', starting with a letter, and neither 'ledger' nor 'index:...'");
+        }
+        if (position < 0) {
+            throw new InvalidInputException("position", "a position is a sequence number, 0 or more");
+        }
+        db.write(h -> {
+            Consumers.set(h, name, position, RecordRows.incarnation(h), required);
+            return null;
+        });
+    }
+
+    /** Removes a registered consumer; returns whether it was there. */
+    public boolean removeChangeLogConsumer(String name) {
+        return db.write(h -> Consumers.remove(h, name));
+    }
+
     /**
      * The file's incarnation: a random id made when the file was created, and made anew whenever its sequence numbers
      * could be reused (a restore to an earlier point). Readers of the change log outside this file (a ledger, a
@@ -171,6 +272,7 @@ public final class LiteMem implements AutoCloseable {
         return db.read(RecordRows::incarnation);
     }
 
+    /** The sequence number of the newest change in the file, or 0 when there is none. */
     public long lastSequence() {
         return db.read(RecordRows::lastSequence);
     }

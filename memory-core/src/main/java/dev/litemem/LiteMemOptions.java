@@ -14,6 +14,7 @@ public final class LiteMemOptions {
     private final Actor actor;
     private final int checkpointEveryChanges;
     private final Duration checkpointInterval;
+    private final Duration pruneChangeLogEvery;
     private final double compactionThreshold;
     private final int indexThreads;
     private final boolean backgroundIndexing;
@@ -28,6 +29,7 @@ public final class LiteMemOptions {
         this.actor = b.actor;
         this.checkpointEveryChanges = b.checkpointEveryChanges;
         this.checkpointInterval = b.checkpointInterval;
+        this.pruneChangeLogEvery = b.pruneChangeLogEvery;
         this.compactionThreshold = b.compactionThreshold;
         this.indexThreads = b.indexThreads;
         this.backgroundIndexing = b.backgroundIndexing;
@@ -97,6 +99,14 @@ public final class LiteMemOptions {
     }
 
     /** An index with changes since its last checkpoint is checkpointed at least this often. */
+    /**
+     * How often the background thread prunes the change log ({@link LiteMem#pruneChangeLog()}); zero: never by itself.
+     * Default 10 minutes.
+     */
+    public Duration pruneChangeLogEvery() {
+        return pruneChangeLogEvery;
+    }
+
     public Duration checkpointInterval() {
         return checkpointInterval;
     }
@@ -120,6 +130,7 @@ public final class LiteMemOptions {
         private Actor actor;
         private int checkpointEveryChanges = 10_000;
         private Duration checkpointInterval = Duration.ofMinutes(5);
+        private Duration pruneChangeLogEvery = Duration.ofMinutes(10);
         private double compactionThreshold = 0.25;
         private int indexThreads = Runtime.getRuntime().availableProcessors();
         private boolean backgroundIndexing = true;
@@ -185,6 +196,18 @@ public final class LiteMemOptions {
                 throw new IllegalArgumentException("checkpointEveryChanges must be at least 1, was " + changes);
             }
             this.checkpointEveryChanges = changes;
+            return this;
+        }
+
+        /**
+         * How often the background thread (with {@link #backgroundIndexing}) prunes the change log below every required
+         * consumer's position ({@link LiteMem#pruneChangeLog()}); {@link Duration#ZERO} never prunes by itself.
+         */
+        public Builder pruneChangeLogEvery(Duration interval) {
+            if (interval.isNegative()) {
+                throw new IllegalArgumentException("pruneChangeLogEvery must not be negative");
+            }
+            this.pruneChangeLogEvery = interval;
             return this;
         }
 

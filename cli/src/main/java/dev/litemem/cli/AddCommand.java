@@ -15,6 +15,9 @@ final class AddCommand implements Callable<Integer> {
     @Mixin
     StoreOptions store;
 
+    @Mixin
+    LedgerOption ledger;
+
     @Parameters(index = "0", paramLabel = "TEXT", description = "The record's text.")
     String text;
 
@@ -34,6 +37,7 @@ final class AddCommand implements Callable<Integer> {
     public Integer call() {
         Record record = Record.builder().id(id).text(text).metadataJson(metadata).build();
         try (LiteMem mem = store.open(true)) {
+            ledger.apply(mem, store.collection);
             long seq = mem.collection(store.collection).upsert(record);
             if (json) {
                 Output.jsonLine(spec.commandLine().getOut(), java.util.Map.of("id", record.id(), "seq", seq));

@@ -32,6 +32,9 @@ final class IngestCommand implements Callable<Integer> {
     @Mixin
     StoreOptions store;
 
+    @Mixin
+    LedgerOption ledger;
+
     @Parameters(arity = "1..*", paramLabel = "PATH", description = "Files and folders to ingest.")
     List<Path> paths;
 
@@ -99,6 +102,7 @@ final class IngestCommand implements Callable<Integer> {
         }, "litemem-ingest-interrupt");
         Runtime.getRuntime().addShutdownHook(onInterrupt);
         try (LiteMem mem = store.open(true)) {
+            ledger.apply(mem, store.collection);
             Ingester ingester = Ingester.builder(mem).collection(store.collection).chunking(chunking).include(include)
                     .exclude(exclude).useIgnoreFiles(ignoreFiles).prune(prune).batchSize(batch).listener(progress).build();
             running[0] = ingester;

@@ -14,7 +14,7 @@ import picocli.CommandLine.Command;
         footer = {"", "The memory server is its own program: './litemem serve --help' (module server, docs/SERVER.md)."},
         subcommands = {DemoCommand.class, IngestCommand.class, AddCommand.class, GetCommand.class, DeleteCommand.class,
                 ListCommand.class, StatsCommand.class, QueryCommand.class, EvalCommand.class, BenchCommand.class,
-                ExportCommand.class, CommandLine.HelpCommand.class})
+                ExportCommand.class, LedgerCommand.class, CommandLine.HelpCommand.class})
 public final class Main {
     public static final int EXIT_OK = 0;
     public static final int EXIT_FAILURE = 1;
@@ -40,7 +40,8 @@ public final class Main {
     }
 
     private static String message(Exception e) {
-        if (e instanceof LiteMemException || e instanceof java.io.UncheckedIOException || e instanceof java.io.IOException) {
+        if (e instanceof LiteMemException || e instanceof dev.litemem.ledger.LedgerException
+                || e instanceof java.io.UncheckedIOException || e instanceof java.io.IOException) {
             return e.getMessage();
         }
         return e.getClass().getSimpleName() + ": " + e.getMessage() + " (set LITEMEM_DEBUG=1 for the stack trace)";

@@ -47,6 +47,21 @@ class CliEndToEndTest {
     }
 
     @Test
+    void addSetsTheCollectionsLedgerPolicy() throws Exception {
+        Cli.Result added = Cli.run(stores.dir(), "add", "invoice approved", "--db", "l.db", "-c", "invoices",
+                "--ledger", "all", "--id", "inv-1");
+        assertEquals(0, added.exit(), added.toString());
+        Cli.Result bad = Cli.run(stores.dir(), "add", "x", "--db", "l.db", "--ledger", "some");
+        assertEquals(Main.EXIT_USAGE, bad.exit(), bad.toString());
+        assertTrue(bad.err().contains("\"none\" or \"all\""), bad.err());
+        try (dev.litemem.LiteMem mem = dev.litemem.LiteMem.open(stores.dir().resolve("l.db"),
+                dev.litemem.LiteMemOptions.builder().useBundledEmbedder(false).build())) {
+            assertEquals(dev.litemem.LedgerPolicy.ALL, mem.collection("invoices").ledgerPolicy());
+            assertEquals("inv-1", mem.ledger().outbox(0, 10).get(0).recordId());
+        }
+    }
+
+    @Test
     void ingestQueryThenReingestWithOneFileChangedAndOneDeleted() throws Exception {
         copySamples();
         Cli.Result first = Cli.run(stores.dir(), "ingest", "handbook", "--db", "notes.db", "--json");

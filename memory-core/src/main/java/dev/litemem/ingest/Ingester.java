@@ -62,6 +62,7 @@ public final class Ingester {
     private final IngestListener listener;
     private final IngestLimits limits;
     private final boolean cacheEmbeddings;
+    private final dev.litemem.Actor actor;
     private volatile boolean cancelled;
 
     private Ingester(Builder b) {
@@ -75,6 +76,7 @@ public final class Ingester {
         this.listener = b.listener;
         this.limits = b.limits;
         this.cacheEmbeddings = b.cacheEmbeddings;
+        this.actor = b.actor;
     }
 
     public static Builder builder(LiteMem mem) {
@@ -193,7 +195,8 @@ public final class Ingester {
 
     /** The collection, created with the store's embedder if it does not exist; it must hold that embedder's vectors. */
     private Collection collection(Embedder embedder) {
-        Collection collection = mem.collection(collectionName);
+        Collection stored = mem.collection(collectionName);
+        Collection collection = actor == null ? stored : stored.as(actor);
         if (!collection.info().spec().model().equals(embedder.modelId())) {
             throw new LiteMemException("collection '" + collectionName + "' holds vectors of the model "
                     + collection.info().spec().model() + ", but this store embeds with " + embedder.modelId()
@@ -417,6 +420,13 @@ public final class Ingester {
         private IngestListener listener = new IngestListener() { };
         private IngestLimits limits = IngestLimits.defaults();
         private boolean cacheEmbeddings;
+        private dev.litemem.Actor actor;
+
+        /** Who the ingested records' changes are recorded as (default: the store's default actor). */
+        public Builder actor(dev.litemem.Actor actor) {
+            this.actor = actor;
+            return this;
+        }
 
         private Builder(LiteMem mem) {
             this.mem = Objects.requireNonNull(mem, "mem");

@@ -6,6 +6,7 @@ import dev.litemem.server.internal.AdminKey;
 import dev.litemem.server.internal.Api;
 import dev.litemem.server.internal.DataDirLock;
 import dev.litemem.server.internal.DataFolder;
+import dev.litemem.server.internal.ServerLedger;
 import io.javalin.Javalin;
 import java.nio.file.Path;
 import java.util.List;
@@ -27,8 +28,11 @@ public final class MemoryServer implements AutoCloseable {
     private final Javalin app;
     private final AdminKey.Resolved adminKey;
     private final String host;
+    private final ServerLedger ledger;
 
-    private MemoryServer(DataDirLock lock, Api api, Javalin app, AdminKey.Resolved adminKey, String host) {
+    private MemoryServer(DataDirLock lock, Api api, Javalin app, AdminKey.Resolved adminKey, String host,
+                         ServerLedger ledger) {
+        this.ledger = ledger;
         this.lock = lock;
         this.api = api;
         this.app = app;
@@ -44,6 +48,7 @@ public final class MemoryServer implements AutoCloseable {
     public static MemoryServer start(ServerConfig config) {
         DataDirLock lock = DataDirLock.acquire(config.dataDir);
         Api api = null;
+        ServerLedger ledger = null;
         try {
             DataFolder folder = DataFolder.open(config.dataDir, Api.creationOptions(config.durability));
             AdminKey.Resolved adminKey = AdminKey.resolve(folder, config.adminKey);
@@ -62,10 +67,15 @@ public final class MemoryServer implements AutoCloseable {
                 configured.configure(c);
                 c.jetty.modifyServer(configured::configureJetty);
             });
+            ledger = config.ledgerUrl == null ? null
+                    : new ServerLedger(api, config.ledgerUrl, config.ledgerConcurrency, config.ledgerPoll);
             app.start();
             api.markReady();
-            return new MemoryServer(lock, api, app, adminKey, config.host);
+            return new MemoryServer(lock, api, app, adminKey, config.host, ledger);
         } catch (RuntimeException e) {
+            if (ledger != null) {
+                ledger.close();
+            }
             if (api != null) {
                 api.close();
             }
@@ -112,6 +122,9 @@ public final class MemoryServer implements AutoCloseable {
     @Override
     public synchronized void close() {
         try {
+            if (ledger != null) {
+                ledger.close();
+            }
             app.stop();
         } finally {
             try {

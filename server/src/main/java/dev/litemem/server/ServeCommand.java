@@ -42,16 +42,24 @@ public final class ServeCommand implements Callable<Integer> {
             description = "FULL (default: survives power loss) or NORMAL (survives a server crash; fewer fsyncs).")
     Durability durability;
 
+    @Option(names = "--ledger", paramLabel = "URL", description = "Ship every tenant's outbox to this central PostgreSQL"
+            + " ledger: jdbc:postgresql://HOST:PORT/DB?user=NAME or postgresql://USER:PASSWORD@HOST/DB (docs/LEDGER.md).")
+    String ledger;
+
+    @Option(names = "--ledger-concurrency", defaultValue = "4", paramLabel = "N",
+            description = "Tenants shipped at once (default ${DEFAULT-VALUE}).")
+    int ledgerConcurrency;
+
     @Spec
     picocli.CommandLine.Model.CommandSpec spec;
 
     @Override
     public Integer call() throws InterruptedException {
         ServerConfig config = ServerConfig.builder(data).host(host).port(port).maxOpenTenants(maxOpenTenants)
-                .durability(durability).build();
+                .durability(durability).ledger(ledger).ledgerConcurrency(ledgerConcurrency).build();
         try {
             MemoryServer.run(config);
-        } catch (ServerException e) {
+        } catch (ServerException | dev.litemem.ledger.LedgerException e) {
             spec.commandLine().getErr().println("litemem: " + e.getMessage());
             return EXIT_FAILURE;
         }

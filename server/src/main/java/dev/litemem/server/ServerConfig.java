@@ -27,6 +27,9 @@ public final class ServerConfig {
     final int maxDocumentChars;
     final int maxDocumentPages;
     final Durability durability;
+    final String ledgerUrl;
+    final int ledgerConcurrency;
+    final java.time.Duration ledgerPoll;
 
     private ServerConfig(Builder b) {
         this.dataDir = b.dataDir;
@@ -46,6 +49,9 @@ public final class ServerConfig {
         this.maxDocumentChars = b.maxDocumentChars;
         this.maxDocumentPages = b.maxDocumentPages;
         this.durability = b.durability;
+        this.ledgerUrl = b.ledgerUrl;
+        this.ledgerConcurrency = b.ledgerConcurrency;
+        this.ledgerPoll = b.ledgerPoll;
     }
 
     public static Builder builder(Path dataDir) {
@@ -62,6 +68,11 @@ public final class ServerConfig {
 
     public int port() {
         return port;
+    }
+
+    /** The ledger's URL, or null when the server ships nothing. */
+    public String ledger() {
+        return ledgerUrl;
     }
 
     public int maxOpenTenants() {
@@ -118,6 +129,9 @@ public final class ServerConfig {
         private int maxDocumentChars = 2_000_000;
         private int maxDocumentPages = 1_000;
         private Durability durability = Durability.FULL;
+        private String ledgerUrl;
+        private int ledgerConcurrency = 4;
+        private java.time.Duration ledgerPoll = java.time.Duration.ofSeconds(1);
 
         private Builder(Path dataDir) {
             this.dataDir = Objects.requireNonNull(dataDir, "dataDir");
@@ -234,6 +248,27 @@ public final class ServerConfig {
          */
         public Builder durability(Durability durability) {
             this.durability = Objects.requireNonNull(durability, "durability");
+            return this;
+        }
+
+        /**
+         * Ships every tenant's outbox to the central PostgreSQL ledger at this URL ({@code jdbc:postgresql://...} or
+         * {@code postgresql://...}; docs/LEDGER.md), or null (the default) not to.
+         */
+        public Builder ledger(String url) {
+            this.ledgerUrl = url;
+            return this;
+        }
+
+        /** Tenants shipped at once, each with one PostgreSQL connection (default 4). */
+        public Builder ledgerConcurrency(int concurrency) {
+            this.ledgerConcurrency = positive(concurrency, "ledgerConcurrency");
+            return this;
+        }
+
+        /** The wait between shipping passes that found nothing to ship (default 1 s). */
+        public Builder ledgerPoll(java.time.Duration poll) {
+            this.ledgerPoll = Objects.requireNonNull(poll, "poll");
             return this;
         }
 

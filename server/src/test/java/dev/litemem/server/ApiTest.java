@@ -171,6 +171,23 @@ class ApiTest {
     }
 
     @Test
+    void aCollectionsLedgerPolicyIsSetAtCreationChangedByAnotherPutAndShown() {
+        var created = s.call("PUT", "/v1/tenants/acme/collections/invoices", key, "{\"dimension\": 2, \"ledger\": \"all\"}");
+        assertEquals(201, created.status(), created.body());
+        assertEquals("all", created.json().get("ledger").asText());
+        var plain = s.call("PUT", "/v1/tenants/acme/collections/scratch", key, "{\"dimension\": 2}");
+        assertEquals("none", plain.json().get("ledger").asText());
+        var again = s.call("PUT", "/v1/tenants/acme/collections/invoices", key, "{\"dimension\": 2}");
+        assertEquals("all", again.json().get("ledger").asText(), "a PUT without ledger leaves the policy alone");
+        var changed = s.call("PUT", "/v1/tenants/acme/collections/invoices", key, "{\"dimension\": 2, \"ledger\": \"none\"}");
+        assertEquals(200, changed.status(), changed.body());
+        assertEquals("none", s.call("GET", "/v1/tenants/acme/collections/invoices", key, null).json().get("ledger").asText());
+        var bad = s.call("PUT", "/v1/tenants/acme/collections/invoices", key, "{\"dimension\": 2, \"ledger\": \"some\"}");
+        assertEquals(400, bad.status(), bad.body());
+        assertTrue(bad.body().contains("ledger"), bad.body());
+    }
+
+    @Test
     void collectionsAreCreatedOnWriteOrExplicitlyAndListed() {
         putNotes();
         var created = s.call("PUT", "/v1/tenants/acme/collections/vecs", key, "{\"dimension\": 3, \"metric\": \"l2\"}");

@@ -10,6 +10,7 @@ import dev.litemem.index.CorruptCheckpointException;
 import dev.litemem.index.UnsupportedCheckpointVersionException;
 import dev.litemem.index.VectorIndex;
 import dev.litemem.internal.store.Database;
+import dev.litemem.internal.store.Retention;
 import dev.litemem.internal.store.VectorCodec;
 import java.io.ByteArrayInputStream;
 import java.io.ByteArrayOutputStream;
@@ -83,6 +84,11 @@ public final class CollectionIndex {
         }
         catchUp();
         return index;
+    }
+
+    /** The change-log position the loaded index reflects (meaningful only when {@link #loaded()}). */
+    public long appliedSeq() {
+        return appliedSeq;
     }
 
     public boolean loaded() {
@@ -187,10 +193,14 @@ public final class CollectionIndex {
                 checkpointSeq, checkpointSeq < 0 ? 0 : checkpointBytes, source, skippedRows.size());
     }
 
+    /** Loads from the newest usable checkpoint (one below the change log's pruned point is not), else the rows. */
     private void load() {
         Snapshot s = snapshot(true);
         reportSkipped(s.skipped.size(), "loading");
         String refused = s.checkpoint == null ? null : headerProblem(s);
+        if (refused == null && s.checkpoint != null && s.checkpoint.seq() < s.prunedThrough) {
+            refused = "the change log after it was pruned (through change " + s.prunedThrough + ")";
+        }
         if (s.checkpoint == null) {
             rebuildFromRows(s.vectors.isEmpty() ? null : "no checkpoint", s);
         } else if (refused != null) {
@@ -267,6 +277,7 @@ public final class CollectionIndex {
         return db.readSnapshot(h -> {
             Snapshot s = new Snapshot();
             s.maxSeq = h.createQuery("SELECT coalesce(max(seq), 0) FROM changes").mapTo(Long.class).one();
+            s.prunedThrough = Retention.prunedThrough(h);
             // The highest sequence ever given out, even if the log's newest rows were pruned later.
             s.logHighWater = Math.max(s.maxSeq, h.createQuery("SELECT coalesce(max(seq), 0) FROM sqlite_sequence"
                     + " WHERE name = 'changes'").mapTo(Long.class).one());
@@ -291,8 +302,11 @@ public final class CollectionIndex {
 
     private boolean hasPending() {
         long after = appliedSeq;
-        return db.readCommitted(h -> h.createQuery("SELECT EXISTS (SELECT 1 FROM changes WHERE collection_id = ? AND seq > ?)")
-                .bind(0, collectionId).bind(1, after).mapTo(Boolean.class).one());
+        // Pending changes, or a position another process's pruning has passed (then the index must start over).
+        return db.readCommitted(h -> h.createQuery("SELECT EXISTS (SELECT 1 FROM changes WHERE collection_id = ? AND seq > ?)"
+                        + " OR coalesce((SELECT CAST(value AS INTEGER) FROM meta WHERE key = '" + Retention.PRUNED_THROUGH
+                        + "'), 0) > ?")
+                .bind(0, collectionId).bind(1, after).bind(2, after).mapTo(Boolean.class).one());
     }
 
     /** Replays committed changes after {@link #appliedSeq}. Caller holds {@link #lock}. */
@@ -300,6 +314,14 @@ public final class CollectionIndex {
         while (true) {
             long after = appliedSeq;
             Batch batch = db.readSnapshot(h -> readBatch(h, after));
+            if (batch.pruned) {
+                // The change log no longer holds every change after this index's position (pruned, by this process
+                // while the index was not loaded, or by another process): start over from the checkpoint or the rows.
+                LOG.info("The change log of '{}' was pruned past the index's position {}: reloading the index",
+                        info.name(), after);
+                load();
+                return;
+            }
             if (batch.lastSeq < 0) {
                 return;
             }
@@ -333,6 +355,10 @@ public final class CollectionIndex {
 
     private Batch readBatch(Handle h, long after) {
         Batch b = new Batch();
+        if (Retention.prunedThrough(h) > after) {
+            b.pruned = true;
+            return b;
+        }
         h.createQuery("SELECT seq, row_id FROM changes WHERE collection_id = ? AND seq > ? ORDER BY seq LIMIT " + REPLAY_BATCH)
                 .bind(0, collectionId).bind(1, after)
                 .map((rs, ctx) -> {
@@ -366,6 +392,7 @@ public final class CollectionIndex {
 
     private static final class Snapshot {
         long maxSeq;
+        long prunedThrough;
         long logHighWater;
         Checkpoints.Stored checkpoint;
         byte[] checkpointBytes;
@@ -378,6 +405,7 @@ public final class CollectionIndex {
     }
 
     private static final class Batch {
+        boolean pruned;
         long lastSeq = -1;
         final Set<Long> rowIds = new LinkedHashSet<>();
         final Map<Long, float[]> vectors = new HashMap<>();

@@ -25,9 +25,25 @@ public final class IndexMaintainer implements AutoCloseable {
     private final Thread thread;
     private volatile boolean stopping;
     private boolean signalled;
+    private final Runnable periodic;
+    private final long periodicEveryNanos;
+    private long nextPeriodicNanos;
 
     public IndexMaintainer(String name, Collection<CollectionIndex> all, boolean background) {
+        this(name, all, background, java.time.Duration.ZERO, null);
+    }
+
+    /**
+     * @param periodicEvery how often to run {@code periodic} (zero: never)
+     * @param periodic      store-level periodic work (change-log pruning), run on this thread between index steps: a
+     *                      Runnable, so that it can move onto a shared maintenance executor with the rest
+     */
+    public IndexMaintainer(String name, Collection<CollectionIndex> all, boolean background,
+                           java.time.Duration periodicEvery, Runnable periodic) {
         this.all = all;
+        this.periodic = periodic;
+        this.periodicEveryNanos = periodicEvery.toNanos();
+        this.nextPeriodicNanos = System.nanoTime() + periodicEveryNanos;
         if (background) {
             this.thread = new Thread(this::run, "litemem-index: " + name);
             this.thread.setDaemon(true);
@@ -68,6 +84,19 @@ public final class IndexMaintainer implements AutoCloseable {
             for (CollectionIndex index : all) {
                 maintain(index, false);
             }
+            runPeriodic();
+        }
+    }
+
+    private void runPeriodic() {
+        if (periodic == null || periodicEveryNanos <= 0 || stopping || System.nanoTime() - nextPeriodicNanos < 0) {
+            return;
+        }
+        nextPeriodicNanos = System.nanoTime() + periodicEveryNanos;
+        try {
+            periodic.run();
+        } catch (RuntimeException e) {
+            LOG.error("Periodic store maintenance (change-log pruning) failed; it runs again later", e);
         }
     }
 

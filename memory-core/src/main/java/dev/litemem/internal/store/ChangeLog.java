@@ -6,21 +6,34 @@ import java.sql.PreparedStatement;
 import java.sql.ResultSet;
 import java.sql.SQLException;
 import java.sql.Types;
+import java.util.HashMap;
+import java.util.Map;
 import org.jdbi.v3.core.Handle;
 
 /**
  * Appends entries to the change log ({@code changes}) inside the caller's write transaction: the one place that
  * writes it, for records and for every other entity a capability logs. Prepare one per transaction (or batch) and
  * close it with the transaction's statements.
+ *
+ * <p>Each entry gets its row hashes ({@link RowHash}: after from the image, before from the caller) and its outbox
+ * flag ({@code ledger}): explicit ledger events always; a change in a collection when the collection's policy is
+ * {@code all}; any other entity when the store's policy for that entity ({@code ledger_policies}) is {@code all}.
+ * Policies are read once per instance, inside the caller's transaction.
  */
 public final class ChangeLog implements AutoCloseable {
+    /** The entity of an explicit ledger event. */
+    public static final String EVENT = "event";
+    private final Handle handle;
     private final PreparedStatement insert;
+    private final Map<Long, Boolean> collectionPolicies = new HashMap<>();
+    private final Map<String, Boolean> entityPolicies = new HashMap<>();
 
     public ChangeLog(Handle h) {
+        this.handle = h;
         try {
             insert = h.getConnection().prepareStatement("INSERT INTO changes (at, entity, collection_id, record_id, row_id,"
-                    + " op, actor, on_behalf_of, model, authority, request_id, image, image_vector)"
-                    + " VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?) RETURNING seq");
+                    + " op, actor, on_behalf_of, model, authority, request_id, image, image_vector, before_sha256,"
+                    + " after_sha256, ledger) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?) RETURNING seq");
         } catch (SQLException e) {
             throw new LiteMemException("cannot prepare the change-log statement: " + e.getMessage(), e);
         }
@@ -42,13 +55,22 @@ public final class ChangeLog implements AutoCloseable {
      * @param op           the operation's name as stored ({@code insert}, {@code update}, {@code delete}, ...)
      * @param actor        who made it, or null
      * @param image        the after-image of what changed as written now (a JSON object, the entity's own shape), or
-     *                     null when it is gone (a delete) or when no reader outside the file will replay this change.
-     *                     Changes bound for the ledger carry one, so it records every intermediate state exactly;
-     *                     others do not, since an image is a second copy of the row kept until the log is pruned
+     *                     null when it is gone (a delete). Every logged entity passes one: its hash is stored with
+     *                     every entry, the image itself only with an entry bound for the ledger, which replays it (for
+     *                     any other entry it would be a second copy of the row kept until the log is pruned)
      * @param imageVector  a record's vector (little-endian float32), or null
      */
     public long log(String entity, Long collectionId, String key, Long rowId, String op, Actor actor, long now,
                     String image, byte[] imageVector) throws SQLException {
+        return log(entity, collectionId, key, rowId, op, actor, now, image, imageVector, null);
+    }
+
+    /**
+     * Logs one change with the hash of what it replaced or removed ({@link RowHash#of} of the row's image before the
+     * change; null when there was none, as for an insert). The after-hash is computed here from {@code image}.
+     */
+    public long log(String entity, Long collectionId, String key, Long rowId, String op, Actor actor, long now,
+                    String image, byte[] imageVector, byte[] beforeSha256) throws SQLException {
         insert.setLong(1, now);
         insert.setString(2, entity);
         setLong(3, collectionId);
@@ -62,10 +84,28 @@ public final class ChangeLog implements AutoCloseable {
         insert.setString(11, actor == null ? null : actor.requestId());
         insert.setString(12, image);
         insert.setBytes(13, imageVector);
+        insert.setBytes(14, beforeSha256);
+        insert.setBytes(15, image == null ? null : RowHash.of(entity, image, imageVector));
+        insert.setInt(16, inOutbox(entity, collectionId) ? 1 : 0);
         try (ResultSet rs = insert.executeQuery()) {
             rs.next();
             return rs.getLong(1);
         }
+    }
+
+    /** Whether a change of this entity (in this collection, or outside collections when null) goes to the ledger. */
+    private boolean inOutbox(String entity, Long collectionId) {
+        if (EVENT.equals(entity)) {
+            return true;
+        }
+        if (collectionId != null) {
+            return collectionPolicies.computeIfAbsent(collectionId, id -> handle.createQuery(
+                    "SELECT ledger = 'all' FROM collections WHERE id = ?").bind(0, id).mapTo(Boolean.class).findOne()
+                    .orElse(false));
+        }
+        return entityPolicies.computeIfAbsent(entity, e -> handle.createQuery(
+                "SELECT policy = 'all' FROM ledger_policies WHERE entity = ?").bind(0, e).mapTo(Boolean.class).findOne()
+                .orElse(false));
     }
 
     private void setLong(int index, Long value) throws SQLException {

@@ -18,29 +18,17 @@ import org.jdbi.v3.core.Handle;
 public final class RecordWriter implements AutoCloseable {
     private final long collectionId;
     private final Actor actor;
-    private final boolean withImages;
     private final ChangeLog changeLog;
     private final PreparedStatement findRow;
     private final PreparedStatement insert;
     private final PreparedStatement update;
     private final PreparedStatement delete;
+    private final PreparedStatement readRow;
 
-    /** A writer whose log entries carry no after-image (see {@link #RecordWriter(Handle, long, Actor, boolean)}). */
+    /** @param actor who makes the changes, recorded with each, or null */
     public RecordWriter(Handle h, long collectionId, Actor actor) {
-        this(h, collectionId, actor, false);
-    }
-
-    /**
-     * @param actor      who makes the changes, recorded with each, or null
-     * @param withImages whether each log entry carries the record's after-image (text, metadata, vector). Only changes
-     *                   a reader outside the file will replay need one (those bound for the ledger): an image is a
-     *                   second copy of the record, so logging it for every change would double the file and keep
-     *                   deleted text and vectors in it until the log is pruned
-     */
-    public RecordWriter(Handle h, long collectionId, Actor actor, boolean withImages) {
         this.collectionId = collectionId;
         this.actor = actor;
-        this.withImages = withImages;
         this.changeLog = new ChangeLog(h);
         Connection c = h.getConnection();
         try {
@@ -50,6 +38,8 @@ public final class RecordWriter implements AutoCloseable {
             update = c.prepareStatement("UPDATE records SET text = ?, metadata = ?, embedding = ?, source = ?, chunk = ?,"
                     + " updated_at = ? WHERE row_id = ? RETURNING created_at");
             delete = c.prepareStatement("DELETE FROM records WHERE row_id = ?");
+            readRow = c.prepareStatement("SELECT id, text, metadata, source, chunk, created_at, updated_at, embedding"
+                    + " FROM records WHERE row_id = ?");
         } catch (SQLException e) {
             close();
             throw new LiteMemException("cannot prepare the record statements: " + e.getMessage(), e);
@@ -84,9 +74,9 @@ public final class RecordWriter implements AutoCloseable {
                 rs.next();
                 rowId = rs.getLong(1);
             }
-            return log(r.id(), rowId, Change.Operation.INSERT, now,
-                    withImages ? image(r, metadataJson, now, now) : null, withImages ? blob : null);
+            return log(r.id(), rowId, Change.Operation.INSERT, now, image(r, metadataJson, now, now), blob, null);
         }
+        byte[] before = hashOf(existing);
         update.setString(1, r.text());
         update.setString(2, metadataJson);
         update.setBytes(3, blob);
@@ -99,20 +89,42 @@ public final class RecordWriter implements AutoCloseable {
             rs.next();
             createdAt = rs.getLong(1);
         }
-        return log(r.id(), existing, Change.Operation.UPDATE, now,
-                withImages ? image(r, metadataJson, createdAt, now) : null, withImages ? blob : null);
+        return log(r.id(), existing, Change.Operation.UPDATE, now, image(r, metadataJson, createdAt, now), blob, before);
     }
 
     /** Deletes one row and logs it; returns the change's sequence number. */
     public long delete(long rowId, String id, long now) throws SQLException {
+        byte[] before = hashOf(rowId);
         delete.setLong(1, rowId);
         delete.executeUpdate();
-        return log(id, rowId, Change.Operation.DELETE, now, null, null);
+        return log(id, rowId, Change.Operation.DELETE, now, null, null, before);
     }
 
-    private long log(String recordId, long rowId, Change.Operation op, long now, String image, byte[] vector)
-            throws SQLException {
-        return changeLog.log(Change.RECORD, collectionId, recordId, rowId, RecordRows.op(op), actor, now, image, vector);
+    private long log(String recordId, long rowId, Change.Operation op, long now, String image, byte[] vector,
+                     byte[] before) throws SQLException {
+        return changeLog.log(Change.RECORD, collectionId, recordId, rowId, RecordRows.op(op), actor, now, image, vector,
+                before);
+    }
+
+    /** The canonical hash ({@link RowHash}) of a stored record row as it is now, or null when it does not exist. */
+    private byte[] hashOf(long rowId) throws SQLException {
+        readRow.setLong(1, rowId);
+        try (ResultSet rs = readRow.executeQuery()) {
+            if (!rs.next()) {
+                return null;
+            }
+            int chunk = rs.getInt(5);
+            Integer chunkOrNull = rs.wasNull() ? null : chunk;
+            String image = image(rs.getString(1), rs.getString(2), rs.getString(3), rs.getString(4), chunkOrNull,
+                    rs.getLong(6), rs.getLong(7));
+            return RowHash.of(Change.RECORD, image, rs.getBytes(8));
+        }
+    }
+
+    /** The canonical hash of a record row read back from {@code records} (for tools that verify rows). */
+    public static byte[] hashOfRow(String id, String text, String metadataJson, String source, Integer chunk,
+                                   long createdAt, long updatedAt, byte[] embedding) {
+        return RowHash.of(Change.RECORD, image(id, text, metadataJson, source, chunk, createdAt, updatedAt), embedding);
     }
 
     /**
@@ -120,12 +132,17 @@ public final class RecordWriter implements AutoCloseable {
      * log has in columns of its own. The metadata is the JSON object exactly as stored.
      */
     static String image(Record r, String metadataJson, long createdAt, long updatedAt) {
-        StringBuilder out = new StringBuilder(64 + metadataJson.length() + (r.text() == null ? 0 : r.text().length()));
-        out.append("{\"id\":").append(quote(r.id()))
-                .append(",\"text\":").append(r.text() == null ? "null" : quote(r.text()))
+        return image(r.id(), r.text(), metadataJson, r.source(), r.chunk(), createdAt, updatedAt);
+    }
+
+    static String image(String id, String text, String metadataJson, String source, Integer chunk, long createdAt,
+                        long updatedAt) {
+        StringBuilder out = new StringBuilder(64 + metadataJson.length() + (text == null ? 0 : text.length()));
+        out.append("{\"id\":").append(quote(id))
+                .append(",\"text\":").append(text == null ? "null" : quote(text))
                 .append(",\"metadata\":").append(metadataJson)
-                .append(",\"source\":").append(r.source() == null ? "null" : quote(r.source()))
-                .append(",\"chunk\":").append(r.chunk() == null ? "null" : r.chunk().toString())
+                .append(",\"source\":").append(source == null ? "null" : quote(source))
+                .append(",\"chunk\":").append(chunk == null ? "null" : chunk.toString())
                 .append(",\"created_at\":").append(createdAt)
                 .append(",\"updated_at\":").append(updatedAt).append('}');
         return out.toString();
@@ -152,7 +169,7 @@ public final class RecordWriter implements AutoCloseable {
         if (changeLog != null) {
             changeLog.close();
         }
-        for (PreparedStatement s : new PreparedStatement[] {findRow, insert, update, delete}) {
+        for (PreparedStatement s : new PreparedStatement[] {findRow, insert, update, delete, readRow}) {
             if (s != null) {
                 try {
                     s.close();

@@ -155,7 +155,26 @@ public final class Schema {
                       key    TEXT NOT NULL PRIMARY KEY,
                       value  TEXT NOT NULL
                     ) WITHOUT ROWID""",
-                    "INSERT INTO meta (key, value) VALUES ('incarnation', lower(hex(randomblob(16))))"));
+                    "INSERT INTO meta (key, value) VALUES ('incarnation', lower(hex(randomblob(16))))"),
+            // 9: the outbox (issue 13). Which changes go to the central ledger: per collection (ledger = 'none', the
+            // default, or 'all') and, for entities outside collections, per entity kind (ledger_policies); explicit
+            // ledger events always. changes.ledger marks them, and a partial index finds them for the shipper. The
+            // registry of change-log consumers keeps each reader's position (the ledger's is a hint: the central
+            // database's cursor is the truth), so that pruning never removes what a required consumer still needs.
+            List.of("ALTER TABLE collections ADD COLUMN ledger TEXT NOT NULL DEFAULT 'none' CHECK (ledger IN ('none', 'all'))",
+                    """
+                    CREATE TABLE ledger_policies (
+                      entity  TEXT NOT NULL PRIMARY KEY,
+                      policy  TEXT NOT NULL CHECK (policy IN ('none', 'all'))
+                    ) WITHOUT ROWID""",
+                    "CREATE INDEX changes_outbox ON changes (seq) WHERE ledger = 1", """
+                    CREATE TABLE changelog_consumers (
+                      name         TEXT    NOT NULL PRIMARY KEY,
+                      position     INTEGER NOT NULL,
+                      incarnation  TEXT,
+                      required     INTEGER NOT NULL DEFAULT 1,
+                      updated_at   INTEGER NOT NULL
+                    ) WITHOUT ROWID"""));
 
     /** The schema version this LiteMem writes and understands. */
     public static final int CURRENT_VERSION = MIGRATIONS.size();

@@ -7,6 +7,7 @@ import static org.junit.jupiter.api.Assertions.assertNull;
 import com.fasterxml.jackson.databind.JsonNode;
 import dev.litemem.Collection;
 import dev.litemem.CollectionSpec;
+import dev.litemem.LedgerPolicy;
 import dev.litemem.LiteMem;
 import dev.litemem.Record;
 import dev.litemem.index.Metric;
@@ -17,8 +18,8 @@ import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.extension.RegisterExtension;
 
 /**
- * A writer asked for images logs each change with the after-image written in its transaction, so intermediate states
- * survive; the default writer logs none (an image is a second copy of the record).
+ * A change bound for the ledger carries the after-image written in its transaction, so intermediate states survive;
+ * any other change keeps only its hash (an image is a second copy of the record).
  */
 class ChangeImagesTest {
     @RegisterExtension
@@ -27,23 +28,19 @@ class ChangeImagesTest {
     @Test
     void eachEntryHoldsTheRecordAsItsTransactionWroteIt() throws Exception {
         try (LiteMem mem = stores.open("images.db")) {
-            Collection raw = mem.collection("raw", CollectionSpec.vectors(2, Metric.L2));
-            raw.upsert(Record.builder().id("plain").text("no image").vector(new float[] {0, 0}).build());
-            assertNull(mem.withReadHandle(h -> h.createQuery("SELECT image FROM changes").mapTo(String.class).one()),
-                    "the default writer logs no image");
-            mem.inTransaction(h -> {
-                long collectionId = h.createQuery("SELECT id FROM collections WHERE name = 'raw'").mapTo(Long.class).one();
-                try (RecordWriter writer = new RecordWriter(h, collectionId, null, true)) {
-                    writer.delete(writer.rowId("plain"), "plain", 1);
-                    writer.upsert(Record.builder().id("a").text("first").vector(new float[] {1, 2})
-                            .metadata(Map.of("tag", "x", "n", 1)).source("doc.md", 3).build(),
-                            "{\"n\":1,\"tag\":\"x\"}", new float[] {1, 2}, 10);
-                    writer.upsert(Record.builder().id("a").text("second \"quoted\"\n").vector(new float[] {3, 4}).build(),
-                            "{}", new float[] {3, 4}, 20);
-                    writer.delete(writer.rowId("a"), "a", 30);
-                }
-                return null;
-            });
+            Collection scratch = mem.collection("scratch", CollectionSpec.vectors(2, Metric.L2));
+            scratch.upsert(Record.builder().id("plain").text("no image").vector(new float[] {0, 0}).build());
+            Object[] plain = mem.withReadHandle(h -> h.createQuery("SELECT image, image_vector, after_sha256 FROM changes")
+                    .map((rs, ctx) -> new Object[] {rs.getString(1), rs.getBytes(2), rs.getBytes(3)}).one());
+            assertNull(plain[0], "a change outside the outbox keeps no image");
+            assertNull(plain[1], "a change outside the outbox keeps no vector copy");
+            assertEquals(32, ((byte[]) plain[2]).length, "but its row hash");
+
+            Collection raw = mem.collection("raw", CollectionSpec.vectors(2, Metric.L2), LedgerPolicy.ALL);
+            raw.upsert(Record.builder().id("a").text("first").vector(new float[] {1, 2})
+                    .metadata(Map.of("tag", "x", "n", 1)).source("doc.md", 3).build());
+            raw.upsert(Record.builder().id("a").text("second \"quoted\"\n").vector(new float[] {3, 4}).build());
+            raw.delete("a");
 
             List<Object[]> rows = mem.withReadHandle(h -> h.createQuery("SELECT op, image, image_vector FROM changes WHERE record_id = 'a' ORDER BY seq")
                     .map((rs, ctx) -> new Object[] {rs.getString(1), rs.getString(2), rs.getBytes(3)}).list());

@@ -23,8 +23,8 @@ final class DocumentIngester {
 
     /** 413 (DocumentTooLargeException) past a limit, with nothing embedded or written. */
     IngestedDocument ingest(LiteMem mem, String collection, String source, String fileName, byte[] content,
-                            Map<String, Object> metadata) {
-        return Ingester.builder(mem).collection(collection).chunking(ChunkingOptions.defaults()).limits(limits).build()
+                            Map<String, Object> metadata, dev.litemem.Actor actor) {
+        return Ingester.builder(mem).collection(collection).chunking(ChunkingOptions.defaults()).limits(limits).actor(actor).build()
                 .ingestDocument(source, fileName, content, metadata);
     }
 }

@@ -6,6 +6,7 @@ import dev.litemem.CollectionInfo;
 import dev.litemem.CollectionSpec;
 import dev.litemem.Filter;
 import dev.litemem.Hit;
+import dev.litemem.LedgerPolicy;
 import dev.litemem.LiteMem;
 import dev.litemem.LiteMemException;
 import dev.litemem.Page;
@@ -75,6 +76,7 @@ final class RecordRoutes {
         String model = body.model();
         Integer dimension = body.dimension();
         String metricId = body.metric();
+        LedgerPolicy ledger = body.ledger() == null ? null : LedgerPolicy.fromId(body.ledger());
         Metric metric;
         try {
             metric = metricId == null ? Metric.COSINE : Metric.fromId(metricId);
@@ -106,14 +108,17 @@ final class RecordRoutes {
             boolean existed = find(lease.mem(), name).isPresent();
             Collection c;
             try {
-                c = lease.mem().collection(name, spec);
+                c = lease.mem().collection(name, spec, ledger);
             } catch (dev.litemem.InvalidInputException e) {
                 throw e;
             } catch (LiteMemException e) {
                 throw Errors.conflict("collection", "the collection exists with another model, dimension or metric;"
                         + " use another name");
             }
-            ctx.status(existed ? 200 : 201).json(CollectionJson.of(c.info(), null));
+            if (existed && ledger != null) {
+                c.ledgerPolicy(ledger);
+            }
+            ctx.status(existed ? 200 : 201).json(CollectionJson.of(c.info(), null, c.ledgerPolicy().id()));
         }
     }
 
@@ -121,7 +126,7 @@ final class RecordRoutes {
         String tenant = api.tenant(ctx, false);
         try (TenantCache.Lease lease = api.cache.acquire(tenant)) {
             Collection c = existing(lease, ctx);
-            ctx.json(CollectionJson.of(c.info(), c.count()));
+            ctx.json(CollectionJson.of(c.info(), c.count(), c.ledgerPolicy().id()));
         }
     }
 
@@ -130,7 +135,7 @@ final class RecordRoutes {
         UpsertBody body = upsertBody(Bodies.readObject(ctx, limits.maxBodyBytes()));
         List<Record> records = body.records().stream().map(RecordJson::toRecord).toList();
         try (TenantCache.Lease lease = api.cache.acquire(tenant)) {
-            Collection c = forWrite(lease, ctx.pathParam("collection"), records);
+            Collection c = forWrite(lease, ctx.pathParam("collection"), records).as(Attribution.of(ctx, tenant));
             long seq = c.upsertAll(records);
             ctx.json(new UpsertResult(records.size(), seq));
         }
@@ -152,7 +157,7 @@ final class RecordRoutes {
         String tenant = api.tenant(ctx, false);
         Filter filter = whereParam(ctx, true);
         try (TenantCache.Lease lease = api.cache.acquire(tenant)) {
-            int deleted = existing(lease, ctx).deleteWhere(filter);
+            int deleted = existing(lease, ctx).as(Attribution.of(ctx, tenant)).deleteWhere(filter);
             ctx.json(new DeleteResult(deleted));
         }
     }
@@ -169,7 +174,7 @@ final class RecordRoutes {
     private void delete(Context ctx) {
         String tenant = api.tenant(ctx, false);
         try (TenantCache.Lease lease = api.cache.acquire(tenant)) {
-            if (!existing(lease, ctx).delete(ctx.pathParam("id"))) {
+            if (!existing(lease, ctx).as(Attribution.of(ctx, tenant)).delete(ctx.pathParam("id"))) {
                 throw Errors.recordNotFound();
             }
             ctx.status(204);
@@ -262,7 +267,7 @@ final class RecordRoutes {
                         + ": ingest into another collection");
             }
             IngestedDocument d = ingester.ingest(lease.mem(), collection, source, fileName != null ? fileName : source,
-                    content, metadata);
+                    content, metadata, Attribution.of(ctx, tenant));
             ctx.json(new DocumentResult(source, d.document().chunks(), d.seq(), d.embedded()));
         }
     }
@@ -271,12 +276,13 @@ final class RecordRoutes {
 
     private static CollectionBody collectionBody(byte[] bytes) {
         if (bytes.length == 0) {
-            return new CollectionBody(null, null, null);
+            return new CollectionBody(null, null, null, null);
         }
         JsonNode body = Bodies.parseObject(bytes);
         return new CollectionBody(Bodies.text(body, "model", "model", 200, false),
                 Bodies.integer(body, "dimension", "dimension", 1, CollectionSpec.MAX_DIMENSION),
-                Bodies.text(body, "metric", "metric", 20, false));
+                Bodies.text(body, "metric", "metric", 20, false),
+                Bodies.text(body, "ledger", "ledger", 20, false));
     }
 
     private UpsertBody upsertBody(JsonNode body) {

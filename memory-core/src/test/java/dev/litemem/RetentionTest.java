@@ -1,0 +1,140 @@
+package dev.litemem;
+
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertFalse;
+import static org.junit.jupiter.api.Assertions.assertThrows;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+import dev.litemem.index.Metric;
+import dev.litemem.testing.TempStores;
+import java.nio.file.Path;
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.List;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.extension.RegisterExtension;
+
+/** Retention: the change log is pruned only below every required consumer, and a reader whose position is gone starts over. */
+class RetentionTest {
+    @RegisterExtension
+    final TempStores stores = new TempStores();
+
+    private static LiteMemOptions quiet() {
+        return LiteMemOptions.builder().useBundledEmbedder(false).backgroundIndexing(false).build();
+    }
+
+    private static Record vec(String id, float x, float y) {
+        return Record.builder().id(id).vector(new float[] {x, y}).build();
+    }
+
+    private static long oldestSeq(LiteMem mem) {
+        return mem.withReadHandle(h -> h.createQuery("SELECT min(seq) FROM changes").mapTo(Long.class).one());
+    }
+
+    @Test
+    void pruningStopsAtTheLowestRequiredConsumerAndKeepsUnshippedOutboxEntries() {
+        try (LiteMem mem = stores.open(stores.path("r.db"), quiet())) {
+            Collection notes = mem.collection("notes", CollectionSpec.vectors(2, Metric.COSINE));
+            Collection shipped = mem.collection("shipped", CollectionSpec.vectors(2, Metric.COSINE), LedgerPolicy.ALL);
+            for (int i = 0; i < 10; i++) {
+                notes.upsert(vec("n" + i, 1, i));                           // seq 1..10
+            }
+            shipped.upsert(vec("s1", 1, 1));                                  // seq 11: in the outbox
+            for (int i = 10; i < 20; i++) {
+                notes.upsert(vec("n" + i, 1, i));                           // seq 12..21
+            }
+            mem.registerChangeLogConsumer("replica-eu", 5, true);
+            mem.registerChangeLogConsumer("dashboard", 1, false);           // not required: never waited for
+            notes.checkpointIndex();                                          // index:notes at 21
+            List<String> names = mem.changeLogConsumers().stream().map(ChangeLogConsumer::name).toList();
+            assertEquals(List.of("index:notes", "dashboard", "replica-eu"), names);
+
+            ChangeLogPruning first = mem.pruneChangeLog();
+            assertEquals(5, first.deleted(), "up to the replica's position 5");
+            assertEquals(5, first.prunedThrough());
+            assertEquals(6, oldestSeq(mem));
+
+            mem.registerChangeLogConsumer("replica-eu", 21, true);
+            ChangeLogPruning second = mem.pruneChangeLog();
+            // 6..20 may go (21 is the newest, always kept), but 11 is in the outbox and nobody shipped it.
+            assertEquals(14, second.deleted());
+            assertEquals(20, second.prunedThrough());
+            assertEquals(List.of(11L, 21L), mem.withReadHandle(h -> h.createQuery("SELECT seq FROM changes ORDER BY seq")
+                    .mapTo(Long.class).list()));
+            mem.ledger().recordShipped(mem.incarnation(), 11);
+            assertEquals(1, mem.pruneChangeLog().deleted(), "shipped: now it may go");
+            assertEquals(21, mem.lastSequence(), "the newest entry stays: the sequence never goes back");
+            notes.upsert(vec("n-new", 2, 2));
+            assertEquals(22, mem.lastSequence());
+
+            assertThrows(InvalidInputException.class, () -> mem.registerChangeLogConsumer("ledger", 1, true));
+            assertThrows(InvalidInputException.class, () -> mem.registerChangeLogConsumer("index:x", 1, true));
+            assertTrue(mem.removeChangeLogConsumer("replica-eu"));
+            assertFalse(mem.removeChangeLogConsumer("replica-eu"));
+        }
+    }
+
+    @Test
+    void theIndexCheckpointAndThisProcessesLoadedIndexesHoldPruningBack() {
+        try (LiteMem mem = stores.open(stores.path("i.db"), quiet())) {
+            Collection notes = mem.collection("notes", CollectionSpec.vectors(2, Metric.COSINE));
+            for (int i = 0; i < 5; i++) {
+                notes.upsert(vec("n" + i, 1, i));
+            }
+            notes.checkpointIndex();                                          // checkpoint at 5
+            for (int i = 5; i < 10; i++) {
+                notes.upsert(vec("n" + i, 1, i));                           // 6..10, the loaded index applies them
+            }
+            notes.loadIndex();
+            assertEquals(5, mem.pruneChangeLog().prunedThrough(), "the checkpoint took everything up to 5, no further");
+            assertEquals(10, notes.search(new float[] {1, 9}, 20).size());
+        }
+    }
+
+    @Test
+    void anotherProcessesIndexWhosePositionWasPrunedReloadsAndMissesNothing() {
+        Path file = stores.path("p.db");
+        try (LiteMem writer = stores.open(file, quiet()); LiteMem reader = stores.open(file, quiet())) {
+            Collection w = writer.collection("notes", CollectionSpec.vectors(2, Metric.COSINE));
+            for (int i = 0; i < 5; i++) {
+                w.upsert(vec("n" + i, 1, i));
+            }
+            Collection r = reader.collection("notes");
+            assertEquals(5, r.search(new float[] {1, 0}, 50).size());      // the reader's index: applied up to 5
+            long before = r.indexStats().appliedSeq();
+            List<Record> more = new ArrayList<>();
+            for (int i = 5; i < 40; i++) {
+                more.add(vec("n" + i, 1, i));
+            }
+            w.upsertAll(more);                                                // 6..40
+            w.delete("n0");                                                   // 41
+            w.checkpointIndex();                                              // the writer's checkpoint at 41
+            ChangeLogPruning pruned = writer.pruneChangeLog();                // the reader is unknown to the writer
+            assertTrue(pruned.prunedThrough() > before, pruned.toString());
+
+            List<Hit> hits = r.search(new float[] {1, 0}, 50);
+            assertEquals(39, hits.size(), "the reader started over: every change, the delete included");
+            assertFalse(hits.stream().anyMatch(h -> h.record().id().equals("n0")));
+            assertTrue(r.indexStats().source().startsWith("rebuilt") || r.indexStats().source().equals("checkpoint"),
+                    r.indexStats().source());
+        }
+    }
+
+    @Test
+    void theBackgroundThreadPrunesPeriodically() {
+        LiteMemOptions options = LiteMemOptions.builder().useBundledEmbedder(false)
+                .pruneChangeLogEvery(Duration.ofMillis(50)).build();
+        try (LiteMem mem = stores.open(stores.path("bg.db"), options)) {
+            Collection notes = mem.collection("notes", CollectionSpec.vectors(2, Metric.COSINE));
+            for (int i = 0; i < 20; i++) {
+                notes.upsert(vec("n" + i, 1, i));
+            }
+            notes.checkpointIndex();
+            long deadline = System.nanoTime() + Duration.ofSeconds(30).toNanos();
+            while (oldestSeq(mem) < 20 && System.nanoTime() < deadline) {
+                java.util.concurrent.locks.LockSupport.parkNanos(Duration.ofMillis(5).toNanos()); // polling a condition
+            }
+            assertEquals(20, oldestSeq(mem), "the background thread pruned all but the newest entry (the checkpoint's)");
+        }
+    }
+}
