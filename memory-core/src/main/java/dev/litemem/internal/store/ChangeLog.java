@@ -82,11 +82,14 @@ public final class ChangeLog implements AutoCloseable {
         insert.setString(9, actor == null ? null : actor.model());
         insert.setString(10, actor == null ? null : actor.authority());
         insert.setString(11, actor == null ? null : actor.requestId());
-        insert.setString(12, image);
-        insert.setBytes(13, imageVector);
+        // Only an entry bound for the ledger keeps its image: the shipper replays it, while for any other change it would
+        // be a second copy of the row (text and vector) kept until the log is pruned. Every entry keeps its hashes.
+        boolean outbox = inOutbox(entity, collectionId);
+        insert.setString(12, outbox ? image : null);
+        insert.setBytes(13, outbox ? imageVector : null);
         insert.setBytes(14, beforeSha256);
         insert.setBytes(15, image == null ? null : RowHash.of(entity, image, imageVector));
-        insert.setInt(16, inOutbox(entity, collectionId) ? 1 : 0);
+        insert.setInt(16, outbox ? 1 : 0);
         try (ResultSet rs = insert.executeQuery()) {
             rs.next();
             return rs.getLong(1);
