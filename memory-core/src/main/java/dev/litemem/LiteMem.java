@@ -51,8 +51,8 @@ public final class LiteMem implements AutoCloseable {
         this.db = db;
         this.options = options;
         this.embedder = options.embedder().isPresent() ? options.embedder() : null;
-        this.maintainer = new IndexMaintainer(db.file().getFileName().toString(), indexes.values(),
-                options.backgroundIndexing());
+        this.maintainer = new IndexMaintainer(options.backgroundIndexing() ? db.maintenance() : null,
+                options.checkpointInterval());
     }
 
     /** Opens (or creates) the store in {@code file} with the default options. */
@@ -113,6 +113,18 @@ public final class LiteMem implements AutoCloseable {
         return cached(info);
     }
 
+    /**
+     * The collection with this name if it exists; never creates one. Once found it is cached, so asking again costs
+     * no statement.
+     */
+    public Optional<Collection> findCollection(String name) {
+        Collection existing = collections.get(name);
+        if (existing != null) {
+            return Optional.of(existing);
+        }
+        return find(checkName(name)).map(this::cached);
+    }
+
     /** Every collection in the file, by name. */
     public List<CollectionInfo> collections() {
         return db.read(CollectionRows::all);
@@ -143,7 +155,7 @@ public final class LiteMem implements AutoCloseable {
                     throw new CheckedWrapper(e);
                 }
             };
-            return write ? db.write(f) : db.read(f);
+            return write ? db.write(f) : db.readOnly(f);
         } catch (CheckedWrapper w) {
             throw (X) w.getCause();
         }
@@ -289,6 +301,7 @@ public final class LiteMem implements AutoCloseable {
     @Override
     public void close() {
         maintainer.close();
+        db.maintenance().close(); // waits for a step in progress (a graph being built is finished, then checkpointed)
         RuntimeException failure = null;
         Set<CollectionIndex> toCheckpoint = new HashSet<>(maintainer.writtenIndexes());
         for (CollectionIndex index : indexes.values()) {

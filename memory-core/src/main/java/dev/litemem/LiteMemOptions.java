@@ -6,6 +6,8 @@ import java.util.Optional;
 
 /** How a {@link LiteMem} store is opened. Build with {@link #builder()}; {@link #defaults()} suits most uses. */
 public final class LiteMemOptions {
+    /** The default of {@link #exactSearchBelow()} (measured: see docs/ARCHITECTURE.md, "Small collections"). */
+    public static final int DEFAULT_EXACT_SEARCH_BELOW = 2_000;
     private final Durability durability;
     private final Duration busyTimeout;
     private final int readerConnections;
@@ -17,6 +19,7 @@ public final class LiteMemOptions {
     private final double compactionThreshold;
     private final int indexThreads;
     private final boolean backgroundIndexing;
+    private final int exactSearchBelow;
     private final boolean createIfMissing;
 
     private LiteMemOptions(Builder b) {
@@ -31,6 +34,7 @@ public final class LiteMemOptions {
         this.compactionThreshold = b.compactionThreshold;
         this.indexThreads = b.indexThreads;
         this.backgroundIndexing = b.backgroundIndexing;
+        this.exactSearchBelow = b.exactSearchBelow;
         this.createIfMissing = b.createIfMissing;
     }
 
@@ -106,6 +110,15 @@ public final class LiteMemOptions {
         return compactionThreshold;
     }
 
+    /**
+     * A collection with fewer vectors than this has no graph: its searches scan every vector exactly (as fast as a
+     * graph walk at that size), and nothing is built, loaded or checkpointed for it. Once it grows past the threshold
+     * its graph is built in the background (or by the next search without background indexing). 0: always a graph.
+     */
+    public int exactSearchBelow() {
+        return exactSearchBelow;
+    }
+
     /** Threads that build and rebuild indexes. */
     public int indexThreads() {
         return indexThreads;
@@ -123,6 +136,7 @@ public final class LiteMemOptions {
         private double compactionThreshold = 0.25;
         private int indexThreads = Runtime.getRuntime().availableProcessors();
         private boolean backgroundIndexing = true;
+        private int exactSearchBelow = DEFAULT_EXACT_SEARCH_BELOW;
         private boolean createIfMissing = true;
 
         private Builder() {
@@ -213,6 +227,19 @@ public final class LiteMemOptions {
             return this;
         }
 
+        /** See {@link LiteMemOptions#exactSearchBelow()}; 0 gives every collection a graph. */
+        public Builder exactSearchBelow(int vectors) {
+            if (vectors < 0) {
+                throw new IllegalArgumentException("exactSearchBelow must be 0 or more, was " + vectors);
+            }
+            this.exactSearchBelow = vectors;
+            return this;
+        }
+
+        /**
+         * Whether indexes are kept up to date, checkpointed and compacted in the background after writes, on the
+         * process's shared maintenance threads (default true); without it, searches and close() do that work.
+         */
         public Builder backgroundIndexing(boolean backgroundIndexing) {
             this.backgroundIndexing = backgroundIndexing;
             return this;

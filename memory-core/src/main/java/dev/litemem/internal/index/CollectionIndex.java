@@ -82,7 +82,51 @@ public final class CollectionIndex {
             }
         }
         catchUp();
+        if (!options.backgroundIndexing()) {
+            maybeBuildGraph(); // nobody else will
+        }
         return index;
+    }
+
+    /** Whether the collection is small enough to be answered by an exact scan, without a graph. */
+    private boolean exactSized(int vectors) {
+        return vectors < options.exactSearchBelow();
+    }
+
+    /**
+     * Replaces the exact index of a collection that grew past {@link LiteMemOptions#exactSearchBelow()} by a graph,
+     * built outside the lock while searches go on scanning; changes applied meanwhile are replayed onto the graph.
+     */
+    void maybeBuildGraph() {
+        VectorIndex current = index;
+        if (current == null || current.hasGraph() || exactSized(current.size())) {
+            return;
+        }
+        long seqAtCopy = appliedSeq;
+        long started = System.nanoTime();
+        VectorIndex graph = current.withGraph(options.indexThreads());
+        lock.lock();
+        try {
+            if (index != current) {
+                return; // rebuilt meanwhile
+            }
+            index = graph;
+            appliedSeq = seqAtCopy;
+            applyPending();
+            checkpointSeq = -1;
+            changesSinceCheckpoint = Math.max(changesSinceCheckpoint, graph.size());
+            source = "graph built (the collection grew past " + options.exactSearchBelow() + " vectors)";
+        } finally {
+            lock.unlock();
+        }
+        LOG.debug("Built the graph of '{}' ({} vectors) in {} ms", info.name(), graph.size(),
+                (System.nanoTime() - started) / 1_000_000);
+    }
+
+    /** Whether the index has a graph with changes no checkpoint holds yet. */
+    boolean hasUncheckpointedChanges() {
+        VectorIndex i = index;
+        return i != null && i.hasGraph() && appliedSeq != checkpointSeq;
     }
 
     public boolean loaded() {
@@ -90,7 +134,7 @@ public final class CollectionIndex {
     }
 
     /** Applies the committed changes not yet in the index. */
-    void catchUp() {
+    public void catchUp() {
         if (index == null || !hasPending()) {
             return;
         }
@@ -109,8 +153,8 @@ public final class CollectionIndex {
         int nodes;
         lock.lock();
         try {
-            if (index == null) {
-                return;
+            if (index == null || !index.hasGraph()) {
+                return; // an exact index is rebuilt from the rows faster than a checkpoint would load
             }
             applyPending();
             if (appliedSeq == checkpointSeq) {
@@ -140,7 +184,7 @@ public final class CollectionIndex {
 
     /** Checkpoints when enough changes or time have accumulated since the last checkpoint. */
     void maybeCheckpoint() {
-        if (index == null || appliedSeq == checkpointSeq) {
+        if (!hasUncheckpointedChanges()) {
             return;
         }
         boolean enoughChanges = changesSinceCheckpoint >= options.checkpointEveryChanges();
@@ -191,7 +235,9 @@ public final class CollectionIndex {
         Snapshot s = snapshot(true);
         reportSkipped(s.skipped.size(), "loading");
         String refused = s.checkpoint == null ? null : headerProblem(s);
-        if (s.checkpoint == null) {
+        if (exactSized(s.vectors.size())) {
+            rebuildFromRows(null, s); // no graph: whatever checkpoint is stored was not even read
+        } else if (s.checkpoint == null) {
             rebuildFromRows(s.vectors.isEmpty() ? null : "no checkpoint", s);
         } else if (refused != null) {
             rebuildFromRows("the checkpoint was refused: " + refused, s);
@@ -213,7 +259,7 @@ public final class CollectionIndex {
             }
         }
         checkpointAtNanos = System.nanoTime();
-        applyPending();
+        // Nothing to replay: the snapshot's vectors and position agree. ready() catches up with later commits.
     }
 
     /** Why the stored checkpoint's header row cannot be used with the change log, or null when it can. */
@@ -241,7 +287,10 @@ public final class CollectionIndex {
 
     private void rebuildFromRows(String reason, Snapshot s) {
         long started = System.nanoTime();
-        VectorIndex fresh = VectorIndex.create(info.spec().dimension(), info.spec().metric(), info.spec().hnsw());
+        boolean exact = exactSized(s.vectors.size());
+        VectorIndex fresh = exact
+                ? VectorIndex.createExact(info.spec().dimension(), info.spec().metric(), info.spec().hnsw())
+                : VectorIndex.create(info.spec().dimension(), info.spec().metric(), info.spec().hnsw());
         long[] labels = new long[s.vectors.size()];
         float[][] vectors = new float[s.vectors.size()][];
         int i = 0;
@@ -255,8 +304,9 @@ public final class CollectionIndex {
         checkpointBytes = 0;
         checkpointSeq = -1; // whatever is stored does not describe this graph: the next checkpoint replaces it
         changesSinceCheckpoint = labels.length;
-        source = reason == null ? "new" : "rebuilt (" + reason + ")";
-        if (reason != null && !reason.equals("no checkpoint")) {
+        source = exact ? "exact scan (fewer than " + options.exactSearchBelow() + " vectors: no graph)"
+                : reason == null ? "new" : "rebuilt (" + reason + ")";
+        if (reason != null && !reason.equals("no checkpoint") && !exact) {
             LOG.warn("Rebuilt the index of collection '{}' from its {} rows in {} ms: {}", info.name(), labels.length,
                     (System.nanoTime() - started) / 1_000_000, reason);
         }
@@ -267,22 +317,22 @@ public final class CollectionIndex {
         return db.readSnapshot(h -> {
             Snapshot s = new Snapshot();
             s.maxSeq = h.createQuery("SELECT coalesce(max(seq), 0) FROM changes").mapTo(Long.class).one();
-            // The highest sequence ever given out, even if the log's newest rows were pruned later.
-            s.logHighWater = Math.max(s.maxSeq, h.createQuery("SELECT coalesce(max(seq), 0) FROM sqlite_sequence"
-                    + " WHERE name = 'changes'").mapTo(Long.class).one());
-            if (withCheckpoint) {
+            h.createQuery("SELECT row_id, embedding FROM records WHERE collection_id = ? AND embedding IS NOT NULL")
+                    .bind(0, collectionId)
+                    .map((rs, ctx) -> s.add(rs.getLong(1), usable(rs.getBytes(2))))
+                    .forEach(x -> { });
+            if (withCheckpoint && !exactSized(s.vectors.size())) {
                 Optional<Checkpoints.Stored> cp = Checkpoints.newest(h, collectionId);
                 if (cp.isPresent()) {
                     s.checkpoint = cp.get();
+                    // The highest sequence ever given out, even if the log's newest rows were pruned later.
+                    s.logHighWater = Math.max(s.maxSeq, h.createQuery("SELECT coalesce(max(seq), 0) FROM sqlite_sequence"
+                            + " WHERE name = 'changes'").mapTo(Long.class).one());
                     s.checkpointBytes = Checkpoints.read(h, cp.get());
                     checkpointSeq = cp.get().seq();
                     checkpointBytes = cp.get().byteCount();
                 }
             }
-            h.createQuery("SELECT row_id, embedding FROM records WHERE collection_id = ? AND embedding IS NOT NULL")
-                    .bind(0, collectionId)
-                    .map((rs, ctx) -> s.add(rs.getLong(1), usable(rs.getBytes(2))))
-                    .forEach(x -> { });
             skippedRows.clear();
             skippedRows.addAll(s.skipped);
             return s;

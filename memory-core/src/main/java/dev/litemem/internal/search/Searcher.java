@@ -135,14 +135,16 @@ public final class Searcher {
         if (rows.isEmpty()) {
             return Map.of();
         }
-        StringBuilder in = new StringBuilder();
+        StringBuilder ids = new StringBuilder("[");
         for (Candidate c : rows) {
-            in.append(in.length() == 0 ? "" : ",").append(c.rowId);
+            ids.append(ids.length() == 1 ? "" : ",").append(c.rowId);
         }
-        // Row ids are longs we produced, not user input.
+        // One statement of one text whatever the hits (a JSON array of row ids), so its parse is cached.
+        String rowIds = ids.append(']').toString();
         return db.read(h -> {
             Map<Long, Record> out = new HashMap<>();
-            h.createQuery("SELECT " + RecordRows.COLUMNS + " FROM records r WHERE r.row_id IN (" + in + ")")
+            h.createQuery("SELECT " + RecordRows.COLUMNS + " FROM records r WHERE r.row_id IN (SELECT value FROM json_each(?))")
+                    .bind(0, rowIds)
                     .map((rs, ctx) -> out.put(rs.getLong("row_id"), RecordRows.map(rs))).forEach(x -> { });
             return out;
         });

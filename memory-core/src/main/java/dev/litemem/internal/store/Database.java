@@ -44,11 +44,15 @@ public final class Database implements AutoCloseable {
     private final ReentrantLock writerLock = new ReentrantLock();
     private final ReentrantReadWriteLock lifecycle = new ReentrantReadWriteLock();
     private final ThreadLocal<Handle> currentWrite = new ThreadLocal<>();
+    private final Maintenance.Tasks maintenance;
     private volatile boolean closed;
+    /** Set once reads and writes met: reads use reader connections from then on (see {@link #onReader}). */
+    private volatile boolean readersWanted;
 
     private Database(Path file, LiteMemOptions options, int schemaVersion) {
         this.file = file;
         this.options = options;
+        this.maintenance = Maintenance.shared().forStore(file.getFileName().toString());
         FileCheck.State state = FileCheck.check(file, options.createIfMissing());
         try {
             Path parent = file.toAbsolutePath().getParent();
@@ -58,12 +62,9 @@ public final class Database implements AutoCloseable {
             this.writer = connect(false);
             this.writerJdbi = configure(Jdbi.create(new SharedConnection(writer)));
             Migrations.migrate(writerJdbi, file, schemaVersion);
+            // Readers open on demand, up to readerConnections: a store read by one thread at a time (most tenants of
+            // a server) holds two connections, not 1 + readerConnections.
             this.idleReaders = new ArrayBlockingQueue<>(options.readerConnections());
-            for (int i = 0; i < options.readerConnections(); i++) {
-                Connection reader = connect(true);
-                readers.add(reader);
-                idleReaders.add(reader);
-            }
             this.readerJdbi = configure(Jdbi.create(new PooledReaders()));
         } catch (SQLException | java.io.IOException e) {
             closeQuietly();
@@ -85,6 +86,14 @@ public final class Database implements AutoCloseable {
 
     public Path file() {
         return file;
+    }
+
+    /**
+     * This file's handle on the process's shared maintenance threads: schedule periodic or deferred work on the file
+     * here (never a thread of your own). Closed, and so stopped, before the connections close.
+     */
+    public Maintenance.Tasks maintenance() {
+        return maintenance;
     }
 
     private Connection connect(boolean readOnly) throws SQLException {
@@ -112,6 +121,9 @@ public final class Database implements AutoCloseable {
     private static Jdbi configure(Jdbi jdbi) {
         // Bound arguments are user text and vectors: keep them out of every exception message.
         jdbi.getConfig(StatementExceptions.class).setMessageRendering(StatementExceptions.MessageRendering.NONE);
+        // Parsed SQL is cached per parser and template engine: the same ones for every file, so a store opened for
+        // the first time does not parse again what others did (it was most of the CPU a cold tenant cost).
+        jdbi.getConfig(SqlStatements.class).setSqlParser(SharedSql.PARSER).setTemplateEngine(SharedSql.TEMPLATES);
         return jdbi;
     }
 
@@ -127,7 +139,10 @@ public final class Database implements AutoCloseable {
             if (joined != null) {
                 return work.apply(joined);
             }
-            writerLock.lock();
+            if (!writerLock.tryLock()) {
+                readersWanted = true; // a read may hold the writer: from now on reads get connections of their own
+                writerLock.lock();
+            }
             try (Handle handle = writerJdbi.open()) {
                 execute(handle, "BEGIN IMMEDIATE");
                 currentWrite.set(handle);
@@ -161,9 +176,44 @@ public final class Database implements AutoCloseable {
             if (joined != null) {
                 return work.apply(joined);
             }
-            try (Handle handle = readerJdbi.open()) {
+            return onReader(work, false);
+        } catch (RuntimeException e) {
+            throw translate(e);
+        } finally {
+            exit();
+        }
+    }
+
+    /**
+     * Runs {@code work} on a reader, or on the idle writer while this store has never needed a reader: a store read
+     * by one thread at a time (a cold tenant's first query, most tenants of a server) then opens one connection, not
+     * two, which halves the cost of opening it and its file descriptors. The first time a read finds the writer busy,
+     * or a write finds it lent to a read, readers open (up to readerConnections) and are used from then on. Work
+     * that may be long or is the caller's own ({@code readersOnly}) always gets a reader, so writers never wait for it.
+     */
+    private <T> T onReader(Function<Handle, T> work, boolean readersOnly) {
+        if (!readersOnly && !readersWanted && currentWrite.get() == null && writerLock.tryLock()) {
+            try (Handle handle = writerJdbi.open()) {
                 return work.apply(handle);
+            } finally {
+                writerLock.unlock();
             }
+        }
+        readersWanted = true;
+        try (Handle handle = readerJdbi.open()) {
+            return work.apply(handle);
+        }
+    }
+
+    /** Like {@link #read}, always on a read-only connection: for the caller's own code and long reads. */
+    public <T> T readOnly(Function<Handle, T> work) {
+        enter();
+        try {
+            Handle joined = currentWrite.get();
+            if (joined != null) {
+                return work.apply(joined);
+            }
+            return onReader(work, true);
         } catch (RuntimeException e) {
             throw translate(e);
         } finally {
@@ -176,9 +226,13 @@ public final class Database implements AutoCloseable {
      * only. Derived state (the vector index) must never be built from changes that may still roll back.
      */
     public <T> T readCommitted(Function<Handle, T> work) {
+        return readCommitted(work, false);
+    }
+
+    private <T> T readCommitted(Function<Handle, T> work, boolean readersOnly) {
         enter();
-        try (Handle handle = readerJdbi.open()) {
-            return work.apply(handle);
+        try {
+            return onReader(work, readersOnly);
         } catch (RuntimeException e) {
             throw translate(e);
         } finally {
@@ -191,7 +245,7 @@ public final class Database implements AutoCloseable {
      * connection, so writers go on meanwhile; SQLite keeps an existing empty file's mode.
      */
     public void copyInto(Path target) {
-        readCommitted(h -> h.execute("VACUUM INTO ?", target.toAbsolutePath().toString()));
+        readCommitted(h -> h.execute("VACUUM INTO ?", target.toAbsolutePath().toString()), true);
     }
 
     /** Like {@link #readCommitted} inside one read transaction: every statement sees the same snapshot. */
@@ -282,6 +336,7 @@ public final class Database implements AutoCloseable {
         if (lifecycle.getReadHoldCount() > 0) {
             throw new IllegalStateException("close() was called from inside an operation on the same store");
         }
+        maintenance.close(); // waits for a running task, which may still use the connections
         lifecycle.writeLock().lock();
         try {
             if (closed) {
@@ -296,8 +351,10 @@ public final class Database implements AutoCloseable {
 
     private void closeQuietly() {
         SQLException failure = null;
-        for (Connection c : readers) {
-            failure = closeCollecting(c, failure);
+        synchronized (readers) {
+            for (Connection c : readers) {
+                failure = closeCollecting(c, failure);
+            }
         }
         if (writer != null) {
             failure = closeCollecting(writer, failure);
@@ -341,7 +398,18 @@ public final class Database implements AutoCloseable {
     /** Readers: a handle takes an idle reader and gives it back when closed. */
     private final class PooledReaders implements ConnectionFactory {
         @Override
-        public Connection openConnection() {
+        public Connection openConnection() throws SQLException {
+            Connection idle = idleReaders.poll();
+            if (idle != null) {
+                return idle;
+            }
+            synchronized (readers) {
+                if (readers.size() < options.readerConnections()) {
+                    Connection reader = connect(true);
+                    readers.add(reader);
+                    return reader;
+                }
+            }
             try {
                 return idleReaders.take();
             } catch (InterruptedException e) {

@@ -348,10 +348,11 @@ final class RecordRoutes {
     /** The collection named in the path; 404 if it does not exist (reads never create one). */
     private static Collection existing(TenantCache.Lease lease, Context ctx) {
         String name = ctx.pathParam("collection");
-        if (find(lease.mem(), name).isEmpty()) {
-            throw Errors.collectionNotFound();
+        try {
+            return lease.mem().findCollection(name).orElseThrow(Errors::collectionNotFound);
+        } catch (dev.litemem.InvalidInputException e) {
+            throw Errors.collectionNotFound(); // a name no collection can have
         }
-        return lease.mem().collection(name);
     }
 
     /** The collection for a write, created on first use: by the server's embedder, or for the caller's vectors. */
