@@ -333,7 +333,9 @@ public final class LiteMem implements AutoCloseable {
     }
 
     void written(long collectionId) {
-        maintainer.written(collectionId, indexes.get(collectionId));
+        CollectionIndex index = indexes.get(collectionId);
+        index.markWritten();
+        maintainer.written(collectionId, index);
     }
 
     private Collection cached(CollectionInfo info) {

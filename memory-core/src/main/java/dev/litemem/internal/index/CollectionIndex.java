@@ -51,6 +51,8 @@ public final class CollectionIndex {
     private volatile long checkpointAtNanos = System.nanoTime();
     private volatile int changesSinceCheckpoint;
     private volatile String source = "not loaded";
+    /** Set when this process commits a write to the collection; cleared by the next search, which catches up. */
+    private volatile boolean writtenHere;
     /** Rows whose stored embedding cannot be used (changed outside LiteMem): left out of the index. */
     private final Set<Long> skippedRows = ConcurrentHashMap.newKeySet();
 
@@ -71,16 +73,7 @@ public final class CollectionIndex {
 
     /** The index, loaded and caught up with every committed change: a search sees every acknowledged write. */
     public VectorIndex ready() {
-        if (index == null) {
-            lock.lock();
-            try {
-                if (index == null) {
-                    load();
-                }
-            } finally {
-                lock.unlock();
-            }
-        }
+        loadIfNeeded();
         catchUp();
         if (!options.backgroundIndexing()) {
             maybeBuildGraph(); // nobody else will
@@ -127,6 +120,48 @@ public final class CollectionIndex {
     boolean hasUncheckpointedChanges() {
         VectorIndex i = index;
         return i != null && i.hasGraph() && appliedSeq != checkpointSeq;
+    }
+
+    /**
+     * The index for a search: loaded, and caught up when this process wrote to the collection since (no statement
+     * otherwise). Changes of other processes are seen by the search's own statement, which reads the change log's
+     * position with the hits ({@link #position()}); the search then catches up and runs again.
+     */
+    public VectorIndex readyForSearch() {
+        if (index == null) {
+            writtenHere = false;
+            loadIfNeeded(); // its snapshot is as new as a catch-up would be
+        } else if (writtenHere) {
+            writtenHere = false;
+            catchUp();
+        }
+        if (!options.backgroundIndexing()) {
+            maybeBuildGraph();
+        }
+        return index;
+    }
+
+    private void loadIfNeeded() {
+        if (index == null) {
+            lock.lock();
+            try {
+                if (index == null) {
+                    load();
+                }
+            } finally {
+                lock.unlock();
+            }
+        }
+    }
+
+    /** A write to the collection committed in this process: the next search catches up first. */
+    public void markWritten() {
+        writtenHere = true;
+    }
+
+    /** The sequence number of the last change the index reflects. */
+    public long position() {
+        return appliedSeq;
     }
 
     public boolean loaded() {

@@ -34,6 +34,11 @@ import org.sqlite.SQLiteOpenMode;
  * connection is never closed while another thread uses it. See docs/CONCURRENCY.md.
  */
 public final class Database implements AutoCloseable {
+    /**
+     * How much of a file each connection maps into memory for reads: address space, not memory (SQLite maps no more
+     * than the file's size), so a search's hits, random rows, are read without a read() call and a copy each.
+     */
+    static final long MMAP_BYTES = 4L << 30;
     private final Path file;
     private final LiteMemOptions options;
     private final Connection writer;
@@ -46,6 +51,10 @@ public final class Database implements AutoCloseable {
     private final ThreadLocal<Handle> currentWrite = new ThreadLocal<>();
     private final Maintenance.Tasks maintenance;
     private volatile boolean closed;
+    private volatile Consumer<String> statementListener;
+    /** Statements kept prepared per connection (a connection is used by one thread at a time); see {@link #prepared}. */
+    private final java.util.Map<Connection, java.util.Map<String, java.sql.PreparedStatement>> preparedStatements =
+            new java.util.concurrent.ConcurrentHashMap<>();
     /** Set once reads and writes met: reads use reader connections from then on (see {@link #onReader}). */
     private volatile boolean readersWanted;
 
@@ -109,6 +118,8 @@ public final class Database implements AutoCloseable {
         }
         Connection c = config.createConnection("jdbc:sqlite:" + file.toAbsolutePath());
         try (Statement s = c.createStatement()) {
+            // Reads map the file instead of copying pages through read() calls: a search's hits are random rows.
+            s.execute("PRAGMA mmap_size = " + MMAP_BYTES);
             // Explicit BEGIN IMMEDIATE / COMMIT on an auto-commit connection: with auto-commit off, sqlite-jdbc opens
             // the next transaction right after every commit and would hold the write lock while idle.
             if (!readOnly) {
@@ -205,6 +216,27 @@ public final class Database implements AutoCloseable {
         }
     }
 
+    /**
+     * A statement of {@code sql} prepared once on {@code handle}'s connection and kept for its next uses there: for the
+     * statements every search runs (preparing one costs about what reading ten rows does). The caller binds every
+     * parameter and closes each result set; it must not close the statement. Closed with the connections.
+     */
+    public java.sql.PreparedStatement prepared(Handle handle, String sql) throws SQLException {
+        Consumer<String> listener = statementListener;
+        if (listener != null) {
+            listener.accept(sql); // each use runs the statement once
+        }
+        Connection connection = handle.getConnection();
+        java.util.Map<String, java.sql.PreparedStatement> statements =
+                preparedStatements.computeIfAbsent(connection, c -> new java.util.HashMap<>());
+        java.sql.PreparedStatement statement = statements.get(sql);
+        if (statement == null) {
+            statement = connection.prepareStatement(sql);
+            statements.put(sql, statement); // the connection is this thread's until the handle closes
+        }
+        return statement;
+    }
+
     /** Like {@link #read}, always on a read-only connection: for the caller's own code and long reads. */
     public <T> T readOnly(Function<Handle, T> work) {
         enter();
@@ -273,6 +305,7 @@ public final class Database implements AutoCloseable {
         };
         writerJdbi.getConfig(SqlStatements.class).setSqlLogger(logger);
         readerJdbi.getConfig(SqlStatements.class).setSqlLogger(logger);
+        statementListener = listener;
     }
 
     public boolean isClosed() {
@@ -351,6 +384,16 @@ public final class Database implements AutoCloseable {
 
     private void closeQuietly() {
         SQLException failure = null;
+        for (java.util.Map<String, java.sql.PreparedStatement> statements : preparedStatements.values()) {
+            for (java.sql.PreparedStatement statement : statements.values()) {
+                try {
+                    statement.close();
+                } catch (SQLException e) {
+                    failure = failure == null ? e : failure; // the connections' close reports what matters
+                }
+            }
+        }
+        preparedStatements.clear();
         synchronized (readers) {
             for (Connection c : readers) {
                 failure = closeCollecting(c, failure);

@@ -180,8 +180,9 @@ final class RecordRoutes {
         String tenant = api.tenant(ctx, false);
         SearchBody body = searchBody(Bodies.readObject(ctx, limits.maxBodyBytes()));
         dev.litemem.SearchMode mode = SearchModes.parse(body.mode());
+        boolean withVectors = Boolean.TRUE.equals(body.includeVector());
         SearchRequest request = (body.text() != null ? SearchRequest.text(body.text()) : SearchRequest.vector(body.vector()))
-                .k(body.k() == null ? 10 : body.k());
+                .k(body.k() == null ? 10 : body.k()).includeVectors(withVectors);
         if (mode != null) {
             request.mode(mode);
         }
@@ -192,7 +193,6 @@ final class RecordRoutes {
         try (TenantCache.Lease lease = api.cache.acquire(tenant)) {
             hits = existing(lease, ctx).search(request);
         }
-        boolean withVectors = Boolean.TRUE.equals(body.includeVector());
         ctx.json(new HitList(hits.stream().map(h -> HitJson.of(h, withVectors)).toList()));
     }
 
