@@ -285,13 +285,32 @@ public final class Collection {
         SqlWhere where = SqlWhere.of(collectionId, request.filter());
         Query query = new Query(request.queryText(), vector, request.k(), request.offset(), mode, where,
                 request.fusion(), request.semanticWeight(), request.rrfK(), request.minScore(), request.mmrLambda(),
-                request.exact(), request.ef());
-        return new Searcher(db).run(query, embedder, this::checkVector, this::semanticCandidates);
+                request.exact(), request.ef(), request.includeVectors());
+        return new Searcher(db).run(query, embedder, this::checkVector, semantic);
     }
+
+    /** The index as the searcher sees it: searched as it is, caught up when the hits' statement shows it behind. */
+    private final Searcher.SemanticSide semantic = new Searcher.SemanticSide() {
+        @Override
+        public List<Neighbor> search(Query query, float[] vector, int n, LongPredicate allowed, Map<String, Object> explain) {
+            return semanticCandidates(query, vector, n, allowed, explain);
+        }
+
+        @Override
+        public long collectionId() {
+            return collectionId;
+        }
+
+        @Override
+        public void catchUp() {
+            index.catchUp();
+        }
+    };
 
     private List<Neighbor> semanticCandidates(Query query, float[] vector, int n, LongPredicate allowed,
                                               Map<String, Object> explain) {
-        VectorIndex vectors = index.ready();
+        VectorIndex vectors = index.readyForSearch();
+        explain.put(Searcher.POSITION, index.position());
         if (query.exact()) {
             explain.put("path", "exact");
             return vectors.searchExact(vector, n, allowed);

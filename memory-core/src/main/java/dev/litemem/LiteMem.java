@@ -55,8 +55,8 @@ public final class LiteMem implements AutoCloseable {
         this.db = db;
         this.options = options;
         this.embedder = options.embedder().isPresent() ? options.embedder() : null;
-        this.maintainer = new IndexMaintainer(db.file().getFileName().toString(), indexes.values(),
-                options.backgroundIndexing(), options.pruneChangeLogEvery(), this::pruneChangeLog);
+        this.maintainer = new IndexMaintainer(options.backgroundIndexing() ? db.maintenance() : null,
+                options.checkpointInterval(), options.pruneChangeLogEvery(), this::pruneChangeLog);
     }
 
     /** Opens (or creates) the store in {@code file} with the default options. */
@@ -134,6 +134,18 @@ public final class LiteMem implements AutoCloseable {
         return cached(info);
     }
 
+    /**
+     * The collection with this name if it exists; never creates one. Once found it is cached, so asking again costs
+     * no statement.
+     */
+    public Optional<Collection> findCollection(String name) {
+        Collection existing = collections.get(name);
+        if (existing != null) {
+            return Optional.of(existing);
+        }
+        return find(checkName(name)).map(this::cached);
+    }
+
     /** Every collection in the file, by name. */
     public List<CollectionInfo> collections() {
         return db.read(CollectionRows::all);
@@ -164,7 +176,7 @@ public final class LiteMem implements AutoCloseable {
                     throw new CheckedWrapper(e);
                 }
             };
-            return write ? db.write(f) : db.read(f);
+            return write ? db.write(f) : db.readOnly(f);
         } catch (CheckedWrapper w) {
             throw (X) w.getCause();
         }
@@ -204,7 +216,7 @@ public final class LiteMem implements AutoCloseable {
      * those at or below the lowest position of the registered consumers of this incarnation, of every collection's
      * index checkpoint and of this process's loaded indexes; outbox entries only once the ledger shipper has recorded
      * them as shipped; never the newest entry. Runs in short write transactions; also run every
-     * {@link LiteMemOptions#pruneChangeLogEvery()} by the background thread. A reader that finds its position pruned
+     * {@link LiteMemOptions#pruneChangeLogEvery()} by the store's maintenance after writes. A reader that finds its position pruned
      * (below {@link ChangeLogPruning#prunedThrough()}) must start over; this store's indexes do so by themselves.
      */
     public ChangeLogPruning pruneChangeLog() {
@@ -391,6 +403,7 @@ public final class LiteMem implements AutoCloseable {
     @Override
     public void close() {
         maintainer.close();
+        db.maintenance().close(); // waits for a step in progress (a graph being built is finished, then checkpointed)
         RuntimeException failure = null;
         Set<CollectionIndex> toCheckpoint = new HashSet<>(maintainer.writtenIndexes());
         for (CollectionIndex index : indexes.values()) {
@@ -422,7 +435,9 @@ public final class LiteMem implements AutoCloseable {
     }
 
     void written(long collectionId) {
-        maintainer.written(collectionId, indexes.get(collectionId));
+        CollectionIndex index = indexes.get(collectionId);
+        index.markWritten();
+        maintainer.written(collectionId, index);
     }
 
     private Collection cached(CollectionInfo info) {

@@ -6,6 +6,8 @@ import java.util.Optional;
 
 /** How a {@link LiteMem} store is opened. Build with {@link #builder()}; {@link #defaults()} suits most uses. */
 public final class LiteMemOptions {
+    /** The default of {@link #exactSearchBelow()} (measured: see docs/ARCHITECTURE.md, "Small collections"). */
+    public static final int DEFAULT_EXACT_SEARCH_BELOW = 2_000;
     private final Durability durability;
     private final Duration busyTimeout;
     private final int readerConnections;
@@ -18,6 +20,7 @@ public final class LiteMemOptions {
     private final double compactionThreshold;
     private final int indexThreads;
     private final boolean backgroundIndexing;
+    private final int exactSearchBelow;
     private final boolean createIfMissing;
 
     private LiteMemOptions(Builder b) {
@@ -33,6 +36,7 @@ public final class LiteMemOptions {
         this.compactionThreshold = b.compactionThreshold;
         this.indexThreads = b.indexThreads;
         this.backgroundIndexing = b.backgroundIndexing;
+        this.exactSearchBelow = b.exactSearchBelow;
         this.createIfMissing = b.createIfMissing;
     }
 
@@ -100,7 +104,8 @@ public final class LiteMemOptions {
 
     /** An index with changes since its last checkpoint is checkpointed at least this often. */
     /**
-     * How often the background thread prunes the change log ({@link LiteMem#pruneChangeLog()}); zero: never by itself.
+     * How often the store's background maintenance prunes the change log ({@link LiteMem#pruneChangeLog()}), checked
+     * after writes (a store nobody writes has nothing new to prune); zero: never by itself.
      * Default 10 minutes.
      */
     public Duration pruneChangeLogEvery() {
@@ -114,6 +119,15 @@ public final class LiteMemOptions {
     /** An index is rebuilt without its deleted nodes (in the background) once they are this share of its nodes. */
     public double compactionThreshold() {
         return compactionThreshold;
+    }
+
+    /**
+     * A collection with fewer vectors than this has no graph: its searches scan every vector exactly (as fast as a
+     * graph walk at that size), and nothing is built, loaded or checkpointed for it. Once it grows past the threshold
+     * its graph is built in the background (or by the next search without background indexing). 0: always a graph.
+     */
+    public int exactSearchBelow() {
+        return exactSearchBelow;
     }
 
     /** Threads that build and rebuild indexes. */
@@ -134,6 +148,7 @@ public final class LiteMemOptions {
         private double compactionThreshold = 0.25;
         private int indexThreads = Runtime.getRuntime().availableProcessors();
         private boolean backgroundIndexing = true;
+        private int exactSearchBelow = DEFAULT_EXACT_SEARCH_BELOW;
         private boolean createIfMissing = true;
 
         private Builder() {
@@ -200,7 +215,7 @@ public final class LiteMemOptions {
         }
 
         /**
-         * How often the background thread (with {@link #backgroundIndexing}) prunes the change log below every required
+         * How often the background maintenance (with {@link #backgroundIndexing}, after writes) prunes the change log below every required
          * consumer's position ({@link LiteMem#pruneChangeLog()}); {@link Duration#ZERO} never prunes by itself.
          */
         public Builder pruneChangeLogEvery(Duration interval) {
@@ -236,6 +251,19 @@ public final class LiteMemOptions {
             return this;
         }
 
+        /** See {@link LiteMemOptions#exactSearchBelow()}; 0 gives every collection a graph. */
+        public Builder exactSearchBelow(int vectors) {
+            if (vectors < 0) {
+                throw new IllegalArgumentException("exactSearchBelow must be 0 or more, was " + vectors);
+            }
+            this.exactSearchBelow = vectors;
+            return this;
+        }
+
+        /**
+         * Whether indexes are kept up to date, checkpointed and compacted in the background after writes, on the
+         * process's shared maintenance threads (default true); without it, searches and close() do that work.
+         */
         public Builder backgroundIndexing(boolean backgroundIndexing) {
             this.backgroundIndexing = backgroundIndexing;
             return this;

@@ -40,6 +40,7 @@ public final class SearchRequest {
     private Double mmrLambda;
     private boolean exact;
     private Integer ef;
+    private boolean includeVectors;
 
     private SearchRequest(float[] vector, String text) {
         this.vector = vector;
@@ -156,6 +157,19 @@ public final class SearchRequest {
         }
         this.ef = ef;
         return this;
+    }
+
+    /**
+     * Whether each hit's record carries its vector (default false: hits load the id, text, metadata, source and
+     * timestamps only, which is what most callers show; a vector is 1.5 KB at 384 dimensions).
+     */
+    public SearchRequest includeVectors(boolean includeVectors) {
+        this.includeVectors = includeVectors;
+        return this;
+    }
+
+    boolean includeVectors() {
+        return includeVectors;
     }
 
     float[] queryVector() {

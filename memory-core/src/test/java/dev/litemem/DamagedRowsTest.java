@@ -29,7 +29,9 @@ import org.junit.jupiter.api.extension.RegisterExtension;
 class DamagedRowsTest {
     private static final int N = 300;
     @RegisterExtension
-    final TempStores stores = new TempStores();
+    // Collections of a few rows: a graph all the same (below the threshold they have none), to test its load paths.
+    final TempStores stores = new TempStores(LiteMemOptions.builder().embedder(new dev.litemem.testing.WordHashEmbedder())
+            .exactSearchBelow(0).build());
 
     @Test
     void damagedEmbeddingsAreSkippedWhenTheIndexLoadsFromItsCheckpoint() throws Exception {

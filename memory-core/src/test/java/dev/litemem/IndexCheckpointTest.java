@@ -210,7 +210,7 @@ class IndexCheckpointTest {
 
     @Test
     void compactionDropsDeletedNodesInTheBackground() {
-        try (LiteMem mem = stores.open(stores.path("compact.db"), LiteMemOptions.builder().useBundledEmbedder(false)
+        try (LiteMem mem = stores.open(stores.path("compact.db"), LiteMemOptions.builder().useBundledEmbedder(false).exactSearchBelow(0)
                 .compactionThreshold(0.2).build())) {
             Collection c = mem.collection("v", CollectionSpec.vectors(DIM, Metric.COSINE));
             c.upsertAll(records(0, 1_000, new Random(8)));
@@ -271,7 +271,7 @@ class IndexCheckpointTest {
     }
 
     private LiteMem open(Path file) {
-        return stores.open(file, LiteMemOptions.builder().useBundledEmbedder(false).build());
+        return stores.open(file, LiteMemOptions.builder().useBundledEmbedder(false).exactSearchBelow(0).build());
     }
 
     static List<Record> records(int from, int to, Random random) {

@@ -79,8 +79,9 @@ final class BenchAnnCommand implements Callable<Integer> {
         Files.deleteIfExists(file);
         CollectionSpec collectionSpec = CollectionSpec.vectors(dim, Metric.fromId(metric))
                 .withHnsw(new HnswParams(m, efConstruction, HnswParams.DEFAULTS.efSearch()));
+        // exactSearchBelow(0): a graph whatever the size (this measures the graph).
         LiteMemOptions options = LiteMemOptions.builder().useBundledEmbedder(false).backgroundIndexing(false)
-                .indexThreads(buildThreads).build();
+                .exactSearchBelow(0).indexThreads(buildThreads).build();
         Map<String, Object> result = new LinkedHashMap<>();
         result.put("n", baseVectors.length);
         result.put("dim", dim);
@@ -140,7 +141,8 @@ final class BenchAnnCommand implements Callable<Integer> {
             throw new dev.litemem.InvalidInputException("db", "--search-only needs --db FILE from an earlier run of "
                     + "bench ann with the same --base (" + (db == null ? "no --db given" : db + " does not exist") + ")");
         }
-        LiteMemOptions options = LiteMemOptions.builder().useBundledEmbedder(false).backgroundIndexing(false).build();
+        LiteMemOptions options = LiteMemOptions.builder().useBundledEmbedder(false).backgroundIndexing(false)
+                .exactSearchBelow(0).build();
         Map<String, Object> result = new LinkedHashMap<>();
         result.put("n", n);
         result.put("dim", dim);
@@ -207,14 +209,36 @@ final class BenchAnnCommand implements Callable<Integer> {
         List<Map<String, Object>> curve = curve(index, queries, truth, position::get);
         result.put("exact_qps", exactQps(index, queries));
         result.put("curve", curve);
-        // One ef through the whole public search API (records loaded from SQLite), for scale.
+        // One ef through the whole public search API (Collection.search: the walk, then the hits' records read in one
+        // statement), against the index alone at the same ef, passes alternated so that both see the same machine.
         int apiEf = efs.get(Math.min(2, efs.size() - 1));
-        long started = System.nanoTime();
-        for (float[] q : queries) {
-            c.search(SearchRequest.vector(q).k(k).ef(apiEf));
+        long[][] found = new long[queries.length][];
+        searchAll(index, queries, apiEf, found, position::get); // warm-up passes
+        searchApi(c, queries, apiEf);
+        long[] indexNanos = new long[passes];
+        long[] apiNanos = new long[passes];
+        for (int pass = 0; pass < passes; pass++) {
+            long started = System.nanoTime();
+            searchAll(index, queries, apiEf, found, position::get);
+            indexNanos[pass] = System.nanoTime() - started;
+            started = System.nanoTime();
+            searchApi(c, queries, apiEf);
+            apiNanos[pass] = System.nanoTime() - started;
         }
+        Arrays.sort(indexNanos);
+        Arrays.sort(apiNanos);
+        double indexQps = queries.length / (indexNanos[passes / 2] / 1e9);
+        double apiQps = queries.length / (apiNanos[passes / 2] / 1e9);
         result.put("api_ef", apiEf);
-        result.put("api_qps", queries.length / seconds(started));
+        result.put("api_index_qps", indexQps);
+        result.put("api_qps", apiQps);
+        result.put("api_ratio", apiQps / indexQps);
+    }
+
+    private void searchApi(Collection c, float[][] queries, int ef) {
+        for (float[] q : queries) {
+            c.search(SearchRequest.vector(q).k(k).ef(ef));
+        }
     }
 
     /** Recall@k and single-thread QPS (median of the timed passes, after a warm-up pass) at each ef. */

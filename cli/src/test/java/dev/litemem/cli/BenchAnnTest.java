@@ -47,6 +47,9 @@ class BenchAnnTest {
         JsonNode full = bench();
         assertEquals(1500, full.get("n").asInt());
         assertTrue(full.get("checkpoint_bytes").asLong() > 0);
+        assertTrue(full.get("api_qps").asDouble() > 0 && full.get("api_index_qps").asDouble() > 0, full.toString());
+        assertEquals(full.get("api_qps").asDouble() / full.get("api_index_qps").asDouble(),
+                full.get("api_ratio").asDouble(), 1e-9);
         assertTrue(full.get("curve").get(1).get("recall@10").asDouble() >= 0.95, full.toString());
         for (String impl : new String[] {"litemem", "hnswlib-core"}) {
             JsonNode alone = bench("--impl", impl);

@@ -51,8 +51,9 @@ public final class EmbeddedMemoryClient implements MemoryClient {
 
     @Override
     public List<Hit> search(String collection, Query query) {
+        // Hits carry their vectors, as over HTTP (HttpMemoryClient asks for them).
         SearchRequest request = (query.text() != null ? SearchRequest.text(query.text()) : SearchRequest.vector(query.vector()))
-                .k(query.k());
+                .k(query.k()).includeVectors(true);
         if (query.mode() != null) {
             request.mode(dev.litemem.SearchMode.fromId(query.mode()));
         }

@@ -164,6 +164,7 @@ public final class LiteMemEmbeddingStore implements EmbeddingStore<TextSegment> 
 
     /** Runs a LiteMem search and turns its hits into matches; with a query vector, scored by cosine relevance. */
     List<EmbeddingMatch<TextSegment>> matches(SearchRequest search, float[] query, double minScore) {
+        search.includeVectors(true); // a match carries its embedding, and the relevance is computed from it
         Collection c = existingCollection();
         if (c == null) {
             return List.of();

@@ -39,6 +39,12 @@ public final class LoadBench {
         if (fresh) {
             long start = System.nanoTime();
             keys.add(load(http, server.baseUrl(), 0, perTenant));
+            if (single) {
+                long texts = System.nanoTime();
+                loadTexts(http, server.baseUrl(), name(0), keys.get(0), TEXT_RECORDS);
+                System.out.printf("embedded and wrote %d text records in %.1f s%n", TEXT_RECORDS,
+                        (System.nanoTime() - texts) / 1e9);
+            }
             if (tenants > 1) {
                 // The other tenants get a copy of tenant 0's file (its export): the same records, each in its own
                 // file; loading a million records over HTTP would take most of an hour on a 2-core machine.
@@ -71,23 +77,79 @@ public final class LoadBench {
         for (int t = 0; t < tenants; t++) {
             lua.append("  {\"").append(name(t)).append("\", \"").append(keys.get(t)).append("\"},\n");
         }
-        lua.append("}\nlocal bodies = {\n");
+        String tenantsLua = lua.append("}\n").toString();
         Random random = new Random(7);
+        List<String> vectorBodies = new ArrayList<>();
         for (int q = 0; q < 64; q++) {
-            lua.append("  '").append(searchBody(random)).append("',\n");
+            vectorBodies.add(searchBody(random));
         }
-        lua.append("}\nmath.randomseed(11)\n")
+        Files.writeString(dir.resolve("wrk-search.lua"), script(tenantsLua, "bench", vectorBodies));
+        System.out.println("ready: wrk -t2 -c16 -d30s --latency -s " + dir.resolve("wrk-search.lua") + " " + server.baseUrl());
+        if (single) {
+            Random words = new Random(13);
+            List<String> keyword = new ArrayList<>();
+            List<String> hybrid = new ArrayList<>();
+            for (int q = 0; q < 64; q++) {
+                String text = WORDS[words.nextInt(WORDS.length)] + " " + WORDS[words.nextInt(WORDS.length)] + " "
+                        + WORDS[words.nextInt(WORDS.length)];
+                keyword.add("{\"text\": \"" + text + "\", \"mode\": \"keyword\", \"k\": 10}");
+                hybrid.add("{\"text\": \"" + text + "\", \"mode\": \"hybrid\", \"k\": 10}");
+            }
+            Files.writeString(dir.resolve("wrk-keyword.lua"), script(tenantsLua, "docs", keyword));
+            Files.writeString(dir.resolve("wrk-hybrid.lua"), script(tenantsLua, "docs", hybrid));
+            System.out.println("also: wrk-keyword.lua and wrk-hybrid.lua (collection docs: " + TEXT_RECORDS
+                    + " texts embedded by the bundled model)");
+        }
+    }
+
+    /** A wrk script sending one of {@code bodies} to the search route of {@code collection} of a random tenant. */
+    private static String script(String tenantsLua, String collection, List<String> bodies) {
+        StringBuilder lua = new StringBuilder(tenantsLua).append("local bodies = {\n");
+        for (String body : bodies) {
+            lua.append("  '").append(body).append("',\n");
+        }
+        return lua.append("}\nmath.randomseed(11)\n")
                 .append("request = function()\n")
                 .append("  local t = tenants[math.random(#tenants)]\n")
-                .append("  local path = \"/v1/tenants/\" .. t[1] .. \"/collections/bench/search\"\n")
+                .append("  local path = \"/v1/tenants/\" .. t[1] .. \"/collections/").append(collection).append("/search\"\n")
                 .append("  local headers = {[\"Authorization\"] = \"Bearer \" .. t[2], [\"Content-Type\"] = \"application/json\"}\n")
                 .append("  return wrk.format(\"POST\", path, headers, bodies[math.random(#bodies)])\n")
                 .append("end\n")
                 .append("response = function(status, headers, body)\n")
                 .append("  if status ~= 200 then error(\"status \" .. status) end\n")
-                .append("end\n");
-        Files.writeString(dir.resolve("wrk-search.lua"), lua);
-        System.out.println("ready: wrk -t2 -c16 -d30s --latency -s " + dir.resolve("wrk-search.lua") + " " + server.baseUrl());
+                .append("end\n").toString();
+    }
+
+    /** Text records of a few words each from a small vocabulary, embedded by the server's (bundled) model. */
+    static final int TEXT_RECORDS = 10_000;
+    static final String[] WORDS = ("alpha amber anchor apple arrow autumn badge basin beacon berry birch blossom bridge"
+            + " cable canyon carbon cedar chalk cinder clover cobalt comet copper coral crane crystal delta desert dune"
+            + " eagle ember falcon fern fjord forest fossil garnet geyser glacier granite harbor hazel heron island ivory"
+            + " jade jasmine kelp lagoon lantern lava lemon lichen lily maple marble meadow mesa mint moss nectar nickel"
+            + " oak ocean olive onyx opal orchid otter pebble pepper pine plume prairie quartz raven reef ridge river"
+            + " saffron sage salmon sand scarlet shale silver slate spruce stone summit thistle thunder tide timber topaz"
+            + " tulip tundra valley velvet violet walnut willow winter zephyr").split(" ");
+
+    private static void loadTexts(HttpClient http, String base, String name, String key, int count)
+            throws IOException, InterruptedException {
+        Random random = new Random(17);
+        for (int from = 0; from < count; from += 500) {
+            StringBuilder body = new StringBuilder("{\"records\": [");
+            for (int i = from; i < Math.min(count, from + 500); i++) {
+                StringBuilder text = new StringBuilder("note " + i + ":");
+                for (int w = 0; w < 12; w++) {
+                    text.append(' ').append(WORDS[random.nextInt(WORDS.length)]);
+                }
+                body.append(i == from ? "" : ",").append("{\"id\": \"t").append(i).append("\", \"text\": \"")
+                        .append(text).append("\"}");
+            }
+            HttpResponse<String> r = http.send(HttpRequest.newBuilder(URI.create(base + TestServer.records(name, "docs")))
+                    .header("Authorization", "Bearer " + key).header("Content-Type", "application/json")
+                    .PUT(HttpRequest.BodyPublishers.ofString(body.append("]}").toString())).build(), HttpResponse.BodyHandlers.ofString());
+            if (r.statusCode() != 200) {
+                throw new IllegalStateException("loading texts failed: " + r.statusCode() + " " + r.body());
+            }
+        }
     }
 
     static String name(int t) {

@@ -40,6 +40,15 @@ public interface VectorIndex {
     }
 
     /**
+     * A new, empty index without a graph: it holds the vectors only and answers every search, at any ef, by an exact
+     * scan. For small collections, where a scan costs about what a graph walk does and building or loading a graph
+     * far more. It writes no checkpoint ({@link #hasGraph()} is false); {@link #withGraph} builds one when it grows.
+     */
+    static VectorIndex createExact(int dimension, Metric metric, HnswParams params) {
+        return dev.litemem.index.internal.ExactVectorIndex.create(dimension, metric, params);
+    }
+
+    /**
      * Restores an index (LiteMem's own implementation) from a checkpoint written by {@link #writeCheckpoint}. The vectors are not in the checkpoint:
      * {@code vectors} supplies each label's current vector, or {@code null} when the label no longer exists.
      * Nodes whose vector is missing or changed since the checkpoint are unlinked and changed ones re-inserted, so
@@ -107,6 +116,19 @@ public interface VectorIndex {
      * @param identity must agree with this index's dimension, metric and graph parameters
      */
     void writeCheckpoint(OutputStream out, CheckpointIdentity identity) throws IOException;
+
+    /** Whether searches walk a graph; false for {@link #createExact}, which answers exactly and has no checkpoint. */
+    default boolean hasGraph() {
+        return true;
+    }
+
+    /**
+     * An index of the same live vectors with a graph, built on up to {@code threads} threads while this one stays
+     * usable (changes made to this one meanwhile are not in it); this index itself when it has a graph.
+     */
+    default VectorIndex withGraph(int threads) {
+        return this;
+    }
 
     /**
      * Builds a new index holding only the live vectors (no deleted nodes). This index stays usable meanwhile;

@@ -52,6 +52,8 @@ public final class CollectionIndex {
     private volatile long checkpointAtNanos = System.nanoTime();
     private volatile int changesSinceCheckpoint;
     private volatile String source = "not loaded";
+    /** Set when this process commits a write to the collection; cleared by the next search, which catches up. */
+    private volatile boolean writtenHere;
     /** Rows whose stored embedding cannot be used (changed outside LiteMem): left out of the index. */
     private final Set<Long> skippedRows = ConcurrentHashMap.newKeySet();
 
@@ -72,6 +74,75 @@ public final class CollectionIndex {
 
     /** The index, loaded and caught up with every committed change: a search sees every acknowledged write. */
     public VectorIndex ready() {
+        loadIfNeeded();
+        catchUp();
+        if (!options.backgroundIndexing()) {
+            maybeBuildGraph(); // nobody else will
+        }
+        return index;
+    }
+
+    /** Whether the collection is small enough to be answered by an exact scan, without a graph. */
+    private boolean exactSized(int vectors) {
+        return vectors < options.exactSearchBelow();
+    }
+
+    /**
+     * Replaces the exact index of a collection that grew past {@link LiteMemOptions#exactSearchBelow()} by a graph,
+     * built outside the lock while searches go on scanning; changes applied meanwhile are replayed onto the graph.
+     */
+    void maybeBuildGraph() {
+        VectorIndex current = index;
+        if (current == null || current.hasGraph() || exactSized(current.size())) {
+            return;
+        }
+        long seqAtCopy = appliedSeq;
+        long started = System.nanoTime();
+        VectorIndex graph = current.withGraph(options.indexThreads());
+        lock.lock();
+        try {
+            if (index != current) {
+                return; // rebuilt meanwhile
+            }
+            index = graph;
+            appliedSeq = seqAtCopy;
+            applyPending();
+            checkpointSeq = -1;
+            changesSinceCheckpoint = Math.max(changesSinceCheckpoint, graph.size());
+            source = "graph built (the collection grew past " + options.exactSearchBelow() + " vectors)";
+        } finally {
+            lock.unlock();
+        }
+        LOG.debug("Built the graph of '{}' ({} vectors) in {} ms", info.name(), graph.size(),
+                (System.nanoTime() - started) / 1_000_000);
+    }
+
+    /** Whether the index has a graph with changes no checkpoint holds yet. */
+    boolean hasUncheckpointedChanges() {
+        VectorIndex i = index;
+        return i != null && i.hasGraph() && appliedSeq != checkpointSeq;
+    }
+
+    /**
+     * The index for a search: loaded, and caught up when this process wrote to the collection since (no statement
+     * otherwise). Changes of other processes are seen by the search's own statement, which reads the change log's
+     * position with the hits ({@link #position()}); the search then catches up and runs again.
+     */
+    public VectorIndex readyForSearch() {
+        if (index == null) {
+            writtenHere = false;
+            loadIfNeeded(); // its snapshot is as new as a catch-up would be
+        } else if (writtenHere) {
+            writtenHere = false;
+            catchUp();
+        }
+        if (!options.backgroundIndexing()) {
+            maybeBuildGraph();
+        }
+        return index;
+    }
+
+    private void loadIfNeeded() {
         if (index == null) {
             lock.lock();
             try {
@@ -82,8 +153,16 @@ public final class CollectionIndex {
                 lock.unlock();
             }
         }
-        catchUp();
-        return index;
+    }
+
+    /** A write to the collection committed in this process: the next search catches up first. */
+    public void markWritten() {
+        writtenHere = true;
+    }
+
+    /** The sequence number of the last change the index reflects. */
+    public long position() {
+        return appliedSeq;
     }
 
     /** The change-log position the loaded index reflects (meaningful only when {@link #loaded()}). */
@@ -96,7 +175,7 @@ public final class CollectionIndex {
     }
 
     /** Applies the committed changes not yet in the index. */
-    void catchUp() {
+    public void catchUp() {
         if (index == null || !hasPending()) {
             return;
         }
@@ -115,8 +194,8 @@ public final class CollectionIndex {
         int nodes;
         lock.lock();
         try {
-            if (index == null) {
-                return;
+            if (index == null || !index.hasGraph()) {
+                return; // an exact index is rebuilt from the rows faster than a checkpoint would load
             }
             applyPending();
             if (appliedSeq == checkpointSeq) {
@@ -146,7 +225,7 @@ public final class CollectionIndex {
 
     /** Checkpoints when enough changes or time have accumulated since the last checkpoint. */
     void maybeCheckpoint() {
-        if (index == null || appliedSeq == checkpointSeq) {
+        if (!hasUncheckpointedChanges()) {
             return;
         }
         boolean enoughChanges = changesSinceCheckpoint >= options.checkpointEveryChanges();
@@ -201,7 +280,9 @@ public final class CollectionIndex {
         if (refused == null && s.checkpoint != null && s.checkpoint.seq() < s.prunedThrough) {
             refused = "the change log after it was pruned (through change " + s.prunedThrough + ")";
         }
-        if (s.checkpoint == null) {
+        if (exactSized(s.vectors.size())) {
+            rebuildFromRows(null, s); // no graph: whatever checkpoint is stored was not even read
+        } else if (s.checkpoint == null) {
             rebuildFromRows(s.vectors.isEmpty() ? null : "no checkpoint", s);
         } else if (refused != null) {
             rebuildFromRows("the checkpoint was refused: " + refused, s);
@@ -223,7 +304,7 @@ public final class CollectionIndex {
             }
         }
         checkpointAtNanos = System.nanoTime();
-        applyPending();
+        // Nothing to replay: the snapshot's vectors and position agree. ready() catches up with later commits.
     }
 
     /** Why the stored checkpoint's header row cannot be used with the change log, or null when it can. */
@@ -251,7 +332,10 @@ public final class CollectionIndex {
 
     private void rebuildFromRows(String reason, Snapshot s) {
         long started = System.nanoTime();
-        VectorIndex fresh = VectorIndex.create(info.spec().dimension(), info.spec().metric(), info.spec().hnsw());
+        boolean exact = exactSized(s.vectors.size());
+        VectorIndex fresh = exact
+                ? VectorIndex.createExact(info.spec().dimension(), info.spec().metric(), info.spec().hnsw())
+                : VectorIndex.create(info.spec().dimension(), info.spec().metric(), info.spec().hnsw());
         long[] labels = new long[s.vectors.size()];
         float[][] vectors = new float[s.vectors.size()][];
         int i = 0;
@@ -265,8 +349,9 @@ public final class CollectionIndex {
         checkpointBytes = 0;
         checkpointSeq = -1; // whatever is stored does not describe this graph: the next checkpoint replaces it
         changesSinceCheckpoint = labels.length;
-        source = reason == null ? "new" : "rebuilt (" + reason + ")";
-        if (reason != null && !reason.equals("no checkpoint")) {
+        source = exact ? "exact scan (fewer than " + options.exactSearchBelow() + " vectors: no graph)"
+                : reason == null ? "new" : "rebuilt (" + reason + ")";
+        if (reason != null && !reason.equals("no checkpoint") && !exact) {
             LOG.warn("Rebuilt the index of collection '{}' from its {} rows in {} ms: {}", info.name(), labels.length,
                     (System.nanoTime() - started) / 1_000_000, reason);
         }
@@ -278,22 +363,22 @@ public final class CollectionIndex {
             Snapshot s = new Snapshot();
             s.maxSeq = h.createQuery("SELECT coalesce(max(seq), 0) FROM changes").mapTo(Long.class).one();
             s.prunedThrough = Retention.prunedThrough(h);
-            // The highest sequence ever given out, even if the log's newest rows were pruned later.
-            s.logHighWater = Math.max(s.maxSeq, h.createQuery("SELECT coalesce(max(seq), 0) FROM sqlite_sequence"
-                    + " WHERE name = 'changes'").mapTo(Long.class).one());
-            if (withCheckpoint) {
+            h.createQuery("SELECT row_id, embedding FROM records WHERE collection_id = ? AND embedding IS NOT NULL")
+                    .bind(0, collectionId)
+                    .map((rs, ctx) -> s.add(rs.getLong(1), usable(rs.getBytes(2))))
+                    .forEach(x -> { });
+            if (withCheckpoint && !exactSized(s.vectors.size())) {
                 Optional<Checkpoints.Stored> cp = Checkpoints.newest(h, collectionId);
                 if (cp.isPresent()) {
                     s.checkpoint = cp.get();
+                    // The highest sequence ever given out, even if the log's newest rows were pruned later.
+                    s.logHighWater = Math.max(s.maxSeq, h.createQuery("SELECT coalesce(max(seq), 0) FROM sqlite_sequence"
+                            + " WHERE name = 'changes'").mapTo(Long.class).one());
                     s.checkpointBytes = Checkpoints.read(h, cp.get());
                     checkpointSeq = cp.get().seq();
                     checkpointBytes = cp.get().byteCount();
                 }
             }
-            h.createQuery("SELECT row_id, embedding FROM records WHERE collection_id = ? AND embedding IS NOT NULL")
-                    .bind(0, collectionId)
-                    .map((rs, ctx) -> s.add(rs.getLong(1), usable(rs.getBytes(2))))
-                    .forEach(x -> { });
             skippedRows.clear();
             skippedRows.addAll(s.skipped);
             return s;

@@ -1,90 +1,102 @@
 package dev.litemem.internal.index;
 
-import dev.litemem.LiteMemException;
+import dev.litemem.internal.store.Maintenance;
+import java.time.Duration;
 import java.util.Collection;
 import java.util.concurrent.ConcurrentHashMap;
-import java.util.concurrent.TimeUnit;
-import java.util.concurrent.locks.Condition;
-import java.util.concurrent.locks.ReentrantLock;
+import java.util.concurrent.Future;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
 /**
- * One background thread per store ("litemem-index: FILE") that keeps written collections' indexes in step with the
- * change log, checkpoints them by count or time, and compacts them when deleted nodes pile up. Searches never wait
- * for it: they catch up themselves. Failures are logged here and surface again to the next search.
+ * Keeps a store's written collections' indexes in step with the change log on the process's shared
+ * {@link Maintenance} pool: a write schedules one step (load, catch up, build the graph of a collection that outgrew
+ * the exact scan, checkpoint by count or time, compact); a step that leaves changes not yet checkpointed schedules
+ * the next when the checkpoint interval is up. Nothing runs for a store that is not written: an idle store holds no
+ * thread and no timer. Searches never wait for it: they catch up themselves. Failures are logged here and surface
+ * again to the next search.
  */
 public final class IndexMaintainer implements AutoCloseable {
     private static final Logger LOG = LoggerFactory.getLogger(IndexMaintainer.class);
-    private static final long IDLE_WAKEUP_MILLIS = 1_000;
 
     private final ConcurrentHashMap<Long, CollectionIndex> written = new ConcurrentHashMap<>();
-    private final Collection<CollectionIndex> all;
-    private final ReentrantLock lock = new ReentrantLock();
-    private final Condition signal = lock.newCondition();
-    private final Thread thread;
+    private final Maintenance.Tasks tasks;
+    private final Duration checkpointInterval;
+    /** The step scheduled and not started yet, with when it is due; under this object's monitor. */
+    private Future<?> next;
+    private long nextDueNanos;
     private volatile boolean stopping;
-    private boolean signalled;
     private final Runnable periodic;
     private final long periodicEveryNanos;
     private long nextPeriodicNanos;
 
-    public IndexMaintainer(String name, Collection<CollectionIndex> all, boolean background) {
-        this(name, all, background, java.time.Duration.ZERO, null);
+    /** @param tasks the store's handle on the shared pool, or null: no background work (searches and close do it) */
+    public IndexMaintainer(Maintenance.Tasks tasks, Duration checkpointInterval) {
+        this(tasks, checkpointInterval, Duration.ZERO, null);
     }
 
     /**
      * @param periodicEvery how often to run {@code periodic} (zero: never)
-     * @param periodic      store-level periodic work (change-log pruning), run on this thread between index steps: a
-     *                      Runnable, so that it can move onto a shared maintenance executor with the rest
+     * @param periodic      store-level periodic work (change-log pruning), run at the end of a step once it is due.
+     *                      Steps run only after writes, so a store nobody writes never runs it: its log does not grow
+     *                      either, and {@code LiteMem.pruneChangeLog()} prunes on demand
      */
-    public IndexMaintainer(String name, Collection<CollectionIndex> all, boolean background,
-                           java.time.Duration periodicEvery, Runnable periodic) {
-        this.all = all;
+    public IndexMaintainer(Maintenance.Tasks tasks, Duration checkpointInterval, Duration periodicEvery,
+                           Runnable periodic) {
+        this.tasks = tasks;
+        this.checkpointInterval = checkpointInterval;
         this.periodic = periodic;
         this.periodicEveryNanos = periodicEvery.toNanos();
         this.nextPeriodicNanos = System.nanoTime() + periodicEveryNanos;
-        if (background) {
-            this.thread = new Thread(this::run, "litemem-index: " + name);
-            this.thread.setDaemon(true);
-            this.thread.start();
-        } else {
-            this.thread = null;
-        }
     }
 
     /** A write to the collection committed (or will commit with the caller's transaction). */
     public void written(long collectionId, CollectionIndex index) {
         written.put(collectionId, index);
-        lock.lock();
-        try {
-            signalled = true;
-            signal.signal();
-        } finally {
-            lock.unlock();
-        }
+        request(Duration.ZERO);
     }
 
-    private void run() {
-        while (!stopping) {
-            lock.lock();
-            try {
-                if (!signalled && !stopping) {
-                    signal.await(IDLE_WAKEUP_MILLIS, TimeUnit.MILLISECONDS);
-                }
-                signalled = false;
-            } catch (InterruptedException e) {
+    /** Schedules a step after {@code delay} unless one is already due by then. */
+    private synchronized void request(Duration delay) {
+        if (tasks == null || stopping) {
+            return;
+        }
+        long due = System.nanoTime() + delay.toNanos();
+        if (next != null && !next.isDone() && nextDueNanos - due <= 0) {
+            return;
+        }
+        if (next != null) {
+            next.cancel(false);
+        }
+        nextDueNanos = due;
+        next = tasks.schedule(this::step, delay);
+    }
+
+    private void step() {
+        synchronized (this) {
+            next = null;
+        }
+        boolean unsaved = false;
+        for (CollectionIndex index : written.values()) {
+            if (stopping) {
                 return;
-            } finally {
-                lock.unlock();
             }
-            for (CollectionIndex index : written.values()) {
-                maintain(index, true);
+            try {
+                if (!index.loaded()) {
+                    index.ready();
+                }
+                index.catchUp();
+                index.maybeBuildGraph();
+                index.maybeCheckpoint();
+                index.maybeCompact();
+                unsaved |= index.hasUncheckpointedChanges();
+            } catch (RuntimeException e) {
+                LOG.error("Index maintenance failed; the next search will retry it", e);
             }
-            for (CollectionIndex index : all) {
-                maintain(index, false);
-            }
-            runPeriodic();
+        }
+        runPeriodic();
+        if (unsaved) {
+            request(checkpointInterval);
         }
     }
 
@@ -96,23 +108,7 @@ public final class IndexMaintainer implements AutoCloseable {
         try {
             periodic.run();
         } catch (RuntimeException e) {
-            LOG.error("Periodic store maintenance (change-log pruning) failed; it runs again later", e);
-        }
-    }
-
-    private void maintain(CollectionIndex index, boolean loadIfNeeded) {
-        if (stopping) {
-            return;
-        }
-        try {
-            if (loadIfNeeded && !index.loaded()) {
-                index.ready();
-            }
-            index.catchUp();
-            index.maybeCheckpoint();
-            index.maybeCompact();
-        } catch (RuntimeException e) {
-            LOG.error("Index maintenance failed; the next search will retry it", e);
+            LOG.error("Periodic store maintenance (change-log pruning) failed; it runs again after the next write", e);
         }
     }
 
@@ -121,23 +117,9 @@ public final class IndexMaintainer implements AutoCloseable {
         return written.values();
     }
 
-    /** Stops the thread after the step it is in (a build is not cut short: close checkpoints its result). */
+    /** Stops scheduling; the caller closes the store's {@link Maintenance.Tasks}, which waits for a running step. */
     @Override
     public void close() {
         stopping = true;
-        lock.lock();
-        try {
-            signal.signal();
-        } finally {
-            lock.unlock();
-        }
-        try {
-            if (thread != null) {
-                thread.join();
-            }
-        } catch (InterruptedException e) {
-            Thread.currentThread().interrupt();
-            throw new LiteMemException("interrupted while stopping the index thread", e);
-        }
     }
 }

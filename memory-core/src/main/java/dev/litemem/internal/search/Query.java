@@ -11,7 +11,9 @@ import dev.litemem.internal.filter.SqlWhere;
  * @param text   the query text, or null for a search by vector
  * @param vector the caller's query vector (already validated), or null to embed {@code text}
  * @param ef     the graph's search breadth asked for, or null for the collection's default
+ * @param includeVectors whether the hits' records carry their vectors
  */
 public record Query(String text, float[] vector, int k, int offset, SearchMode mode, SqlWhere where, Fusion fusion,
-                    double semanticWeight, int rrfK, Float minScore, Double mmrLambda, boolean exact, Integer ef) {
+                    double semanticWeight, int rrfK, Float minScore, Double mmrLambda, boolean exact, Integer ef,
+                    boolean includeVectors) {
 }

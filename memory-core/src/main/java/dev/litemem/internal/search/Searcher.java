@@ -3,6 +3,10 @@ package dev.litemem.internal.search;
 import dev.litemem.Embedder;
 import dev.litemem.Hit;
 import dev.litemem.InvalidInputException;
+import dev.litemem.LiteMemException;
+import java.sql.PreparedStatement;
+import java.sql.ResultSet;
+import java.sql.SQLException;
 import dev.litemem.Record;
 import dev.litemem.SearchMode;
 import dev.litemem.SearchResult;
@@ -35,7 +39,21 @@ public final class Searcher {
          * receives the path taken and the ef.
          */
         List<Neighbor> search(Query query, float[] vector, int n, LongPredicate allowed, Map<String, Object> explain);
+
+        long collectionId();
+
+        /** Applies the committed changes the index does not reflect yet. */
+        void catchUp();
     }
+
+    /**
+     * The key under which {@link SemanticSide#search} puts the sequence number of the last change the index reflected
+     * when it was searched (read before the walk).
+     */
+    public static final String POSITION = "position";
+
+    /** How many times a search runs again after finding its index behind the change log (other processes writing). */
+    static final int MAX_RERUNS = 3;
 
     /** Validates a query vector against the collection (dimension, finite, not all zeros for cosine). */
     public interface VectorCheck {
@@ -53,6 +71,23 @@ public final class Searcher {
      * @param check    validates the embedded query vector (a caller's vector is validated before the search)
      */
     public SearchResult run(Query query, Embedder embedder, VectorCheck check, SemanticSide semantic) {
+        float[][] embedded = new float[1][];
+        for (int run = 0; ; run++) {
+            Loaded loaded = runOnce(query, embedder, check, semantic, embedded);
+            // One statement read the hits and the collection's change-log position: if a change committed (by any
+            // process) that the index did not reflect when it was searched, catch up and search again.
+            if (loaded.indexPosition < 0 || loaded.logPosition <= loaded.indexPosition || run == MAX_RERUNS) {
+                return loaded.result;
+            }
+            semantic.catchUp();
+        }
+    }
+
+    private record Loaded(SearchResult result, long indexPosition, long logPosition) {
+    }
+
+    private Loaded runOnce(Query query, Embedder embedder, VectorCheck check, SemanticSide semantic,
+                           float[][] embedded) {
         SearchMode mode = query.mode();
         if (query.text() == null && mode != SearchMode.SEMANTIC) {
             throw new InvalidInputException("mode", mode.id() + " search needs query text; a vector query is semantic only");
@@ -83,11 +118,14 @@ public final class Searcher {
         Map<Long, Candidate> byRow = new LinkedHashMap<>();
         float[] vector = query.vector();
         if (mode != SearchMode.KEYWORD) {
-            if (vector == null) {
+            if (vector == null && embedded[0] != null) {
+                vector = embedded[0]; // a rerun does not embed again
+            } else if (vector == null) {
                 long started = System.nanoTime();
                 vector = embedder.embed(query.text());
                 steps.put("embed", millisSince(started));
                 check.check(vector, "vector");
+                embedded[0] = vector;
             }
             long started = System.nanoTime();
             List<Neighbor> nearest = semantic.search(query, vector, depth, allowed, explain);
@@ -122,31 +160,66 @@ public final class Searcher {
 
         List<Candidate> page = ranked.subList(Math.min(query.offset(), ranked.size()), Math.min(wanted, ranked.size()));
         long loadStarted = System.nanoTime();
-        Map<Long, Record> records = load(page);
+        // The change the index reflected when it was searched (-1: no index searched).
+        long indexPosition = explain.containsKey(POSITION) ? (Long) explain.remove(POSITION) : -1;
+        Map<Long, Record> records = new HashMap<>();
+        long logPosition = load(page, query.includeVectors(), indexPosition < 0 ? -1 : semantic.collectionId(), records);
         steps.put("load", millisSince(loadStarted));
         List<Hit> hits = new ArrayList<>(page.size());
         for (Candidate c : page) {
-            hits.add(new Hit(records.get(c.rowId), c.score, c.semanticRank, c.semanticScore, c.keywordRank, c.keywordScore));
+            Record r = records.get(c.rowId);
+            if (r != null) { // deleted since the index was searched (and it still was after the reruns)
+                hits.add(new Hit(r, c.score, c.semanticRank, c.semanticScore, c.keywordRank, c.keywordScore));
+            }
         }
-        return new SearchResult(hits, mode, (String) explain.get("path"), (Integer) explain.get("ef"), filterCandidates, steps);
+        return new Loaded(new SearchResult(hits, mode, (String) explain.get("path"), (Integer) explain.get("ef"),
+                filterCandidates, steps), indexPosition, logPosition);
     }
 
-    private Map<Long, Record> load(List<Candidate> rows) {
+    /**
+     * Loads the records of {@code rows} into {@code out} in one statement, which also reads the collection's newest
+     * change-log position (0 for a keyword search, {@code collectionId} -1, which needs none); returns that position.
+     */
+    private long load(List<Candidate> rows, boolean withVectors, long collectionId, Map<Long, Record> out) {
         if (rows.isEmpty()) {
-            return Map.of();
+            return collectionId < 0 ? 0 : db.read(h -> h.createQuery(LOG_POSITION).bind(0, collectionId)
+                    .mapTo(Long.class).one());
         }
-        StringBuilder in = new StringBuilder();
+        StringBuilder ids = new StringBuilder("[");
         for (Candidate c : rows) {
-            in.append(in.length() == 0 ? "" : ",").append(c.rowId);
+            ids.append(ids.length() == 1 ? "" : ",").append(c.rowId);
         }
-        // Row ids are longs we produced, not user input.
+        // One statement of one text whatever the hits (a JSON array of row ids), so its parse is cached.
+        String rowIds = ids.append(']').toString();
+        String sql = withVectors ? LOAD_WITH_VECTORS : LOAD;
         return db.read(h -> {
-            Map<Long, Record> out = new HashMap<>();
-            h.createQuery("SELECT " + RecordRows.COLUMNS + " FROM records r WHERE r.row_id IN (" + in + ")")
-                    .map((rs, ctx) -> out.put(rs.getLong("row_id"), RecordRows.map(rs))).forEach(x -> { });
-            return out;
+            // Plain JDBC on the handle's connection: this statement runs once per search, and Jdbi's statement
+            // machinery (a copy of its configuration, argument binding, result iteration) cost about what SQLite did.
+            long position = 0;
+            try {
+                PreparedStatement statement = db.prepared(h, sql);
+                statement.setLong(1, collectionId);
+                statement.setString(2, rowIds);
+                try (ResultSet rs = statement.executeQuery()) {
+                    while (rs.next()) {
+                        position = rs.getLong("log_position");
+                        out.put(rs.getLong("row_id"), RecordRows.map(rs));
+                    }
+                }
+            } catch (SQLException e) {
+                throw new LiteMemException("SQLite failed while reading the hits: " + e.getMessage(), e);
+            }
+            return position;
         });
     }
+
+    /** The newest change of a collection (its index on (collection_id, seq) answers it from one page). */
+    private static final String LOG_POSITION = "SELECT coalesce(max(seq), 0) FROM changes WHERE collection_id = ?";
+    /** The hits' records (row ids as a JSON array: one statement text whatever the hits) and the log's position. */
+    private static final String LOAD = "SELECT " + RecordRows.COLUMNS_WITHOUT_VECTOR + ", (" + LOG_POSITION
+            + ") AS log_position FROM records r WHERE r.row_id IN (SELECT value FROM json_each(?))";
+    private static final String LOAD_WITH_VECTORS = "SELECT " + RecordRows.COLUMNS + ", (" + LOG_POSITION
+            + ") AS log_position FROM records r WHERE r.row_id IN (SELECT value FROM json_each(?))";
 
     private static double millisSince(long started) {
         return (System.nanoTime() - started) / 1e6;

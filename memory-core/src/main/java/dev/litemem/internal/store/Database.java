@@ -34,6 +34,11 @@ import org.sqlite.SQLiteOpenMode;
  * connection is never closed while another thread uses it. See docs/CONCURRENCY.md.
  */
 public final class Database implements AutoCloseable {
+    /**
+     * How much of a file each connection maps into memory for reads: address space, not memory (SQLite maps no more
+     * than the file's size), so a search's hits, random rows, are read without a read() call and a copy each.
+     */
+    static final long MMAP_BYTES = 4L << 30;
     private final Path file;
     private final LiteMemOptions options;
     private final Connection writer;
@@ -44,11 +49,19 @@ public final class Database implements AutoCloseable {
     private final ReentrantLock writerLock = new ReentrantLock();
     private final ReentrantReadWriteLock lifecycle = new ReentrantReadWriteLock();
     private final ThreadLocal<Handle> currentWrite = new ThreadLocal<>();
+    private final Maintenance.Tasks maintenance;
     private volatile boolean closed;
+    private volatile Consumer<String> statementListener;
+    /** Statements kept prepared per connection (a connection is used by one thread at a time); see {@link #prepared}. */
+    private final java.util.Map<Connection, java.util.Map<String, java.sql.PreparedStatement>> preparedStatements =
+            new java.util.concurrent.ConcurrentHashMap<>();
+    /** Set once reads and writes met: reads use reader connections from then on (see {@link #onReader}). */
+    private volatile boolean readersWanted;
 
     private Database(Path file, LiteMemOptions options, int schemaVersion) {
         this.file = file;
         this.options = options;
+        this.maintenance = Maintenance.shared().forStore(file.getFileName().toString());
         FileCheck.State state = FileCheck.check(file, options.createIfMissing());
         try {
             Path parent = file.toAbsolutePath().getParent();
@@ -58,12 +71,9 @@ public final class Database implements AutoCloseable {
             this.writer = connect(false);
             this.writerJdbi = configure(Jdbi.create(new SharedConnection(writer)));
             Migrations.migrate(writerJdbi, file, schemaVersion);
+            // Readers open on demand, up to readerConnections: a store read by one thread at a time (most tenants of
+            // a server) holds two connections, not 1 + readerConnections.
             this.idleReaders = new ArrayBlockingQueue<>(options.readerConnections());
-            for (int i = 0; i < options.readerConnections(); i++) {
-                Connection reader = connect(true);
-                readers.add(reader);
-                idleReaders.add(reader);
-            }
             this.readerJdbi = configure(Jdbi.create(new PooledReaders()));
         } catch (SQLException | java.io.IOException e) {
             closeQuietly();
@@ -87,6 +97,14 @@ public final class Database implements AutoCloseable {
         return file;
     }
 
+    /**
+     * This file's handle on the process's shared maintenance threads: schedule periodic or deferred work on the file
+     * here (never a thread of your own). Closed, and so stopped, before the connections close.
+     */
+    public Maintenance.Tasks maintenance() {
+        return maintenance;
+    }
+
     private Connection connect(boolean readOnly) throws SQLException {
         SQLiteConfig config = new SQLiteConfig();
         config.setBusyTimeout((int) options.busyTimeout().toMillis());
@@ -100,6 +118,8 @@ public final class Database implements AutoCloseable {
         }
         Connection c = config.createConnection("jdbc:sqlite:" + file.toAbsolutePath());
         try (Statement s = c.createStatement()) {
+            // Reads map the file instead of copying pages through read() calls: a search's hits are random rows.
+            s.execute("PRAGMA mmap_size = " + MMAP_BYTES);
             // Explicit BEGIN IMMEDIATE / COMMIT on an auto-commit connection: with auto-commit off, sqlite-jdbc opens
             // the next transaction right after every commit and would hold the write lock while idle.
             if (!readOnly) {
@@ -112,6 +132,9 @@ public final class Database implements AutoCloseable {
     private static Jdbi configure(Jdbi jdbi) {
         // Bound arguments are user text and vectors: keep them out of every exception message.
         jdbi.getConfig(StatementExceptions.class).setMessageRendering(StatementExceptions.MessageRendering.NONE);
+        // Parsed SQL is cached per parser and template engine: the same ones for every file, so a store opened for
+        // the first time does not parse again what others did (it was most of the CPU a cold tenant cost).
+        jdbi.getConfig(SqlStatements.class).setSqlParser(SharedSql.PARSER).setTemplateEngine(SharedSql.TEMPLATES);
         return jdbi;
     }
 
@@ -127,7 +150,10 @@ public final class Database implements AutoCloseable {
             if (joined != null) {
                 return work.apply(joined);
             }
-            writerLock.lock();
+            if (!writerLock.tryLock()) {
+                readersWanted = true; // a read may hold the writer: from now on reads get connections of their own
+                writerLock.lock();
+            }
             try (Handle handle = writerJdbi.open()) {
                 execute(handle, "BEGIN IMMEDIATE");
                 currentWrite.set(handle);
@@ -161,9 +187,65 @@ public final class Database implements AutoCloseable {
             if (joined != null) {
                 return work.apply(joined);
             }
-            try (Handle handle = readerJdbi.open()) {
+            return onReader(work, false);
+        } catch (RuntimeException e) {
+            throw translate(e);
+        } finally {
+            exit();
+        }
+    }
+
+    /**
+     * Runs {@code work} on a reader, or on the idle writer while this store has never needed a reader: a store read
+     * by one thread at a time (a cold tenant's first query, most tenants of a server) then opens one connection, not
+     * two, which halves the cost of opening it and its file descriptors. The first time a read finds the writer busy,
+     * or a write finds it lent to a read, readers open (up to readerConnections) and are used from then on. Work
+     * that may be long or is the caller's own ({@code readersOnly}) always gets a reader, so writers never wait for it.
+     */
+    private <T> T onReader(Function<Handle, T> work, boolean readersOnly) {
+        if (!readersOnly && !readersWanted && currentWrite.get() == null && writerLock.tryLock()) {
+            try (Handle handle = writerJdbi.open()) {
                 return work.apply(handle);
+            } finally {
+                writerLock.unlock();
             }
+        }
+        readersWanted = true;
+        try (Handle handle = readerJdbi.open()) {
+            return work.apply(handle);
+        }
+    }
+
+    /**
+     * A statement of {@code sql} prepared once on {@code handle}'s connection and kept for its next uses there: for the
+     * statements every search runs (preparing one costs about what reading ten rows does). The caller binds every
+     * parameter and closes each result set; it must not close the statement. Closed with the connections.
+     */
+    public java.sql.PreparedStatement prepared(Handle handle, String sql) throws SQLException {
+        Consumer<String> listener = statementListener;
+        if (listener != null) {
+            listener.accept(sql); // each use runs the statement once
+        }
+        Connection connection = handle.getConnection();
+        java.util.Map<String, java.sql.PreparedStatement> statements =
+                preparedStatements.computeIfAbsent(connection, c -> new java.util.HashMap<>());
+        java.sql.PreparedStatement statement = statements.get(sql);
+        if (statement == null) {
+            statement = connection.prepareStatement(sql);
+            statements.put(sql, statement); // the connection is this thread's until the handle closes
+        }
+        return statement;
+    }
+
+    /** Like {@link #read}, always on a read-only connection: for the caller's own code and long reads. */
+    public <T> T readOnly(Function<Handle, T> work) {
+        enter();
+        try {
+            Handle joined = currentWrite.get();
+            if (joined != null) {
+                return work.apply(joined);
+            }
+            return onReader(work, true);
         } catch (RuntimeException e) {
             throw translate(e);
         } finally {
@@ -176,9 +258,13 @@ public final class Database implements AutoCloseable {
      * only. Derived state (the vector index) must never be built from changes that may still roll back.
      */
     public <T> T readCommitted(Function<Handle, T> work) {
+        return readCommitted(work, false);
+    }
+
+    private <T> T readCommitted(Function<Handle, T> work, boolean readersOnly) {
         enter();
-        try (Handle handle = readerJdbi.open()) {
-            return work.apply(handle);
+        try {
+            return onReader(work, readersOnly);
         } catch (RuntimeException e) {
             throw translate(e);
         } finally {
@@ -191,7 +277,7 @@ public final class Database implements AutoCloseable {
      * connection, so writers go on meanwhile; SQLite keeps an existing empty file's mode.
      */
     public void copyInto(Path target) {
-        readCommitted(h -> h.execute("VACUUM INTO ?", target.toAbsolutePath().toString()));
+        readCommitted(h -> h.execute("VACUUM INTO ?", target.toAbsolutePath().toString()), true);
     }
 
     /** Like {@link #readCommitted} inside one read transaction: every statement sees the same snapshot. */
@@ -219,6 +305,7 @@ public final class Database implements AutoCloseable {
         };
         writerJdbi.getConfig(SqlStatements.class).setSqlLogger(logger);
         readerJdbi.getConfig(SqlStatements.class).setSqlLogger(logger);
+        statementListener = listener;
     }
 
     public boolean isClosed() {
@@ -282,6 +369,7 @@ public final class Database implements AutoCloseable {
         if (lifecycle.getReadHoldCount() > 0) {
             throw new IllegalStateException("close() was called from inside an operation on the same store");
         }
+        maintenance.close(); // waits for a running task, which may still use the connections
         lifecycle.writeLock().lock();
         try {
             if (closed) {
@@ -296,8 +384,20 @@ public final class Database implements AutoCloseable {
 
     private void closeQuietly() {
         SQLException failure = null;
-        for (Connection c : readers) {
-            failure = closeCollecting(c, failure);
+        for (java.util.Map<String, java.sql.PreparedStatement> statements : preparedStatements.values()) {
+            for (java.sql.PreparedStatement statement : statements.values()) {
+                try {
+                    statement.close();
+                } catch (SQLException e) {
+                    failure = failure == null ? e : failure; // the connections' close reports what matters
+                }
+            }
+        }
+        preparedStatements.clear();
+        synchronized (readers) {
+            for (Connection c : readers) {
+                failure = closeCollecting(c, failure);
+            }
         }
         if (writer != null) {
             failure = closeCollecting(writer, failure);
@@ -341,7 +441,18 @@ public final class Database implements AutoCloseable {
     /** Readers: a handle takes an idle reader and gives it back when closed. */
     private final class PooledReaders implements ConnectionFactory {
         @Override
-        public Connection openConnection() {
+        public Connection openConnection() throws SQLException {
+            Connection idle = idleReaders.poll();
+            if (idle != null) {
+                return idle;
+            }
+            synchronized (readers) {
+                if (readers.size() < options.readerConnections()) {
+                    Connection reader = connect(true);
+                    readers.add(reader);
+                    return reader;
+                }
+            }
             try {
                 return idleReaders.take();
             } catch (InterruptedException e) {

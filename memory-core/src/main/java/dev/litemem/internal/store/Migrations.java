@@ -19,7 +19,10 @@ public final class Migrations {
     static void migrate(Jdbi jdbi, Path file, int target) {
         try (Handle h = jdbi.open()) {
             int start = currentVersion(h);
-            for (int version = currentVersion(h); version < target; version = currentVersion(h)) {
+            if (start >= target) {
+                return; // the common case: one statement
+            }
+            for (int version = start; version < target; version = currentVersion(h)) {
                 h.execute("BEGIN IMMEDIATE");
                 boolean committed = false;
                 try {

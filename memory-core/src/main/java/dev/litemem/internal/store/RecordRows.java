@@ -17,6 +17,8 @@ import org.jdbi.v3.core.Handle;
 /** Reading and writing rows of the records and changes tables. */
 public final class RecordRows {
     public static final String COLUMNS = "r.row_id, r.id, r.text, r.metadata, r.embedding, r.source, r.chunk, r.created_at, r.updated_at";
+    /** {@link #COLUMNS} without reading the vector ({@link #map} gives a record without one). */
+    public static final String COLUMNS_WITHOUT_VECTOR = "r.row_id, r.id, r.text, r.metadata, NULL AS embedding, r.source, r.chunk, r.created_at, r.updated_at";
 
     private RecordRows() {
     }

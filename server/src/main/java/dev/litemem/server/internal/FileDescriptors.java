@@ -14,6 +14,11 @@ final class FileDescriptors {
     private final long openAtStart;
     private final int perTenant;
     private final long reserve;
+    /** The last count of open descriptors, when it was taken, and how many checks trusted it since. */
+    private static final long RECOUNT_NANOS = 1_000_000_000L;
+    private long lastCount;
+    private long countedAtNanos = System.nanoTime() - RECOUNT_NANOS;
+    private int checksSinceCount;
 
     private FileDescriptors(com.sun.management.UnixOperatingSystemMXBean unix, int connectionsPerTenant) {
         this.unix = unix;
@@ -65,6 +70,26 @@ final class FileDescriptors {
 
     /** Whether opening one more tenant now would eat into half of the reserve (clients are using the rest). */
     boolean underPressure() {
-        return unix != null && open() + perTenant > limit - reserve / 2;
+        if (unix == null) {
+            return false;
+        }
+        long threshold = limit - reserve / 2;
+        long now = System.nanoTime();
+        synchronized (this) {
+            // Counting (a listing of /proc/self/fd) costs about what opening a small tenant does: skip it while the
+            // last count, plus a tenant's worth for every check since, stays a quarter of the reserve below the line.
+            checksSinceCount++;
+            if (now - countedAtNanos < RECOUNT_NANOS
+                    && lastCount + (long) perTenant * checksSinceCount + perTenant + reserve / 4 <= threshold) {
+                return false;
+            }
+        }
+        long open = open();
+        synchronized (this) {
+            lastCount = open;
+            countedAtNanos = now;
+            checksSinceCount = 0;
+        }
+        return open + perTenant > threshold;
     }
 }

@@ -185,8 +185,9 @@ final class RecordRoutes {
         String tenant = api.tenant(ctx, false);
         SearchBody body = searchBody(Bodies.readObject(ctx, limits.maxBodyBytes()));
         dev.litemem.SearchMode mode = SearchModes.parse(body.mode());
+        boolean withVectors = Boolean.TRUE.equals(body.includeVector());
         SearchRequest request = (body.text() != null ? SearchRequest.text(body.text()) : SearchRequest.vector(body.vector()))
-                .k(body.k() == null ? 10 : body.k());
+                .k(body.k() == null ? 10 : body.k()).includeVectors(withVectors);
         if (mode != null) {
             request.mode(mode);
         }
@@ -197,7 +198,6 @@ final class RecordRoutes {
         try (TenantCache.Lease lease = api.cache.acquire(tenant)) {
             hits = existing(lease, ctx).search(request);
         }
-        boolean withVectors = Boolean.TRUE.equals(body.includeVector());
         ctx.json(new HitList(hits.stream().map(h -> HitJson.of(h, withVectors)).toList()));
     }
 
@@ -354,10 +354,11 @@ final class RecordRoutes {
     /** The collection named in the path; 404 if it does not exist (reads never create one). */
     private static Collection existing(TenantCache.Lease lease, Context ctx) {
         String name = ctx.pathParam("collection");
-        if (find(lease.mem(), name).isEmpty()) {
-            throw Errors.collectionNotFound();
+        try {
+            return lease.mem().findCollection(name).orElseThrow(Errors::collectionNotFound);
+        } catch (dev.litemem.InvalidInputException e) {
+            throw Errors.collectionNotFound(); // a name no collection can have
         }
-        return lease.mem().collection(name);
     }
 
     /** The collection for a write, created on first use: by the server's embedder, or for the caller's vectors. */

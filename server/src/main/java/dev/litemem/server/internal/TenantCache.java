@@ -46,10 +46,19 @@ public final class TenantCache implements AutoCloseable {
     private final LinkedHashMap<String, Entry> open = new LinkedHashMap<>(64, 0.75f, true);
     /** Names being created or deleted: no lease is given on them meanwhile. */
     private final Set<String> reserved = new HashSet<>();
+    /** Names of evicted tenants whose store is being closed in the background. */
+    private final Set<String> closing = new HashSet<>();
     private long estimatedBytes;
     private long opens;
     private long evictions;
     private boolean closed;
+    /** Closes evicted tenants: one thread, only while there are some to close. */
+    private final java.util.concurrent.ThreadPoolExecutor closer = new java.util.concurrent.ThreadPoolExecutor(1, 1,
+            10, java.util.concurrent.TimeUnit.SECONDS, new java.util.concurrent.LinkedBlockingQueue<>(), r -> {
+                Thread t = new Thread(r, "litemem-tenant-closer");
+                t.setDaemon(true);
+                return t;
+            });
 
     /** @param options how tenant stores open; {@code createIfMissing(false)}: a tenant's file exists from its creation on */
     TenantCache(TenantKeys keys, LiteMemOptions options, int maxOpen, long maxBytes, int connectionsPerTenant) {
@@ -64,6 +73,7 @@ public final class TenantCache implements AutoCloseable {
         this.maxOpen = Math.min(maxOpen, descriptors.tenantBound());
         this.maxBytes = maxBytes;
         this.connectionsPerTenant = connectionsPerTenant;
+        closer.allowCoreThreadTimeOut(true);
         if (descriptors.known()) {
             LOG.info("Open tenants: at most {} (configured {}; file descriptor limit {}, {} open at start, {} per open"
                             + " tenant, {} kept for connections and the rest)", this.maxOpen, maxOpen, descriptors.limit(),
@@ -174,6 +184,9 @@ public final class TenantCache implements AutoCloseable {
      */
     Entry detach(String name) throws InterruptedException {
         synchronized (lock) {
+            while (closing.contains(name) && !closed) {
+                lock.wait(); // evicted just before: its files are still open in the background
+            }
             Entry entry = open.remove(name);
             if (entry == null) {
                 return null;
@@ -251,7 +264,32 @@ public final class TenantCache implements AutoCloseable {
             }
         }
         for (Entry e : victims) {
-            e.close();
+            closeLater(e);
+        }
+    }
+
+    /**
+     * Closes an evicted tenant off the request's path (closing the last connection checkpoints and removes the WAL):
+     * the request that made room does not wait for it. A deletion of the name waits for it ({@link #detach}).
+     */
+    private void closeLater(Entry e) {
+        synchronized (lock) {
+            closing.add(e.name);
+        }
+        Runnable close = () -> {
+            try {
+                e.close();
+            } finally {
+                synchronized (lock) {
+                    closing.remove(e.name);
+                    lock.notifyAll();
+                }
+            }
+        };
+        try {
+            closer.execute(close);
+        } catch (java.util.concurrent.RejectedExecutionException shutDown) {
+            close.run();
         }
     }
 
@@ -316,6 +354,12 @@ public final class TenantCache implements AutoCloseable {
             open.clear();
             estimatedBytes = 0;
             lock.notifyAll();
+        }
+        closer.shutdown();
+        try {
+            closer.awaitTermination(1, java.util.concurrent.TimeUnit.HOURS);
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
         }
         for (Entry e : all) {
             e.close();

@@ -205,7 +205,8 @@ public final class HnswVectorIndex implements VectorIndex {
         return Vectors.prepare(source, dimension, metric, "vector");
     }
 
-    private void insertAll(long[] labelsToAdd, Prepared[] prepared, int threads) {
+    /** Inserts vectors already prepared (checked, normalized for cosine, hashed). */
+    void insertAll(long[] labelsToAdd, Prepared[] prepared, int threads) {
         grow(prepared.length);
         Parallel.forEach(prepared.length, threads, i -> insert(labelsToAdd[i], prepared[i]));
     }

@@ -1,0 +1,189 @@
+package dev.litemem.server;
+
+import dev.litemem.CollectionSpec;
+import dev.litemem.LiteMem;
+import dev.litemem.LiteMemOptions;
+import dev.litemem.Record;
+import dev.litemem.index.Metric;
+import java.io.IOException;
+import java.net.URI;
+import java.net.http.HttpClient;
+import java.net.http.HttpRequest;
+import java.net.http.HttpResponse;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.nio.file.StandardCopyOption;
+import java.nio.file.attribute.PosixFilePermissions;
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.HexFormat;
+import java.util.List;
+import java.util.Map;
+import java.util.Random;
+import java.util.concurrent.ConcurrentLinkedQueue;
+import java.util.concurrent.CountDownLatch;
+import java.util.concurrent.atomic.AtomicInteger;
+import java.util.stream.Stream;
+
+/**
+ * The cold-tenant scenario of docs/SERVER.md: a data folder of many tenants of 200 vectors (384 dimensions) each,
+ * written as files before the server starts (a template store copied, key files written in the server's layout), then
+ * a server started on it and the first vector search of every tenant sent from several clients at once. Used by
+ * {@code ColdTenantsTest} and runnable on its own for profiling:
+ * {@code ColdTenants DIR TENANTS CLIENTS [PORT]} (builds DIR/data once, then starts a server and runs the queries).
+ */
+final class ColdTenants {
+    static final int DIM = 384;
+    static final int RECORDS = 200;
+    static final String ADMIN = "cold-tenants-admin-key-0123456789";
+
+    /** What the first queries measured. */
+    record Result(int tenants, int clients, long[] sortedNanos, int errors, long fdsAtEnd,
+                  double seconds) {
+        double millisAt(double quantile) {
+            return sortedNanos[Math.min(sortedNanos.length - 1, (int) Math.ceil(quantile * sortedNanos.length) - 1)] / 1e6;
+        }
+
+        @Override
+        public String toString() {
+            return String.format("cold tenants: %d tenants x %d vectors, %d clients: first query p50 %.2f ms, p90 %.2f ms,"
+                            + " p99 %.2f ms, max %.2f ms, errors %d, %.1f s in all (%.0f/s); open fds %d",
+                    tenants, RECORDS, clients, millisAt(0.5), millisAt(0.9), millisAt(0.99),
+                    sortedNanos[sortedNanos.length - 1] / 1e6, errors, seconds, tenants / seconds, fdsAtEnd);
+        }
+    }
+
+    private ColdTenants() {
+    }
+
+    static String name(int t) {
+        return String.format("cold-%05d", t);
+    }
+
+    static String key(int t) {
+        return "lmk_cold-tenant-key-" + t;
+    }
+
+    /** Writes {@code tenants} tenants into {@code data} (the server's layout) without a server running. */
+    static void writeDataFolder(Path data, int tenants) throws IOException {
+        Path dir = data.resolve("tenants");
+        Files.createDirectories(dir);
+        Path template = data.resolveSibling("template.db");
+        Files.deleteIfExists(template);
+        LiteMemOptions options = LiteMemOptions.builder().useBundledEmbedder(false).backgroundIndexing(false).build();
+        Random random = new Random(42);
+        try (LiteMem mem = LiteMem.open(template, options)) {
+            var notes = mem.collection("notes", CollectionSpec.vectors(DIM, Metric.COSINE));
+            List<Record> records = new ArrayList<>();
+            for (int i = 0; i < RECORDS; i++) {
+                records.add(Record.builder().id("r" + i).text("note " + i).metadata(Map.of("n", i))
+                        .vector(vector(random)).build());
+            }
+            notes.upsertAll(records);
+            notes.loadIndex(); // close() then stores what a store that served searches stores
+        }
+        for (int t = 0; t < tenants; t++) {
+            Path db = dir.resolve(name(t) + ".db");
+            Files.copy(template, db, StandardCopyOption.REPLACE_EXISTING);
+            Files.setPosixFilePermissions(db, PosixFilePermissions.fromString("rw-------"));
+            Path keyFile = dir.resolve(name(t) + ".key");
+            Files.writeString(keyFile, HexFormat.of().formatHex(dev.litemem.internal.Sha256.of(key(t))));
+            Files.setPosixFilePermissions(keyFile, PosixFilePermissions.fromString("rw-------"));
+        }
+        Files.delete(template);
+    }
+
+    static float[] vector(Random random) {
+        float[] v = new float[DIM];
+        for (int i = 0; i < DIM; i++) {
+            v[i] = (float) random.nextGaussian();
+        }
+        return v;
+    }
+
+    static String searchBody(Random random) {
+        StringBuilder b = new StringBuilder("{\"k\": 10, \"vector\": [");
+        float[] v = vector(random);
+        for (int i = 0; i < v.length; i++) {
+            b.append(i == 0 ? "" : ",").append(v[i]);
+        }
+        return b.append("]}").toString();
+    }
+
+    /** The first search of every tenant, from {@code clients} threads at once, each with its own HTTP client. */
+    static Result firstQueries(String baseUrl, int tenants, int clients) throws InterruptedException {
+        AtomicInteger next = new AtomicInteger();
+        AtomicInteger errors = new AtomicInteger();
+        ConcurrentLinkedQueue<Long> nanos = new ConcurrentLinkedQueue<>();
+        CountDownLatch done = new CountDownLatch(clients);
+        long started = System.nanoTime();
+        for (int c = 0; c < clients; c++) {
+            int client = c;
+            Thread thread = new Thread(() -> {
+                HttpClient http = HttpClient.newBuilder().connectTimeout(Duration.ofSeconds(10)).build();
+                Random random = new Random(client);
+                try {
+                    for (int t = next.getAndIncrement(); t < tenants; t = next.getAndIncrement()) {
+                        HttpRequest request = HttpRequest.newBuilder(URI.create(baseUrl + "/v1/tenants/" + name(t)
+                                        + "/collections/notes/search"))
+                                .timeout(Duration.ofSeconds(60))
+                                .header("Authorization", "Bearer " + key(t)).header("Content-Type", "application/json")
+                                .POST(HttpRequest.BodyPublishers.ofString(searchBody(random), StandardCharsets.UTF_8)).build();
+                        long start = System.nanoTime();
+                        try {
+                            HttpResponse<String> r = http.send(request, HttpResponse.BodyHandlers.ofString());
+                            nanos.add(System.nanoTime() - start);
+                            if (r.statusCode() != 200 || !r.body().contains("\"id\"")) {
+                                if (errors.incrementAndGet() <= 5) {
+                                    System.err.println("tenant " + name(t) + ": " + r.statusCode() + " " + r.body());
+                                }
+                            }
+                        } catch (IOException e) {
+                            nanos.add(System.nanoTime() - start);
+                            errors.incrementAndGet();
+                        }
+                    }
+                } catch (InterruptedException e) {
+                    Thread.currentThread().interrupt();
+                } finally {
+                    done.countDown();
+                }
+            }, "cold-client-" + c);
+            thread.start();
+        }
+        done.await();
+        double seconds = (System.nanoTime() - started) / 1e9;
+        long[] sorted = nanos.stream().mapToLong(Long::longValue).sorted().toArray();
+        return new Result(tenants, clients, sorted, errors.get(), openFds(), seconds);
+    }
+
+    static long openFds() {
+        try (Stream<Path> fds = Files.list(Path.of("/proc/self/fd"))) {
+            return fds.count();
+        } catch (IOException e) {
+            return -1;
+        }
+    }
+
+    public static void main(String[] args) throws Exception {
+        Path dir = Path.of(args[0]);
+        int tenants = Integer.parseInt(args[1]);
+        int clients = Integer.parseInt(args[2]);
+        int port = args.length > 3 ? Integer.parseInt(args[3]) : 0;
+        Path data = dir.resolve("data");
+        if (!Files.exists(data.resolve("tenants"))) {
+            long t0 = System.nanoTime();
+            writeDataFolder(data, tenants);
+            System.out.printf("wrote %d tenants in %.1f s%n", tenants, (System.nanoTime() - t0) / 1e9);
+        }
+        int rounds = args.length > 4 ? Integer.parseInt(args[4]) : 1;
+        for (int round = 0; round < rounds; round++) {
+            long fdsBefore = openFds();
+            try (MemoryServer server = MemoryServer.start(ServerConfig.builder(data).port(port).adminKey(ADMIN).build())) {
+                Result r = firstQueries(server.baseUrl(), tenants, clients);
+                System.out.println("round " + round + ": " + r + " (fds before the server " + fdsBefore + ")");
+            }
+        }
+    }
+}
