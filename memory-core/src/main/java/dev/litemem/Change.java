@@ -25,6 +25,8 @@ public record Change(long seq, Instant at, String collection, String recordId, O
     }
 
     public enum Operation {
-        INSERT, UPDATE, DELETE
+        INSERT, UPDATE, DELETE,
+        /** Deleted because its time to live ran out (a memory, a work-state entry, an idempotency key). */
+        EXPIRE
     }
 }

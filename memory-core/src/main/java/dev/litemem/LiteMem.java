@@ -2,10 +2,13 @@ package dev.litemem;
 
 import dev.litemem.internal.index.CollectionIndex;
 import dev.litemem.internal.index.IndexMaintainer;
+import dev.litemem.internal.memory.MemoryBackend;
+import dev.litemem.internal.memory.MemoryStore;
 import dev.litemem.internal.store.CollectionRows;
 import dev.litemem.internal.store.Database;
 import dev.litemem.internal.store.EmbeddingCache;
 import dev.litemem.internal.store.RecordRows;
+import dev.litemem.memory.Memory;
 import java.io.IOException;
 import java.nio.file.FileAlreadyExistsException;
 import java.nio.file.Files;
@@ -46,6 +49,7 @@ public final class LiteMem implements AutoCloseable {
     private final ConcurrentHashMap<Long, CollectionIndex> indexes = new ConcurrentHashMap<>();
     private final IndexMaintainer maintainer;
     private volatile Optional<Embedder> embedder;
+    private volatile MemoryStore memory;
 
     private LiteMem(Database db, LiteMemOptions options) {
         this.db = db;
@@ -81,7 +85,7 @@ public final class LiteMem implements AutoCloseable {
      * the cosine metric.
      */
     public Collection collection(String name) {
-        Collection existing = collections.get(name);
+        Collection existing = collections.get(checkName(name));
         if (existing != null) {
             return existing;
         }
@@ -110,6 +114,44 @@ public final class LiteMem implements AutoCloseable {
                     + " reopened as model " + spec.model() + ", " + spec.dimension() + " dimensions, metric "
                     + spec.metric().id() + ": use another collection name");
         }
+        return cached(info);
+    }
+
+    /**
+     * The agent memory of this file: memories of users, agents and sessions in the reserved collection
+     * {@value dev.litemem.memory.Memory#COLLECTION}, made on first use with the store's embedder. See docs/MEMORY.md.
+     */
+    public Memory memory() {
+        MemoryStore m = memory;
+        if (m == null) {
+            synchronized (this) {
+                if (memory == null) {
+                    Collection c = reserved(Memory.COLLECTION);
+                    long id = c.id();
+                    memory = new MemoryStore(new MemoryBackend(db, id, c::textEmbedder, c::run, c::vectorIndex,
+                            () -> written(id), options.defaultActor()));
+                    maintainer.addPeriodic(memory::expireNow);
+                }
+                m = memory;
+            }
+        }
+        return m;
+    }
+
+    /** A collection whose name users cannot choose (the name rule refuses a leading '_'): capabilities' own. */
+    private Collection reserved(String name) {
+        Collection existing = collections.get(name);
+        if (existing != null) {
+            return existing;
+        }
+        Optional<CollectionInfo> stored = find(name);
+        if (stored.isPresent()) {
+            return cached(stored.get());
+        }
+        Embedder e = embedder().orElseThrow(() -> new LiteMemException("this store has no embedder for its memory:"
+                + " open it with LiteMemOptions.builder().embedder(...), or add litemem-embedding to the class path"));
+        CollectionSpec spec = CollectionSpec.of(e);
+        CollectionInfo info = db.write(h -> CollectionRows.find(h, name).orElseGet(() -> CollectionRows.insert(h, name, spec)));
         return cached(info);
     }
 

@@ -18,7 +18,11 @@ public final class IndexMaintainer implements AutoCloseable {
     private static final Logger LOG = LoggerFactory.getLogger(IndexMaintainer.class);
     private static final long IDLE_WAKEUP_MILLIS = 1_000;
 
+    /** How often the periodic tasks (memory's expiry sweep) run, at most. */
+    static final long PERIODIC_MILLIS = 60_000;
     private final ConcurrentHashMap<Long, CollectionIndex> written = new ConcurrentHashMap<>();
+    private final java.util.List<Runnable> periodic = new java.util.concurrent.CopyOnWriteArrayList<>();
+    private long periodicRanAt = System.currentTimeMillis();
     private final Collection<CollectionIndex> all;
     private final ReentrantLock lock = new ReentrantLock();
     private final Condition signal = lock.newCondition();
@@ -49,6 +53,32 @@ public final class IndexMaintainer implements AutoCloseable {
         }
     }
 
+    /**
+     * Runs {@code task} on this thread about every {@value #PERIODIC_MILLIS} ms (never when background work is off):
+     * the store's other periodic maintenance, such as deleting expired memories.
+     */
+    public void addPeriodic(Runnable task) {
+        periodic.add(task);
+    }
+
+    private void runPeriodic() {
+        long now = System.currentTimeMillis();
+        if (periodic.isEmpty() || now - periodicRanAt < PERIODIC_MILLIS) {
+            return;
+        }
+        periodicRanAt = now;
+        for (Runnable task : periodic) {
+            if (stopping) {
+                return;
+            }
+            try {
+                task.run();
+            } catch (RuntimeException e) {
+                LOG.error("Periodic maintenance failed; it runs again in a minute", e);
+            }
+        }
+    }
+
     private void run() {
         while (!stopping) {
             lock.lock();
@@ -68,6 +98,7 @@ public final class IndexMaintainer implements AutoCloseable {
             for (CollectionIndex index : all) {
                 maintain(index, false);
             }
+            runPeriodic();
         }
     }
 
