@@ -8,7 +8,9 @@ import dev.litemem.internal.store.CollectionRows;
 import dev.litemem.internal.store.Database;
 import dev.litemem.internal.store.EmbeddingCache;
 import dev.litemem.internal.store.RecordRows;
+import dev.litemem.internal.work.WorkStore;
 import dev.litemem.memory.Memory;
+import dev.litemem.work.Work;
 import java.io.IOException;
 import java.nio.file.FileAlreadyExistsException;
 import java.nio.file.Files;
@@ -50,6 +52,7 @@ public final class LiteMem implements AutoCloseable {
     private final IndexMaintainer maintainer;
     private volatile Optional<Embedder> embedder;
     private volatile MemoryStore memory;
+    private volatile WorkStore work;
 
     private LiteMem(Database db, LiteMemOptions options) {
         this.db = db;
@@ -138,6 +141,24 @@ public final class LiteMem implements AutoCloseable {
         return m;
     }
 
+    /**
+     * The work state of this file: versioned key-value state per scope, a journal per run, and idempotent steps
+     * ({@code once}). See docs/MEMORY.md.
+     */
+    public Work work() {
+        WorkStore w = work;
+        if (w == null) {
+            synchronized (this) {
+                if (work == null) {
+                    work = new WorkStore(db, options.defaultActor());
+                    maintainer.addPeriodic(work::expireNow);
+                }
+                w = work;
+            }
+        }
+        return w;
+    }
+
     /** A collection whose name users cannot choose (the name rule refuses a leading '_'): capabilities' own. */
     private Collection reserved(String name) {
         Collection existing = collections.get(name);
@@ -147,6 +168,11 @@ public final class LiteMem implements AutoCloseable {
         Optional<CollectionInfo> stored = find(name);
         if (stored.isPresent()) {
             return cached(stored.get());
+        }
+        if (db.inWriteTransaction()) {
+            // Made inside the caller's transaction, it would vanish with a rollback while this store kept using it.
+            throw new LiteMemException("the first use of memory() in this file cannot be inside inTransaction: call"
+                    + " mem.memory() once before the transaction");
         }
         Embedder e = embedder().orElseThrow(() -> new LiteMemException("this store has no embedder for its memory:"
                 + " open it with LiteMemOptions.builder().embedder(...), or add litemem-embedding to the class path"));
