@@ -441,6 +441,15 @@ class MemoryTest {
             // The same words in another scope are a memory of that scope.
             assertEquals(RememberResult.Outcome.ADDED, memory.remember(BOB, "fact " + word(5) + " " + word(5 + 7919)
                     + " again", RememberOptions.defaults().nearDuplicateThreshold(0.7)).outcome());
+            // When the fact is in many other scopes (more than the unfiltered probe looks at), the scope's own
+            // near-duplicate is still found: by the walk filtered to the scope.
+            for (int u = 0; u < 20; u++) {
+                memory.remember(Scope.forUser("user-" + u), "fact " + word(9) + " " + word(9 + 7919) + " again");
+            }
+            RememberResult own = memory.remember(ALICE, "fact " + word(9) + " " + word(9 + 7919) + " again",
+                    RememberOptions.defaults().nearDuplicateThreshold(0.7));
+            assertEquals(RememberResult.Outcome.UNCHANGED, own.outcome());
+            assertEquals("alice", memory.get(own.id()).orElseThrow().scope().user());
         }
     }
 

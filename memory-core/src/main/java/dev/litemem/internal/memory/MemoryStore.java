@@ -45,6 +45,8 @@ public final class MemoryStore implements Memory {
     /** Up to this many memories in a scope, near-duplicates are found by an exact scan; above it, by the graph. */
     static final int EXACT_SCAN_LIMIT = 256;
     private static final int SWEEP_BATCH = 1_000;
+    /** How many of the whole collection's nearest a large scope's near-duplicate check looks at before filtering. */
+    private static final int UNFILTERED_PROBE = 16;
 
     private final MemoryBackend b;
     private final Actor actor;
@@ -150,7 +152,7 @@ public final class MemoryStore implements Memory {
             }
             expire(h, log, same.get(), now); // expired and not swept yet: it goes now, and the text is new again
         }
-        List<Near> near = nearest(h, scope, embedded.vector, 1, now);
+        List<Near> near = nearestAtLeast(h, scope, embedded.vector, threshold, now);
         if (!near.isEmpty() && near.get(0).cosine >= threshold) {
             MemoryItem m = near.get(0).stored.item();
             return new RememberResult(m.id(), RememberResult.Outcome.UNCHANGED, m.text(), null, near.get(0).cosine);
@@ -355,6 +357,45 @@ public final class MemoryStore implements Memory {
                     .ifPresent(s -> out.add(new Near(s, nb.score())));
         }
         return out;
+    }
+
+    /**
+     * The scope's nearest memory if it may reach {@code threshold}. In a large scope, first the graph without a filter
+     * (no SQL per visited node): its best 16, checked against the scope in one query. Only when all 16 reach the
+     * threshold and none is the scope's (the fact is in many other scopes) does the scope-filtered walk run.
+     */
+    private List<Near> nearestAtLeast(Handle h, Scope scope, float[] vector, double threshold, long now) {
+        List<Object> params = new ArrayList<>();
+        String where = MemoryRows.exactly(scope, params) + " AND m.valid_to IS NULL AND " + MemoryRows.VISIBLE;
+        params.add(now);
+        long count = bindAll(h.createQuery("SELECT count(*) FROM (SELECT 1 FROM memories m WHERE " + where + " LIMIT "
+                + (EXACT_SCAN_LIMIT + 1) + ")"), params).mapTo(Long.class).one();
+        if (count <= EXACT_SCAN_LIMIT) {
+            return count == 0 ? List.of() : nearest(h, scope, vector, 1, now);
+        }
+        List<Neighbor> top = b.vectors().get().search(vector, UNFILTERED_PROBE, 64, null);
+        if (!top.isEmpty()) {
+            StringBuilder in = new StringBuilder();
+            for (Neighbor nb : top) {
+                in.append(in.length() == 0 ? "" : ",").append(nb.label()); // row ids: longs we produced
+            }
+            java.util.Set<Long> inScope = new java.util.HashSet<>(bindAll(h.createQuery("SELECT m.row_id FROM memories m"
+                    + " WHERE m.row_id IN (" + in + ") AND " + where), params).mapTo(Long.class).list());
+            for (Neighbor nb : top) { // best first
+                if (inScope.contains(nb.label())) {
+                    if (nb.score() < threshold) {
+                        return List.of();
+                    }
+                    return h.createQuery(MemoryRows.SELECT + " WHERE m.row_id = ?").bind(0, nb.label())
+                            .map((rs, ctx) -> MemoryRows.map(rs)).findOne()
+                            .map(st -> List.of(new Near(st, nb.score()))).orElse(List.of());
+                }
+            }
+            if (top.size() < UNFILTERED_PROBE || top.get(top.size() - 1).score() < threshold) {
+                return List.of(); // nothing of the scope is among them, and whatever is not can only be farther
+            }
+        }
+        return nearest(h, scope, vector, 1, now);
     }
 
     private static double cosine(float[] a, float[] b) {
