@@ -27,6 +27,8 @@ public record Change(long seq, Instant at, String collection, String recordId, O
     public enum Operation {
         INSERT, UPDATE, DELETE,
         /** An explicit ledger event was appended ({@link Ledger#append}); entity {@code event}. */
-        APPEND
+        APPEND,
+        /** Deleted because its time to live ran out (a memory, a work-state entry, an idempotency key). */
+        EXPIRE
     }
 }

@@ -307,6 +307,21 @@ public final class Collection {
         }
     };
 
+    /** Runs an already compiled query (for the capabilities built on a collection: memory). */
+    SearchResult run(Query query) {
+        Embedder embedder = query.vector() == null && query.mode() != SearchMode.KEYWORD ? embedderFor("text") : null;
+        return new Searcher(db).run(query, embedder, this::checkVector, semantic);
+    }
+
+    /** The embedder of this collection's model, for text to store. */
+    Embedder textEmbedder() {
+        return embedderFor("text");
+    }
+
+    long id() {
+        return collectionId;
+    }
+
     private List<Neighbor> semanticCandidates(Query query, float[] vector, int n, LongPredicate allowed,
                                               Map<String, Object> explain) {
         VectorIndex vectors = index.readyForSearch();

@@ -2,6 +2,8 @@ package dev.litemem;
 
 import dev.litemem.internal.index.CollectionIndex;
 import dev.litemem.internal.index.IndexMaintainer;
+import dev.litemem.internal.memory.MemoryBackend;
+import dev.litemem.internal.memory.MemoryStore;
 import dev.litemem.internal.store.CollectionRows;
 import dev.litemem.internal.store.Database;
 import dev.litemem.internal.store.EmbeddingCache;
@@ -9,6 +11,9 @@ import dev.litemem.internal.store.Consumers;
 import dev.litemem.internal.store.LedgerRows;
 import dev.litemem.internal.store.Retention;
 import dev.litemem.internal.store.RecordRows;
+import dev.litemem.internal.work.WorkStore;
+import dev.litemem.memory.Memory;
+import dev.litemem.work.Work;
 import java.io.IOException;
 import java.nio.file.FileAlreadyExistsException;
 import java.nio.file.Files;
@@ -50,6 +55,8 @@ public final class LiteMem implements AutoCloseable {
     private final ConcurrentHashMap<Long, CollectionIndex> indexes = new ConcurrentHashMap<>();
     private final IndexMaintainer maintainer;
     private volatile Optional<Embedder> embedder;
+    private volatile MemoryStore memory;
+    private volatile WorkStore work;
 
     private LiteMem(Database db, LiteMemOptions options) {
         this.db = db;
@@ -85,7 +92,7 @@ public final class LiteMem implements AutoCloseable {
      * the cosine metric.
      */
     public Collection collection(String name) {
-        Collection existing = collections.get(name);
+        Collection existing = collections.get(checkName(name));
         if (existing != null) {
             return existing;
         }
@@ -144,6 +151,67 @@ public final class LiteMem implements AutoCloseable {
             return Optional.of(existing);
         }
         return find(checkName(name)).map(this::cached);
+    }
+
+    /**
+     * The agent memory of this file: memories of users, agents and sessions in the reserved collection
+     * {@value dev.litemem.memory.Memory#COLLECTION}, made on first use with the store's embedder. See docs/MEMORY.md.
+     */
+    public Memory memory() {
+        MemoryStore m = memory;
+        if (m == null) {
+            synchronized (this) {
+                if (memory == null) {
+                    Collection c = reserved(Memory.COLLECTION);
+                    long id = c.id();
+                    memory = new MemoryStore(new MemoryBackend(db, id, c::textEmbedder, c::run, c::vectorIndex,
+                            () -> written(id), options.defaultActor()));
+                    maintainer.addPeriodic(memory::expireNow);
+                }
+                m = memory;
+            }
+        }
+        return m;
+    }
+
+    /**
+     * The work state of this file: versioned key-value state per scope, a journal per run, and idempotent steps
+     * ({@code once}). See docs/MEMORY.md.
+     */
+    public Work work() {
+        WorkStore w = work;
+        if (w == null) {
+            synchronized (this) {
+                if (work == null) {
+                    work = new WorkStore(db, options.defaultActor());
+                    maintainer.addPeriodic(work::expireNow);
+                }
+                w = work;
+            }
+        }
+        return w;
+    }
+
+    /** A collection whose name users cannot choose (the name rule refuses a leading '_'): capabilities' own. */
+    private Collection reserved(String name) {
+        Collection existing = collections.get(name);
+        if (existing != null) {
+            return existing;
+        }
+        Optional<CollectionInfo> stored = find(name);
+        if (stored.isPresent()) {
+            return cached(stored.get());
+        }
+        if (db.inWriteTransaction()) {
+            // Made inside the caller's transaction, it would vanish with a rollback while this store kept using it.
+            throw new LiteMemException("the first use of memory() in this file cannot be inside inTransaction: call"
+                    + " mem.memory() once before the transaction");
+        }
+        Embedder e = embedder().orElseThrow(() -> new LiteMemException("this store has no embedder for its memory:"
+                + " open it with LiteMemOptions.builder().embedder(...), or add litemem-embedding to the class path"));
+        CollectionSpec spec = CollectionSpec.of(e);
+        CollectionInfo info = db.write(h -> CollectionRows.find(h, name).orElseGet(() -> CollectionRows.insert(h, name, spec)));
+        return cached(info);
     }
 
     /** Every collection in the file, by name. */

@@ -1,5 +1,9 @@
 package dev.litemem.client;
 
+import dev.litemem.memory.MemoryHit;
+import dev.litemem.memory.RememberOptions;
+import dev.litemem.memory.RememberResult;
+import dev.litemem.memory.Scope;
 import dev.litemem.Collection;
 import dev.litemem.CollectionInfo;
 import dev.litemem.Filter;
@@ -70,6 +74,21 @@ public final class EmbeddedMemoryClient implements MemoryClient {
             }
         }
         return Optional.empty();
+    }
+
+    @Override
+    public RememberResult remember(Scope scope, String text, RememberOptions options) {
+        return mem.memory().remember(scope, text, options);
+    }
+
+    @Override
+    public List<MemoryHit> recall(Scope scope, String query, int k) {
+        return mem.memory().recall(scope, query, k);
+    }
+
+    @Override
+    public int forget(Scope scope) {
+        return mem.memory().forget(scope);
     }
 
     @Override

@@ -1,5 +1,13 @@
 package dev.litemem.client;
 
+import dev.litemem.client.wire.MemoryAnswers;
+import dev.litemem.client.wire.MemoryBodies;
+import dev.litemem.memory.ConsolidationPolicy;
+import dev.litemem.memory.MemoryHit;
+import dev.litemem.memory.MemoryItem;
+import dev.litemem.memory.RememberOptions;
+import dev.litemem.memory.RememberResult;
+import dev.litemem.memory.Scope;
 import com.fasterxml.jackson.core.JsonProcessingException;
 import com.fasterxml.jackson.databind.DeserializationFeature;
 import com.fasterxml.jackson.databind.JsonNode;
@@ -106,6 +114,55 @@ public final class HttpMemoryClient implements MemoryClient {
         SearchBody body = new SearchBody(query.text(), query.vector(), query.k(), query.mode(), where, true);
         return sendOrMissing("POST", collectionUrl(collection) + "/search", body, HitList.class)
                 .map(r -> r.hits().stream().map(HitJson::toHit).toList()).orElse(List.of());
+    }
+
+    @Override
+    public RememberResult remember(Scope scope, String text, RememberOptions options) {
+        if (options.policy() != ConsolidationPolicy.KEEP_BOTH || options.nearDuplicateThreshold() != null) {
+            throw new InvalidInputException("policy", "a consolidation policy or threshold of its own runs only on an"
+                    + " embedded store: the server consolidates with its defaults");
+        }
+        MemoryBodies.Remember body = new MemoryBodies.Remember(scope.user(), scope.agent(), scope.session(), text,
+                options.kind(), options.importance(), options.metadata(),
+                options.ttl() == null ? null : Math.max(1, options.ttl().toSeconds()),
+                options.expiresAt() == null ? null : options.expiresAt().toString());
+        MemoryAnswers.Remembered r = send("POST", tenantUrl + "/memories", body, MemoryAnswers.Remembered.class);
+        return new RememberResult(r.id(), RememberResult.Outcome.valueOf(r.outcome()), r.text(), r.previousText(),
+                r.similarity());
+    }
+
+    @Override
+    public List<MemoryHit> recall(Scope scope, String query, int k) {
+        MemoryBodies.Recall body = new MemoryBodies.Recall(scope.user(), scope.agent(), scope.session(), query, k,
+                null, null, null, null, null);
+        return send("POST", tenantUrl + "/memories/recall", body, MemoryAnswers.Hits.class).hits().stream()
+                .map(h -> new MemoryHit(item(h.memory()), h.score(), h.relevance(), h.recency(), h.importance()))
+                .toList();
+    }
+
+    @Override
+    public int forget(Scope scope) {
+        StringBuilder url = new StringBuilder(tenantUrl).append("/memories?");
+        if (scope.user() != null) {
+            url.append("user=").append(enc(scope.user())).append('&');
+        }
+        if (scope.agent() != null) {
+            url.append("agent=").append(enc(scope.agent())).append('&');
+        }
+        if (scope.session() != null) {
+            url.append("session=").append(enc(scope.session())).append('&');
+        }
+        return send("DELETE", url.substring(0, url.length() - 1), null, MemoryAnswers.Count.class).forgotten();
+    }
+
+    private static MemoryItem item(MemoryAnswers.Memory m) {
+        return new MemoryItem(m.id(), m.text(), m.metadata(), Scope.of(m.user(), m.agent(), m.session()), m.kind(),
+                m.importance(), instant(m.createdAt()), instant(m.updatedAt()), instant(m.lastAccessedAt()),
+                instant(m.expiresAt()), instant(m.validFrom()), instant(m.validTo()), m.supersededBy());
+    }
+
+    private static java.time.Instant instant(String iso) {
+        return iso == null ? null : java.time.Instant.parse(iso);
     }
 
     @Override

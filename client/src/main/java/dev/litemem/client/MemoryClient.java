@@ -1,5 +1,9 @@
 package dev.litemem.client;
 
+import dev.litemem.memory.MemoryHit;
+import dev.litemem.memory.RememberOptions;
+import dev.litemem.memory.RememberResult;
+import dev.litemem.memory.Scope;
 import dev.litemem.Hit;
 import dev.litemem.Page;
 import dev.litemem.Record;
@@ -35,6 +39,23 @@ public interface MemoryClient extends AutoCloseable {
 
     /** The best hits for the query, best first. */
     List<Hit> search(String collection, Query query);
+
+    /**
+     * Remembers {@code text} in the scope (agent memory, docs/MEMORY.md): an exact repeat or near-duplicate of the
+     * scope is not stored twice. Over HTTP the options' kind, importance, metadata and expiry travel; a consolidation
+     * policy or threshold of its own runs only embedded (the HTTP client refuses them, field {@code policy}).
+     */
+    RememberResult remember(Scope scope, String text, RememberOptions options);
+
+    default RememberResult remember(Scope scope, String text) {
+        return remember(scope, text, RememberOptions.defaults());
+    }
+
+    /** The scope's k memories best matching the query, by relevance, recency and importance (default weights). */
+    List<MemoryHit> recall(Scope scope, String query, int k);
+
+    /** Forgets everything of the scope (memories, their history, its work state); returns how many memories. */
+    int forget(Scope scope);
 
     @Override
     void close();

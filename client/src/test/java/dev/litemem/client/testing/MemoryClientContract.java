@@ -76,6 +76,30 @@ public abstract class MemoryClientContract {
     }
 
     @Test
+    void agentMemoryRunsOnEveryTransport() {
+        try (MemoryClient memory = open()) {
+            dev.litemem.memory.Scope alice = dev.litemem.memory.Scope.forUser("alice");
+            var added = memory.remember(alice, "Alice prefers short answers",
+                    dev.litemem.memory.RememberOptions.defaults().kind("preference").importance(0.9)
+                            .ttl(java.time.Duration.ofDays(1)));
+            assertEquals(dev.litemem.memory.RememberResult.Outcome.ADDED, added.outcome());
+            var again = memory.remember(alice, "alice prefers short answers.");
+            assertEquals(dev.litemem.memory.RememberResult.Outcome.UNCHANGED, again.outcome());
+            assertEquals(added.id(), again.id());
+            memory.remember(dev.litemem.memory.Scope.forUser("bob"), "Bob prefers long answers");
+            var hits = memory.recall(alice, "answers", 5);
+            assertEquals(1, hits.size());
+            assertEquals(added.id(), hits.get(0).memory().id());
+            assertEquals("preference", hits.get(0).memory().kind());
+            assertEquals("alice", hits.get(0).memory().scope().user());
+            assertTrue(hits.get(0).memory().expiresAt() != null);
+            assertEquals(1, memory.forget(alice));
+            assertTrue(memory.recall(alice, "answers", 5).isEmpty());
+            assertEquals(1, memory.recall(dev.litemem.memory.Scope.forUser("bob"), "answers", 5).size());
+        }
+    }
+
+    @Test
     void badInputIsRefusedNamingTheField() {
         try (MemoryClient memory = open()) {
             memory.put("checked", Record.of("a", "a first record", Map.of()));

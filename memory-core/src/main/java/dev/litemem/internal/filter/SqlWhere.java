@@ -40,6 +40,16 @@ public final class SqlWhere {
         return filtered;
     }
 
+    /**
+     * This clause and {@code clause} (SQL over the records' alias {@code r}, with {@code ?} for each of {@code more}),
+     * as a filter: for capabilities that keep columns of their own beside the records (memory's scopes).
+     */
+    public SqlWhere and(String clause, List<Object> more) {
+        List<Object> all = new ArrayList<>(params);
+        all.addAll(more);
+        return new SqlWhere(sql + " AND (" + clause + ")", all, true);
+    }
+
     public SqlWhere after(String cursor) {
         if (cursor == null) {
             return this;

@@ -19,12 +19,16 @@ import org.slf4j.LoggerFactory;
 public final class IndexMaintainer implements AutoCloseable {
     private static final Logger LOG = LoggerFactory.getLogger(IndexMaintainer.class);
 
+    /** How often the periodic tasks (memory's expiry sweep) run, at most. */
+    static final long PERIODIC_MILLIS = 60_000;
     private final ConcurrentHashMap<Long, CollectionIndex> written = new ConcurrentHashMap<>();
     private final Maintenance.Tasks tasks;
     private final Duration checkpointInterval;
     /** The step scheduled and not started yet, with when it is due; under this object's monitor. */
     private Future<?> next;
     private long nextDueNanos;
+    private final java.util.List<Runnable> periodicTasks = new java.util.concurrent.CopyOnWriteArrayList<>();
+    private long periodicTasksRanAt = System.nanoTime();
     private volatile boolean stopping;
     private final Runnable periodic;
     private final long periodicEveryNanos;
@@ -54,6 +58,15 @@ public final class IndexMaintainer implements AutoCloseable {
     public void written(long collectionId, CollectionIndex index) {
         written.put(collectionId, index);
         request(Duration.ZERO);
+    }
+
+    /**
+     * Adds {@code task} to the store's periodic work (such as deleting expired memories): run at the end of a
+     * maintenance step, at most about every {@value #PERIODIC_MILLIS} ms. Steps run after writes only, so a store
+     * nobody writes runs none (never when background work is off).
+     */
+    public void addPeriodic(Runnable task) {
+        periodicTasks.add(task);
     }
 
     /** Schedules a step after {@code delay} unless one is already due by then. */
@@ -101,6 +114,20 @@ public final class IndexMaintainer implements AutoCloseable {
     }
 
     private void runPeriodic() {
+        long now = System.nanoTime();
+        if (!periodicTasks.isEmpty() && now - periodicTasksRanAt >= PERIODIC_MILLIS * 1_000_000) {
+            periodicTasksRanAt = now;
+            for (Runnable task : periodicTasks) {
+                if (stopping) {
+                    return;
+                }
+                try {
+                    task.run();
+                } catch (RuntimeException e) {
+                    LOG.error("Periodic maintenance failed; it runs again after a later write", e);
+                }
+            }
+        }
         if (periodic == null || periodicEveryNanos <= 0 || stopping || System.nanoTime() - nextPeriodicNanos < 0) {
             return;
         }

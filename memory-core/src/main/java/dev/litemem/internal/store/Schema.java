@@ -174,7 +174,81 @@ public final class Schema {
                       incarnation  TEXT,
                       required     INTEGER NOT NULL DEFAULT 1,
                       updated_at   INTEGER NOT NULL
-                    ) WITHOUT ROWID"""));
+                    ) WITHOUT ROWID""")),
+            // 10: agent memory and work state (issue 12). A memory is a
+            // record of the reserved collection '_memories' (embedding, keyword index, vector index and checkpoints as
+            // for any record) plus a row here: its scope as indexed columns ('' when an id is not given), kind,
+            // importance, expiry, bi-temporal validity and last access. The unique key over the scope and the
+            // normalized text of the current memories makes an exact repeat impossible to store twice, whatever
+            // checks a writer made before its transaction. memory_versions keeps, per change, the state it replaced
+            // (history and undo). work_state, journal and idempotency_keys hold an agent's work in progress.
+            List.of("""
+                    CREATE TABLE memories (
+                      row_id           INTEGER PRIMARY KEY REFERENCES records (row_id) ON DELETE CASCADE,
+                      id               TEXT    NOT NULL UNIQUE,
+                      user_id          TEXT    NOT NULL,
+                      agent_id         TEXT    NOT NULL,
+                      session_id       TEXT    NOT NULL,
+                      kind             TEXT    NOT NULL,
+                      importance       REAL    NOT NULL,
+                      text_key         TEXT    NOT NULL,
+                      expires_at       INTEGER,
+                      valid_from       INTEGER NOT NULL,
+                      valid_to         INTEGER,
+                      superseded_by    TEXT,
+                      superseded_actor TEXT,
+                      last_accessed_at INTEGER NOT NULL
+                    )""",
+                    "CREATE UNIQUE INDEX memories_current_text ON memories (user_id, agent_id, session_id, text_key)"
+                            + " WHERE valid_to IS NULL",
+                    "CREATE INDEX memories_by_scope ON memories (user_id, agent_id, session_id)",
+                    "CREATE INDEX memories_by_agent ON memories (agent_id, session_id)",
+                    "CREATE INDEX memories_by_session ON memories (session_id)",
+                    "CREATE INDEX memories_expiring ON memories (expires_at) WHERE expires_at IS NOT NULL", """
+                    CREATE TABLE memory_versions (
+                      version        INTEGER PRIMARY KEY AUTOINCREMENT,
+                      memory_id      TEXT    NOT NULL,
+                      user_id        TEXT    NOT NULL,
+                      agent_id       TEXT    NOT NULL,
+                      session_id     TEXT    NOT NULL,
+                      op             TEXT    NOT NULL,
+                      before         TEXT,
+                      before_vector  BLOB,
+                      after          TEXT,
+                      at             INTEGER NOT NULL,
+                      actor          TEXT,
+                      undo_of        INTEGER,
+                      undone_by      INTEGER
+                    )""",
+                    "CREATE INDEX memory_versions_by_memory ON memory_versions (memory_id, version)",
+                    "CREATE INDEX memory_versions_by_scope ON memory_versions (user_id, agent_id, session_id, version)", """
+                    CREATE TABLE work_state (
+                      user_id     TEXT    NOT NULL,
+                      agent_id    TEXT    NOT NULL,
+                      session_id  TEXT    NOT NULL,
+                      key         TEXT    NOT NULL,
+                      value       TEXT    NOT NULL,
+                      version     INTEGER NOT NULL,
+                      updated_at  INTEGER NOT NULL,
+                      expires_at  INTEGER,
+                      PRIMARY KEY (user_id, agent_id, session_id, key)
+                    ) WITHOUT ROWID""", """
+                    CREATE TABLE journal (
+                      seq      INTEGER PRIMARY KEY AUTOINCREMENT,
+                      run      TEXT    NOT NULL,
+                      type     TEXT    NOT NULL,
+                      payload  TEXT    NOT NULL,
+                      at       INTEGER NOT NULL,
+                      actor    TEXT
+                    )""",
+                    "CREATE INDEX journal_by_run ON journal (run, seq)", """
+                    CREATE TABLE idempotency_keys (
+                      key         TEXT    NOT NULL PRIMARY KEY,
+                      result      TEXT    NOT NULL,
+                      created_at  INTEGER NOT NULL,
+                      expires_at  INTEGER
+                    ) WITHOUT ROWID""",
+                    "CREATE INDEX idempotency_expiring ON idempotency_keys (expires_at) WHERE expires_at IS NOT NULL"));
 
     /** The schema version this LiteMem writes and understands. */
     public static final int CURRENT_VERSION = MIGRATIONS.size();

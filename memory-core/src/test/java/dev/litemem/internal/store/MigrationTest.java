@@ -99,4 +99,28 @@ class MigrationTest {
             assertEquals(one.incarnation(), one.incarnation());
         }
     }
+    @Test
+    void aFileOfThePreviousVersionGetsMemoryAndWorkStateKeepingItsRecords() {
+        Path file = stores.path("previous.db");
+        LiteMemOptions options = LiteMemOptions.builder().embedder(new dev.litemem.testing.WordHashEmbedder()).build();
+        try (Database previous = Database.openAtVersion(file, options, Schema.CURRENT_VERSION - 1)) {
+            previous.write(h -> {
+                h.execute("INSERT INTO collections (id, name, model, dimension, metric, created_at)"
+                        + " VALUES (1, 'notes', 'caller-vectors', 2, 'l2', 1000)");
+                h.execute("INSERT INTO records (collection_id, id, text, embedding, created_at, updated_at)"
+                        + " VALUES (1, 'a', 'kept', x'0000803F00000040', 1000, 2000)");
+                h.execute("INSERT INTO changes (at, collection_id, record_id, row_id, op) VALUES (2000, 1, 'a', 1, 'insert')");
+                return null;
+            });
+        }
+        try (LiteMem mem = stores.open(file, options)) {
+            assertEquals(Schema.CURRENT_VERSION, (int) mem.withReadHandle(Migrations::currentVersion));
+            assertEquals("kept", mem.collection("notes").get("a").orElseThrow().text());
+            var alice = dev.litemem.memory.Scope.forUser("alice");
+            String id = mem.memory().remember(alice, "Alice reads the migrated file").id();
+            assertEquals(id, mem.memory().recall(alice, "migrated file", 1).get(0).memory().id());
+            assertEquals(2, mem.lastSequence());
+            assertEquals(1, mem.collection("notes").search(new float[] {1, 2}, 5).size());
+        }
+    }
 }

@@ -129,6 +129,7 @@ public final class Api {
         route(config, "GET", "/v1/tenants/{tenant}/export", this::export);
         new RecordRoutes(this).register(config);
         new LedgerRoutes(this).register(config);
+        new MemoryRoutes(this).register(config);
         config.routes.error(404, "*", ctx -> {
             if (!PROBLEM_JSON.equals(ctx.res().getContentType())) {
                 problem(ctx, new ServerException(404, "not-found", null, "no such route: see /openapi.json"));
