@@ -174,7 +174,7 @@ public final class Schema {
                       incarnation  TEXT,
                       required     INTEGER NOT NULL DEFAULT 1,
                       updated_at   INTEGER NOT NULL
-                    ) WITHOUT ROWID""")),
+                    ) WITHOUT ROWID"""),
             // 10: agent memory and work state (issue 12). A memory is a
             // record of the reserved collection '_memories' (embedding, keyword index, vector index and checkpoints as
             // for any record) plus a row here: its scope as indexed columns ('' when an id is not given), kind,
