@@ -433,7 +433,7 @@ public final class MemoryStore implements Memory {
         SqlWhere where = SqlWhere.of(b.collectionId(), o.filter()).and(clause, params);
         int candidates = Math.max(4 * k, RecallOptions.MIN_CANDIDATES);
         Query q = new Query(query, null, candidates, 0, SearchMode.HYBRID, where, SearchRequest.DEFAULT_FUSION,
-                SearchRequest.DEFAULT_SEMANTIC_WEIGHT, SearchRequest.DEFAULT_RRF_K, null, null, false, null);
+                SearchRequest.DEFAULT_SEMANTIC_WEIGHT, SearchRequest.DEFAULT_RRF_K, null, null, false, null, false);
         List<Hit> hits = b.search().apply(q).hits();
         if (hits.isEmpty()) {
             return List.of();
