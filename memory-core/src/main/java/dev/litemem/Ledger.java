@@ -88,14 +88,18 @@ public final class Ledger {
         return db.write(h -> LedgerRows.append(h, type, compact, by, System.currentTimeMillis()));
     }
 
-    /** The outbox policy of an entity kind outside collections (issue 12's {@code state}, {@code journal}, ...). */
+    /**
+     * The outbox policy of an entity kind other than records: {@code memory} (agent memory), {@code state},
+     * {@code journal}, {@code idempotency}, ... It covers every change of that kind.
+     */
     public LedgerPolicy policy(String entity) {
         checkEntity(entity);
         return db.read(h -> LedgerRows.entityPolicy(h, entity));
     }
 
     /**
-     * Sets the outbox policy of an entity kind outside collections, for changes logged from now on. Records follow
+     * Sets the outbox policy of an entity kind other than records (for example {@code memory}: every memory's
+     * changes), for changes logged from now on. Records follow
      * their collection's policy ({@link Collection#ledgerPolicy(LedgerPolicy)}); explicit events always go.
      */
     public void policy(String entity, LedgerPolicy policy) {

@@ -363,6 +363,7 @@ class MemoryTest {
     void everyChangeIsLoggedWithItsImageAndActor() {
         try (LiteMem mem = stores.open("m.db")) {
             Memory memory = mem.memory().as(Actor.of("planner").withModel("gpt-x"));
+            mem.ledger().policy("memory", dev.litemem.LedgerPolicy.ALL); // an entry keeps its image only in the outbox
             long before = mem.lastSequence();
             String id = memory.remember(ALICE.withAgent("planner"), "Alice's meeting is at 10",
                     RememberOptions.defaults().kind("event").importance(0.8)).id();

@@ -135,6 +135,7 @@ class WorkTest {
     void everyWorkChangeIsInTheChangeLogWithItsEntityImageAndActor() {
         try (LiteMem mem = stores.open("w.db")) {
             Work work = mem.work().as(Actor.of("planner"));
+            mem.ledger().policy(Work.STATE, dev.litemem.LedgerPolicy.ALL); // an entry keeps its image only in the outbox
             long before = mem.lastSequence();
             work.state(RUN).put("plan", "{\"step\": 1}");
             work.journal("run-7").append("approval", "{\"by\": \"alice\"}");

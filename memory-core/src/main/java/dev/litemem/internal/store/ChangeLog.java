@@ -1,6 +1,7 @@
 package dev.litemem.internal.store;
 
 import dev.litemem.Actor;
+import dev.litemem.Change;
 import dev.litemem.LiteMemException;
 import java.sql.PreparedStatement;
 import java.sql.ResultSet;
@@ -101,14 +102,20 @@ public final class ChangeLog implements AutoCloseable {
         if (EVENT.equals(entity)) {
             return true;
         }
+        // A kind's own policy covers every change of that kind, in a collection or not (memories live in the reserved
+        // collection '_memories', which users cannot name: ledger().policy("memory", ALL) is how they opt in).
+        boolean byKind = !Change.RECORD.equals(entity) && entityPolicies.computeIfAbsent(entity, e -> handle.createQuery(
+                "SELECT policy = 'all' FROM ledger_policies WHERE entity = ?").bind(0, e).mapTo(Boolean.class).findOne()
+                .orElse(false));
+        if (byKind) {
+            return true;
+        }
         if (collectionId != null) {
             return collectionPolicies.computeIfAbsent(collectionId, id -> handle.createQuery(
                     "SELECT ledger = 'all' FROM collections WHERE id = ?").bind(0, id).mapTo(Boolean.class).findOne()
                     .orElse(false));
         }
-        return entityPolicies.computeIfAbsent(entity, e -> handle.createQuery(
-                "SELECT policy = 'all' FROM ledger_policies WHERE entity = ?").bind(0, e).mapTo(Boolean.class).findOne()
-                .orElse(false));
+        return false;
     }
 
     private void setLong(int index, Long value) throws SQLException {
