@@ -52,7 +52,11 @@ final class Bodies {
             refuse(ctx);
             throw tooLarge(maxBytes);
         }
-        try (InputStream in = ctx.req().getInputStream()) {
+        // Not closed here: Jetty owns the request's input, and a body refused as too large must stay readable so that
+        // drainUnread can read and drop the rest of it, as designed (closing it first left the drain reading a closed
+        // stream).
+        try {
+            InputStream in = ctx.req().getInputStream();
             ByteArrayOutputStream out = new ByteArrayOutputStream((int) Math.min(Math.max(declared, 1024), maxBytes));
             byte[] buf = new byte[16 * 1024];
             long total = 0;
