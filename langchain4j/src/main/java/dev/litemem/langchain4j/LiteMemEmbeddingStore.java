@@ -12,7 +12,6 @@ import dev.langchain4j.store.embedding.EmbeddingStore;
 import dev.langchain4j.store.embedding.RelevanceScore;
 import dev.langchain4j.store.embedding.filter.Filter;
 import dev.litemem.Collection;
-import dev.litemem.CollectionInfo;
 import dev.litemem.CollectionSpec;
 import dev.litemem.Hit;
 import dev.litemem.LiteMem;
@@ -206,13 +205,8 @@ public final class LiteMemEmbeddingStore implements EmbeddingStore<TextSegment> 
     private Collection existingCollection() {
         Collection c = collection;
         if (c == null) {
-            for (CollectionInfo info : store.collections()) {
-                if (info.name().equals(collectionName)) {
-                    c = store.collection(collectionName);
-                    collection = c;
-                    break;
-                }
-            }
+            c = store.findCollection(collectionName).orElse(null); // never creates one; cached by the store once found
+            collection = c;
         }
         return c;
     }

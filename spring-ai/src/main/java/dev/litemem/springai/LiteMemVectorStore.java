@@ -1,7 +1,6 @@
 package dev.litemem.springai;
 
 import dev.litemem.Collection;
-import dev.litemem.CollectionInfo;
 import dev.litemem.CollectionSpec;
 import dev.litemem.Hit;
 import dev.litemem.LiteMem;
@@ -144,13 +143,8 @@ public final class LiteMemVectorStore extends AbstractObservationVectorStore {
     private Collection existingCollection() {
         Collection c = collection;
         if (c == null) {
-            for (CollectionInfo info : store.collections()) {
-                if (info.name().equals(collectionName)) {
-                    c = store.collection(collectionName);
-                    collection = c;
-                    break;
-                }
-            }
+            c = store.findCollection(collectionName).orElse(null); // never creates one; cached by the store once found
+            collection = c;
         }
         return c;
     }
