@@ -77,6 +77,32 @@ class StoreCheckTest {
     }
 
     @Test
+    void aPrunedChangeLogWithAnUnshippedOutboxEntryBelowThePrunedPointIsNotAFinding() throws Exception {
+        Path file = STORES.path("pruned.db");
+        try (LiteMem mem = STORES.open(file)) {
+            Collection notes = mem.collection("notes");
+            Collection shipped = mem.collection("shipped", dev.litemem.CollectionSpec.vectors(2,
+                    dev.litemem.index.Metric.COSINE), dev.litemem.LedgerPolicy.ALL);
+            for (int i = 0; i < 10; i++) {
+                notes.upsert(Record.of("n" + i, "note " + i, Map.of()));
+            }
+            shipped.upsert(Record.builder().id("s").vector(new float[] {1, 0}).build()); // kept: not shipped
+            for (int i = 10; i < 20; i++) {
+                notes.upsert(Record.of("n" + i, "note " + i, Map.of()));
+            }
+            notes.checkpointIndex();
+            mem.registerChangeLogConsumer("replica", mem.lastSequence(), true);
+            assertTrue(mem.pruneChangeLog().deleted() > 10);
+        }
+        CheckReport report = StoreCheck.check(file);
+        assertTrue(report.clean(), report.findings().toString());
+        sql(file, "DELETE FROM changes WHERE seq = (SELECT max(seq) FROM changes)"); // the newest is always kept
+        sql(file, "INSERT INTO changes (seq, at, collection_id, record_id, op) SELECT max(seq) + 2, 0, 1, 'x', 'insert'"
+                + " FROM changes");
+        assertFound(StoreCheck.check(file), Kind.CHANGE_LOG, "changes", null);
+    }
+
+    @Test
     void aDamagedPageIsAnIntegrityFinding() throws Exception {
         Path file = damaged("page.db");
         long page = query(file, "SELECT rootpage FROM sqlite_schema WHERE name = 'changes_by_collection'");
