@@ -131,12 +131,14 @@ public final class TenantCache implements AutoCloseable {
     }
 
     /** A quarantined tenant's file as it was when it failed the check: a change means someone restored or repaired it. */
-    private record Quarantine(String kinds, long size, long modified) {
+    private record Quarantine(String kinds, long size, long modified, Object fileKey) {
         static Quarantine of(Path file, String kinds) {
             try {
-                return new Quarantine(kinds, Files.size(file), Files.getLastModifiedTime(file).toMillis());
+                java.nio.file.attribute.BasicFileAttributes a = Files.readAttributes(file,
+                        java.nio.file.attribute.BasicFileAttributes.class);
+                return new Quarantine(kinds, a.size(), a.lastModifiedTime().toMillis(), a.fileKey());
             } catch (IOException e) {
-                return new Quarantine(kinds, -1, -1);
+                return new Quarantine(kinds, -1, -1, null);
             }
         }
     }
