@@ -228,9 +228,7 @@ final class IngestCommand implements Callable<Integer> {
         }
 
         private void drawBar(IngestProgress p) {
-            int width = 30;
-            int filled = total == 0 ? width : (int) ((long) p.filesDone() * width / total);
-            err.printf("\r\033[K[%s%s] %d/%d files  %d chunks  %.1f chunks/s", "#".repeat(filled), " ".repeat(width - filled),
+            err.printf("\r\033[K%s %d/%d files  %d chunks  %.1f chunks/s", ProgressBar.bar(p.filesDone(), total),
                     p.filesDone(), p.filesTotal(), p.chunks(), p.chunksPerSecond());
             err.flush();
         }

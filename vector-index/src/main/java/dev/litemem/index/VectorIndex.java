@@ -63,6 +63,19 @@ public interface VectorIndex {
         return dev.litemem.index.internal.HnswVectorIndex.readCheckpoint(in, expected, vectors);
     }
 
+    /**
+     * Checks a checkpoint without loading it: the same checks as {@link #readCheckpoint} makes before it asks for
+     * any vector (magic, version, CRC32C, structure, identity). For tools that verify stored checkpoints.
+     *
+     * @return the labels the checkpoint holds, in node order
+     * @throws CorruptCheckpointException            checksum, truncation or structure is wrong
+     * @throws CheckpointMismatchException           written for another identity
+     * @throws UnsupportedCheckpointVersionException written by a newer format version
+     */
+    static long[] checkCheckpoint(InputStream in, CheckpointIdentity expected) throws IOException {
+        return dev.litemem.index.internal.HnswVectorIndex.checkpointLabels(in, expected);
+    }
+
     int dimension();
 
     Metric metric();

@@ -5,6 +5,8 @@ import java.nio.ByteBuffer;
 import java.util.List;
 import java.util.Optional;
 import java.util.zip.CRC32C;
+import dev.litemem.index.CheckpointIdentity;
+import dev.litemem.index.VectorIndex;
 import org.jdbi.v3.core.Handle;
 
 /**
@@ -91,8 +93,40 @@ public final class Checkpoints {
                 .execute();
     }
 
+    /**
+     * A stored checkpoint as a check sees it: {@code problem} is why the loader would refuse it as damaged (its header
+     * row's checksum, or the bytes' own checksum, structure or identity, verified by the codec), null when sound;
+     * {@code labels} are the row ids it indexes (null when it has a problem, or is {@code legacy}: written before
+     * schema version 7 without a header checksum, which the loader rebuilds once without calling it damaged).
+     */
+    public record Verified(long id, long seq, int nodeCount, boolean legacy, String problem, long[] labels) {
+    }
+
+    /** Verifies every stored checkpoint of a collection, in id order, as {@link CollectionIndex} would before loading. */
+    public static List<Verified> verifyAll(Handle h, long collectionId, CheckpointIdentity identity) {
+        List<Verified> out = new java.util.ArrayList<>();
+        for (Stored s : all(h, collectionId)) {
+            if (s.headerCrc() == null) {
+                out.add(new Verified(s.id(), s.seq(), s.nodeCount(), true, null, null));
+                continue;
+            }
+            byte[] bytes = read(h, s);
+            String problem = headerProblem(collectionId, s, bytes);
+            long[] labels = null;
+            if (problem == null) {
+                try {
+                    labels = VectorIndex.checkCheckpoint(new java.io.ByteArrayInputStream(bytes), identity);
+                } catch (java.io.IOException | dev.litemem.index.IndexException e) {
+                    problem = e.getMessage();
+                }
+            }
+            out.add(new Verified(s.id(), s.seq(), s.nodeCount(), false, problem, labels));
+        }
+        return out;
+    }
+
     static List<Stored> all(Handle h, long collectionId) {
-        return h.createQuery("SELECT " + COLUMNS + " FROM index_checkpoints WHERE collection_id = ?")
+        return h.createQuery("SELECT " + COLUMNS + " FROM index_checkpoints WHERE collection_id = ? ORDER BY id")
                 .bind(0, collectionId)
                 .map((rs, ctx) -> stored(rs))
                 .list();

@@ -62,7 +62,12 @@ public final class CollectionIndex {
         this.collectionId = collectionId;
         this.info = info;
         this.options = options;
-        this.identity = new CheckpointIdentity(collectionId + ":" + info.name() + ":" + info.createdAt().toEpochMilli(),
+        this.identity = identity(collectionId, info);
+    }
+
+    /** The identity a collection's checkpoints are written under and must match to be loaded. */
+    public static CheckpointIdentity identity(long collectionId, CollectionInfo info) {
+        return new CheckpointIdentity(collectionId + ":" + info.name() + ":" + info.createdAt().toEpochMilli(),
                 info.spec().model(), info.spec().dimension(), info.spec().metric(), info.spec().hnsw());
     }
 

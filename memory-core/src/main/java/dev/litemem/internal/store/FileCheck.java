@@ -30,6 +30,17 @@ public final class FileCheck {
     private FileCheck() {
     }
 
+    /**
+     * Refuses, with an {@link IncompatibleFileException} that says why, a path that is not an existing LiteMem file of
+     * this version or older (absent, empty, a directory, not SQLite, another application's, a newer LiteMem's). Reads
+     * the file only.
+     */
+    public static void requireExisting(Path file) {
+        if (check(file, false) == State.NEW) {
+            throw new IncompatibleFileException(file + " is an empty SQLite database, not a LiteMem store");
+        }
+    }
+
     /** @param create whether an absent or empty file may become a new store (else it is refused as missing or damaged) */
     static State check(Path file, boolean create) {
         try {

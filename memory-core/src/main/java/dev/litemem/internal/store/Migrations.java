@@ -60,7 +60,30 @@ public final class Migrations {
         }
     }
 
-    static int currentVersion(Handle h) {
+    /**
+     * Applies every pending schema step inside the caller's write transaction, all of them or (when the transaction
+     * rolls back) none: for migrating many files as one job, where a file that fails must stay exactly as it was.
+     * The file must already be a LiteMem file (schema version 1 or more). Returns the version it had.
+     */
+    public static int migrateInTransaction(Handle h, Path file) {
+        int start = currentVersion(h);
+        if (start < 1 || h.createQuery("PRAGMA application_id").mapTo(Integer.class).one() != Schema.APPLICATION_ID) {
+            throw new IncompatibleFileException(file + " is not a LiteMem file");
+        }
+        if (start > Schema.CURRENT_VERSION) {
+            throw new IncompatibleFileException(file + " was written by a newer LiteMem (schema version " + start
+                    + "; this LiteMem reads up to " + Schema.CURRENT_VERSION + "): upgrade LiteMem to migrate it");
+        }
+        for (int version = start; version < Schema.CURRENT_VERSION; version++) {
+            for (String sql : Schema.MIGRATIONS.get(version)) {
+                h.execute(sql);
+            }
+            h.execute("PRAGMA user_version = " + (version + 1));
+        }
+        return start;
+    }
+
+    public static int currentVersion(Handle h) {
         return h.createQuery("PRAGMA user_version").mapTo(Integer.class).one();
     }
 }

@@ -186,7 +186,7 @@ public final class Api {
 
     static ServerException toProblem(Exception e) {
         if (e instanceof ServerException s) {
-            if (s.status() >= 500) {
+            if (s.status() >= 500 && !"tenant-quarantined".equals(s.type())) { // logged once, when quarantined
                 // Details (paths, causes) go to the log only; the client learns the stable type.
                 LOG.error("request failed ({}): {}", s.type(), s.getMessage());
                 return new ServerException(s.status(), s.type(), null, s.status() == 500

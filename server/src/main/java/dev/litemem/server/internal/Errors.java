@@ -34,6 +34,14 @@ final class Errors {
                 "no tenant by this name is open to this key: check the tenant name and the key");
     }
 
+    /** A tenant whose file failed the server's check when it was opened (docs/OPERATIONS.md, "Quarantine"). */
+    static ServerException tenantQuarantined(String name, String kinds) {
+        return new ServerException(503, "tenant-quarantined", "tenant", "this tenant's file failed the server's check"
+                + " when it was opened (" + kinds + "), so it is not served; nothing was written to it and other tenants"
+                + " are served as usual. An operator runs 'litemem check DATA/tenants/" + name + ".db' for the findings,"
+                + " then restores the file from a backup or repairs it in place: the next request checks it again");
+    }
+
     static ServerException collectionNotFound() {
         return new ServerException(404, "collection-not-found", "collection",
                 "this tenant has no collection by this name: write a record to create it, or create it explicitly");

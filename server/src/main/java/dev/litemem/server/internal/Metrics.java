@@ -13,6 +13,8 @@ final class Metrics {
     Metrics(TenantCache cache, MeteredEmbedder embedder) {
         Gauge.builder("litemem_tenants_open", cache, TenantCache::openCount)
                 .description("tenant files open in the cache").register(registry);
+        Gauge.builder("litemem_tenants_quarantined", cache, TenantCache::quarantinedCount)
+                .description("tenants refused because their file failed the check when opened").register(registry);
         Gauge.builder("litemem_tenant_cache_estimated_bytes", cache, TenantCache::estimatedBytes)
                 .description("estimated SQLite page-cache memory of the open tenants").register(registry);
         Gauge.builder("litemem_tenant_cache_opens", cache, TenantCache::opens)

@@ -3,6 +3,9 @@ package dev.litemem.server.internal;
 import dev.litemem.LiteMem;
 import dev.litemem.LiteMemException;
 import dev.litemem.LiteMemOptions;
+import dev.litemem.check.CheckReport;
+import dev.litemem.check.Finding;
+import dev.litemem.check.StoreCheck;
 import dev.litemem.server.ServerException;
 import java.io.IOException;
 import java.nio.file.Files;
@@ -14,6 +17,7 @@ import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.Set;
+import java.util.stream.Collectors;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
@@ -42,12 +46,19 @@ public final class TenantCache implements AutoCloseable {
     private final long maxBytes;
     private final int connectionsPerTenant;
     private final FileDescriptors descriptors;
+    /** Whether a tenant's file gets the quick check before its store opens (on by default; tests of other things may not). */
+    private final boolean checkOnOpen = !Boolean.getBoolean("litemem.server.skipOpenCheck");
     private final Object lock = new Object();
     private final LinkedHashMap<String, Entry> open = new LinkedHashMap<>(64, 0.75f, true);
     /** Names being created or deleted: no lease is given on them meanwhile. */
     private final Set<String> reserved = new HashSet<>();
     /** Names of evicted tenants whose store is being closed in the background. */
     private final Set<String> closing = new HashSet<>();
+    /**
+     * Tenants whose file failed the quick check when the cache opened it (docs/OPERATIONS.md, "Quarantine"): refused
+     * with 503 until the file changes (restored or repaired in place) or the name is deleted or created anew.
+     */
+    private final Map<String, Quarantine> quarantined = new java.util.HashMap<>();
     private long estimatedBytes;
     private long opens;
     private long evictions;
@@ -88,6 +99,7 @@ public final class TenantCache implements AutoCloseable {
 
     /** Leases the tenant's store, opening it if needed; 404 if the tenant does not exist (nothing is created then). */
     Lease acquire(String name) {
+        refuseIfQuarantined(name);
         Entry entry;
         synchronized (lock) {
             if (closed) {
@@ -116,6 +128,64 @@ public final class TenantCache implements AutoCloseable {
         }
         evictIfNeeded();
         return new Lease(entry);
+    }
+
+    /** A quarantined tenant's file as it was when it failed the check: a change means someone restored or repaired it. */
+    private record Quarantine(String kinds, long size, long modified, Object fileKey) {
+        static Quarantine of(Path file, String kinds) {
+            try {
+                java.nio.file.attribute.BasicFileAttributes a = Files.readAttributes(file,
+                        java.nio.file.attribute.BasicFileAttributes.class);
+                return new Quarantine(kinds, a.size(), a.lastModifiedTime().toMillis(), a.fileKey());
+            } catch (IOException e) {
+                return new Quarantine(kinds, -1, -1, null);
+            }
+        }
+    }
+
+    /** 503 tenant-quarantined while the tenant's file is the one that failed; a changed file is checked again. */
+    private void refuseIfQuarantined(String name) {
+        Quarantine q;
+        synchronized (lock) {
+            q = quarantined.get(name);
+        }
+        if (q == null) {
+            return;
+        }
+        if (Quarantine.of(keys.dbFile(name), q.kinds()).equals(q)) {
+            throw Errors.tenantQuarantined(name, q.kinds());
+        }
+        synchronized (lock) {
+            quarantined.remove(name, q);
+        }
+        LOG.info("Tenant '{}' was quarantined and its file has changed since: checking it again", name);
+    }
+
+    /** Runs the quick check before a store opens; a file that fails is quarantined (nothing opens or writes it). */
+    private void checkBeforeOpening(String name, Path file) {
+        if (!Files.isRegularFile(file)) {
+            return; // missing: opening refuses it as before (500 tenant-file-incompatible), the path only in the log
+        }
+        CheckReport report = StoreCheck.quickCheck(file);
+        if (report.findings().stream().allMatch(f -> f.kind() == Finding.Kind.FILE)) {
+            return; // clean, or not a LiteMem file at all: opening refuses that as before (500 tenant-file-incompatible)
+        }
+        String kinds = report.findings().stream().map(f -> f.kind().id()).distinct().collect(Collectors.joining(", "));
+        synchronized (lock) {
+            quarantined.put(name, Quarantine.of(file, kinds));
+        }
+        // Findings name tables and rows, never the user's data.
+        LOG.warn("Quarantined tenant '{}': its file failed the quick check ({} ms): {}", name, report.millis(),
+                report.findings().stream().map(f -> f.kind().id() + " " + (f.table() == null ? "" : f.table())
+                        + (f.row() == null ? "" : " row " + f.row()) + ": " + f.message()).collect(Collectors.joining("; ")));
+        throw Errors.tenantQuarantined(name, kinds);
+    }
+
+    /** How many tenants are quarantined now. */
+    int quarantinedCount() {
+        synchronized (lock) {
+            return quarantined.size();
+        }
     }
 
     /** Opens the entry's store unless open, closing idle tenants first when file descriptors run short. */
@@ -168,6 +238,7 @@ public final class TenantCache implements AutoCloseable {
             if (closed) {
                 throw new ServerException(503, "shutting-down", null, "the server is shutting down");
             }
+            quarantined.remove(name); // created anew or deleted: the file that failed is no longer this tenant's
             return reserved.add(name);
         }
     }
@@ -416,6 +487,9 @@ public final class TenantCache implements AutoCloseable {
                 return 0;
             }
             Path file = keys.dbFile(name);
+            if (checkOnOpen) {
+                checkBeforeOpening(name, file);
+            }
             LiteMem m = LiteMem.open(file, options);
             long size;
             try {

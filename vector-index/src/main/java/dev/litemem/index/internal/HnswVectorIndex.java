@@ -77,6 +77,14 @@ public final class HnswVectorIndex implements VectorIndex {
         return new HnswVectorIndex(dimension, metric, params, math, INITIAL_CAPACITY);
     }
 
+    /**
+     * Checks a checkpoint as {@link #readCheckpoint} does (magic, version, checksum, structure, identity) without
+     * building an index, and returns the labels it holds in node order.
+     */
+    public static long[] checkpointLabels(InputStream in, CheckpointIdentity expected) throws IOException {
+        return CheckpointCodec.read(in, expected).graph().labels.clone();
+    }
+
     public static HnswVectorIndex readCheckpoint(InputStream in, CheckpointIdentity expected,
                                                  LongFunction<float[]> vectors) throws IOException {
         Graph graph = CheckpointCodec.read(in, expected).graph();
