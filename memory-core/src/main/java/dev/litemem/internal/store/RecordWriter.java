@@ -27,9 +27,14 @@ public final class RecordWriter implements AutoCloseable {
 
     /** @param actor who makes the changes, recorded with each, or null */
     public RecordWriter(Handle h, long collectionId, Actor actor) {
+        this(h, collectionId, actor, false);
+    }
+
+    /** @param replicaApply true only for a replica applying its primary's feed ({@link ChangeLog#ChangeLog(Handle, boolean)}) */
+    public RecordWriter(Handle h, long collectionId, Actor actor, boolean replicaApply) {
         this.collectionId = collectionId;
         this.actor = actor;
-        this.changeLog = new ChangeLog(h);
+        this.changeLog = new ChangeLog(h, replicaApply);
         Connection c = h.getConnection();
         try {
             findRow = c.prepareStatement("SELECT row_id FROM records WHERE collection_id = ? AND id = ?");
@@ -90,6 +95,52 @@ public final class RecordWriter implements AutoCloseable {
             createdAt = rs.getLong(1);
         }
         return log(r.id(), existing, Change.Operation.UPDATE, now, image(r, metadataJson, createdAt, now), blob, before);
+    }
+
+    /**
+     * Inserts or replaces one record exactly as its primary stores it (times included, metadata byte for byte), for a
+     * replica applying its primary's feed; logs the change like any other so the file's indexes follow it.
+     */
+    public long replicate(String id, String text, String metadataJson, String source, Integer chunk, long createdAt,
+                          long updatedAt, byte[] blob) throws SQLException {
+        long existing = rowId(id);
+        String image = image(id, text, metadataJson, source, chunk, createdAt, updatedAt);
+        if (existing < 0) {
+            insert.setLong(1, collectionId);
+            insert.setString(2, id);
+            insert.setString(3, text);
+            insert.setString(4, metadataJson);
+            insert.setBytes(5, blob);
+            insert.setString(6, source);
+            setInteger(insert, 7, chunk);
+            insert.setLong(8, createdAt);
+            insert.setLong(9, updatedAt);
+            long rowId;
+            try (ResultSet rs = insert.executeQuery()) {
+                rs.next();
+                rowId = rs.getLong(1);
+            }
+            return log(id, rowId, Change.Operation.INSERT, updatedAt, image, blob, null);
+        }
+        byte[] before = hashOf(existing);
+        update.setString(1, text);
+        update.setString(2, metadataJson);
+        update.setBytes(3, blob);
+        update.setString(4, source);
+        setInteger(update, 5, chunk);
+        update.setLong(6, updatedAt);
+        update.setLong(7, existing);
+        try (ResultSet rs = update.executeQuery()) {
+            rs.next();
+        }
+        // The primary's created_at wins (an insert on the primary after a delete here is an update here).
+        try (PreparedStatement created = update.getConnection().prepareStatement(
+                "UPDATE records SET created_at = ? WHERE row_id = ?")) {
+            created.setLong(1, createdAt);
+            created.setLong(2, existing);
+            created.executeUpdate();
+        }
+        return log(id, existing, Change.Operation.UPDATE, updatedAt, image, blob, before);
     }
 
     /** Deletes one row and logs it; returns the change's sequence number. */
