@@ -41,7 +41,7 @@ final class ReplicaRoutes {
         api.route(config, "GET", "/v1/tenants/{tenant}/changes", this::changes);
     }
 
-    private void changes(Context ctx) throws InterruptedException {
+    private void changes(Context ctx) {
         String tenant = api.tenant(ctx, true);
         long after = longParam(ctx, "after");
         int limit = RecordRoutes.intParam(ctx, "limit", 1000, 1, ChangeFeed.MAX_LIMIT);
@@ -77,7 +77,12 @@ final class ReplicaRoutes {
                 ctx.json(ChangesJson.of(batch));
                 return;
             }
-            feed.awaitCommit(seenCommits, Duration.ofNanos(Math.min(left, Duration.ofSeconds(1).toNanos())));
+            try {
+                feed.awaitCommit(seenCommits, Duration.ofNanos(Math.min(left, Duration.ofSeconds(1).toNanos())));
+            } catch (InterruptedException e) {
+                Thread.currentThread().interrupt();
+                throw new ServerException(503, "shutting-down", null, "the server is stopping: ask again shortly");
+            }
         }
     }
 
