@@ -33,11 +33,13 @@ public record ChangeBatch(String incarnation, long after, long position, long la
      * @param seq          the sequence number of the row's last change in the batch
      * @param metadataJson the metadata as stored (a JSON object's text), so a replica stores it byte for byte
      * @param vector       the vector as stored (little-endian float32), or null
+     * @param rowId        the row's id in the primary's file, which a replica gives it too (so ties in a search order
+     *                     alike, and the files match row for row), or null to let the replica choose
      */
     public record RowChange(long seq, String collection, String id, boolean deleted, String text, String metadataJson,
-                            String source, Integer chunk, long createdAt, long updatedAt, byte[] vector) {
+                            String source, Integer chunk, long createdAt, long updatedAt, byte[] vector, Long rowId) {
         public static RowChange tombstone(long seq, String collection, String id) {
-            return new RowChange(seq, collection, id, true, null, null, null, null, 0, 0, null);
+            return new RowChange(seq, collection, id, true, null, null, null, null, 0, 0, null, null);
         }
     }
 }

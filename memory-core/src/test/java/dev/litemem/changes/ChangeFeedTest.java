@@ -75,6 +75,38 @@ class ChangeFeedTest {
         }
     }
 
+    @Test
+    void aReplicaGivesEveryRowThePrimarysRowIdEvenWhenRowIdsAreReused() {
+        for (int limit : new int[] {1, 2, 3, 100}) {
+            try (LiteMem primary = stores.open("rows-" + limit + ".db")) {
+                Collection notes = primary.collection("notes");
+                Collection other = primary.collection("other");
+                notes.upsert(Record.of("a", "alpha", Map.of()));
+                notes.upsert(Record.of("b", "beta", Map.of()));
+                try (LiteMem replica = replicaOf(primary, "rows-r-" + limit + ".db")) {
+                    notes.upsert(Record.of("c", "gamma", Map.of()));
+                    notes.delete("c");
+                    other.upsert(Record.of("d", "takes the row id c had", Map.of()));
+                    notes.delete("a");
+                    notes.upsert(Record.of("a", "alpha again, a new row", Map.of()));
+                    other.delete("d");
+                    notes.upsert(Record.of("e", "takes the row id d had", Map.of()));
+                    notes.upsert(Record.of("b", "beta changed", Map.of()));
+                    follow(primary, replica, limit);
+                    assertEquals(rows(primary), rows(replica), "batches of " + limit);
+                    assertEquals(primary.changeFeed().recordsDigest(), replica.changeFeed().recordsDigest());
+                    SearchRequest q = SearchRequest.text("alpha again").k(3);
+                    assertEquals(ids(notes.search(q)), ids(replica.collection("notes").search(q)));
+                }
+            }
+        }
+    }
+
+    private static List<String> rows(LiteMem mem) {
+        return mem.withReadHandle(h -> h.createQuery("SELECT r.row_id || ' ' || k.name || ' ' || r.id FROM records r"
+                + " JOIN collections k ON k.id = r.collection_id ORDER BY r.row_id").mapTo(String.class).list());
+    }
+
     private static List<String> ids(List<dev.litemem.Hit> hits) {
         return hits.stream().map(h -> h.record().id()).toList();
     }

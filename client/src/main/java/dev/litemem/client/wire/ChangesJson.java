@@ -29,10 +29,10 @@ public record ChangesJson(String incarnation, long after, long position, long la
     /** One row's state after its last change: {@code op} is {@code upsert} (with the row) or {@code delete}. */
     @JsonInclude(JsonInclude.Include.NON_NULL)
     @JsonIgnoreProperties(ignoreUnknown = true)
-    @JsonPropertyOrder({"seq", "collection", "id", "op", "text", "metadata", "source", "chunk", "createdAt", "updatedAt",
-            "vector"})
-    public record Change(long seq, String collection, String id, String op, String text, String metadata, String source,
-                         Integer chunk, Long createdAt, Long updatedAt, String vector) {
+    @JsonPropertyOrder({"seq", "collection", "id", "op", "rowId", "text", "metadata", "source", "chunk", "createdAt",
+            "updatedAt", "vector"})
+    public record Change(long seq, String collection, String id, String op, Long rowId, String text, String metadata,
+                         String source, Integer chunk, Long createdAt, Long updatedAt, String vector) {
     }
 
     public static ChangesJson of(ChangeBatch b) {
@@ -40,8 +40,10 @@ public record ChangesJson(String incarnation, long after, long position, long la
                 b.collections().stream().map(c -> new Collection(c.name(), c.model(), c.dimension(), c.metric(),
                         c.hnswM(), c.hnswEfConstruction(), c.hnswEfSearch())).toList(),
                 b.rows().stream().map(r -> r.deleted()
-                        ? new Change(r.seq(), r.collection(), r.id(), "delete", null, null, null, null, null, null, null)
-                        : new Change(r.seq(), r.collection(), r.id(), "upsert", r.text(), r.metadataJson(), r.source(),
+                        ? new Change(r.seq(), r.collection(), r.id(), "delete", null, null, null, null, null, null, null,
+                                null)
+                        : new Change(r.seq(), r.collection(), r.id(), "upsert", r.rowId(), r.text(), r.metadataJson(),
+                                r.source(),
                                 r.chunk(), r.createdAt(), r.updatedAt(),
                                 r.vector() == null ? null : Base64.getEncoder().encodeToString(r.vector()))).toList());
     }
@@ -55,6 +57,6 @@ public record ChangesJson(String incarnation, long after, long position, long la
                         : new ChangeBatch.RowChange(c.seq(), c.collection(), c.id(), false, c.text(),
                                 c.metadata() == null ? "{}" : c.metadata(), c.source(), c.chunk(),
                                 c.createdAt() == null ? 0 : c.createdAt(), c.updatedAt() == null ? 0 : c.updatedAt(),
-                                c.vector() == null ? null : Base64.getDecoder().decode(c.vector()))).toList());
+                                c.vector() == null ? null : Base64.getDecoder().decode(c.vector()), c.rowId())).toList());
     }
 }

@@ -95,7 +95,7 @@ public final class FeedReader implements ChangeFeed {
         try (PreparedStatement collection = c.prepareStatement("SELECT name, model, dimension, metric, hnsw_m,"
                 + " hnsw_ef_construction, hnsw_ef_search FROM collections WHERE id = ?");
              PreparedStatement row = c.prepareStatement("SELECT text, metadata, source, chunk, created_at, updated_at,"
-                     + " embedding FROM records WHERE collection_id = ? AND id = ?")) {
+                     + " embedding, row_id FROM records WHERE collection_id = ? AND id = ?")) {
             for (Map.Entry<String, long[]> e : last.entrySet()) {
                 long seq = e.getValue()[0];
                 long collectionId = e.getValue()[1];
@@ -122,7 +122,7 @@ public final class FeedReader implements ChangeFeed {
                     int chunk = rs.getInt(4);
                     Integer chunkOrNull = rs.wasNull() ? null : chunk;
                     rows.add(new ChangeBatch.RowChange(seq, def.name(), id, false, rs.getString(1), rs.getString(2),
-                            rs.getString(3), chunkOrNull, rs.getLong(5), rs.getLong(6), rs.getBytes(7)));
+                            rs.getString(3), chunkOrNull, rs.getLong(5), rs.getLong(6), rs.getBytes(7), rs.getLong(8)));
                 }
             }
         }

@@ -100,8 +100,10 @@ public final class ReplicaApplier implements ReplicaFile {
                             w.delete(rowId, row.id(), System.currentTimeMillis());
                         }
                     } else {
-                        w.replicate(row.id(), row.text(), row.metadataJson(), row.source(), row.chunk(),
-                                row.createdAt(), row.updatedAt(), row.vector());
+                        w.replicate(row.rowId(), row.id(), row.text(), row.metadataJson(), row.source(), row.chunk(),
+                                row.createdAt(), row.updatedAt(), row.vector(), other -> touched.add(h.createQuery(
+                                        "SELECT name FROM collections WHERE id = ?").bind(0, other).mapTo(String.class)
+                                        .one()));
                     }
                     touched.add(row.collection());
                 }
