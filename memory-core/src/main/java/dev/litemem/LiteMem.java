@@ -338,6 +338,16 @@ public final class LiteMem implements AutoCloseable {
         });
     }
 
+    /**
+     * Removes the registered consumers whose name starts with {@code namePrefix} and that were not registered again
+     * (moved) since {@code since}: for a server holding the log for readers that may go away for good (replicas).
+     * Returns how many.
+     */
+    public int removeChangeLogConsumersIdleSince(String namePrefix, java.time.Instant since) {
+        Objects.requireNonNull(namePrefix, "namePrefix");
+        return db.write(h -> Consumers.removeIdle(h, namePrefix, since.toEpochMilli()));
+    }
+
     /** Removes a registered consumer; returns whether it was there. */
     public boolean removeChangeLogConsumer(String name) {
         return db.write(h -> Consumers.remove(h, name));
@@ -350,6 +360,31 @@ public final class LiteMem implements AutoCloseable {
      */
     public String incarnation() {
         return db.read(RecordRows::incarnation);
+    }
+
+    /**
+     * The file's change feed: its changes after a position, each as the state of the row it changed, for replicas
+     * (docs/REPLICAS.md).
+     */
+    public dev.litemem.changes.ChangeFeed changeFeed() {
+        return new dev.litemem.internal.changes.FeedReader(db);
+    }
+
+    /**
+     * The replica's side of this file: marking a snapshot as a replica, applying its primary's change batches, its
+     * position. For the replica client (litemem-client's {@code Replica}); a file marked as a replica refuses every
+     * other write.
+     */
+    public dev.litemem.changes.ReplicaFile replicaFile() {
+        return new dev.litemem.internal.changes.ReplicaApplier(db, name -> {
+            Collection c = collections.get(name);
+            if (c == null) {
+                c = find(name).map(this::cached).orElse(null);
+            }
+            if (c != null) {
+                written(c.id());
+            }
+        });
     }
 
     /** The sequence number of the newest change in the file, or 0 when there is none. */

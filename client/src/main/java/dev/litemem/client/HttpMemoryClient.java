@@ -46,6 +46,8 @@ import java.util.Optional;
 public final class HttpMemoryClient implements MemoryClient {
     private static final ObjectMapper JSON = JsonMapper.builder()
             .disable(DeserializationFeature.FAIL_ON_UNKNOWN_PROPERTIES).build();
+    /** The bookmark of this thread's last answer that carried one (docs/REPLICAS.md): what a replica waits for. */
+    private static final ThreadLocal<String> LAST_BOOKMARK = new ThreadLocal<>();
     private final HttpClient http;
     private final String tenantUrl;
     private final String key;
@@ -155,6 +157,13 @@ public final class HttpMemoryClient implements MemoryClient {
         return send("DELETE", url.substring(0, url.length() - 1), null, MemoryAnswers.Count.class).forgotten();
     }
 
+    /** The bookmark answered to this thread's last request, or null; cleared by the call. */
+    static String takeBookmark() {
+        String b = LAST_BOOKMARK.get();
+        LAST_BOOKMARK.remove();
+        return b;
+    }
+
     private static MemoryItem item(MemoryAnswers.Memory m) {
         return new MemoryItem(m.id(), m.text(), m.metadata(), Scope.of(m.user(), m.agent(), m.session()), m.kind(),
                 m.importance(), instant(m.createdAt()), instant(m.updatedAt()), instant(m.lastAccessedAt()),
@@ -214,6 +223,7 @@ public final class HttpMemoryClient implements MemoryClient {
             throw new LiteMemException("interrupted while waiting for the LiteMem server", e);
         }
         int status = res.statusCode();
+        LAST_BOOKMARK.set(res.headers().firstValue(Bookmark.HEADER).orElse(null));
         if (status < 300) {
             try {
                 return res.body().length == 0 ? JSON.readValue("{}", answer) : JSON.readValue(res.body(), answer);

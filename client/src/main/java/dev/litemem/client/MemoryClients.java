@@ -16,6 +16,8 @@ import java.time.Duration;
  *   <li>{@code http://127.0.0.1:8080/v1/tenants/acme}: that tenant on a server, with the key from the environment
  *       variable {@value #KEY_ENV}, or from {@code ?key=...} (keys in URIs tend to end up in logs: prefer the
  *       environment).</li>
+ *   <li>{@code replica+http://127.0.0.1:8080/v1/tenants/acme?db=acme.db}: an embedded {@link Replica} of that tenant
+ *       in the local file {@code db} (docs/REPLICAS.md), with the key as for {@code http:}.</li>
  * </ul>
  */
 public final class MemoryClients {
@@ -36,6 +38,25 @@ public final class MemoryClients {
             case "file" -> {
                 String path = u.getPath() != null ? u.getPath() : u.getSchemeSpecificPart();
                 return new EmbeddedMemoryClient(LiteMem.open(Path.of(path), options), true);
+            }
+            case "replica+http", "replica+https" -> {
+                String db = queryParam(u, "db");
+                if (db == null) {
+                    throw new IllegalArgumentException("a replica URI names its local file: replica+http://HOST:PORT"
+                            + "/v1/tenants/NAME?db=PATH");
+                }
+                String key = queryParam(u, "key") != null ? queryParam(u, "key") : System.getenv(KEY_ENV);
+                if (key == null || key.isBlank()) {
+                    throw new IllegalArgumentException("no key for " + u.getHost() + ": set " + KEY_ENV + " or add ?key=...");
+                }
+                java.util.regex.Matcher m = java.util.regex.Pattern.compile("/v1/tenants/([a-z0-9][a-z0-9_-]{0,63})/?")
+                        .matcher(u.getRawPath());
+                if (!m.matches()) {
+                    throw new IllegalArgumentException("a replica URI names one tenant: replica+http://HOST:PORT"
+                            + "/v1/tenants/NAME?db=PATH");
+                }
+                URI primary = URI.create(scheme.substring("replica+".length()) + "://" + u.getRawAuthority());
+                return Replica.builder(Path.of(db), primary, m.group(1), key).options(options).open();
             }
             case "http", "https" -> {
                 String key = null;
@@ -59,7 +80,19 @@ public final class MemoryClients {
                 return new HttpMemoryClient(tenant, key, Duration.ofSeconds(30));
             }
             default -> throw new IllegalArgumentException("unsupported memory URI scheme '" + scheme
-                    + "': use file:PATH or http://HOST:PORT/v1/tenants/NAME");
+                    + "': use file:PATH, http://HOST:PORT/v1/tenants/NAME or replica+http://HOST:PORT/v1/tenants/NAME?db=PATH");
         }
+    }
+
+    private static String queryParam(URI u, String name) {
+        if (u.getRawQuery() == null) {
+            return null;
+        }
+        for (String part : u.getRawQuery().split("&")) {
+            if (part.startsWith(name + "=")) {
+                return URLDecoder.decode(part.substring(name.length() + 1), StandardCharsets.UTF_8);
+            }
+        }
+        return null;
     }
 }

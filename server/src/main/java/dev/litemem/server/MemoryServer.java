@@ -58,6 +58,7 @@ public final class MemoryServer implements AutoCloseable {
                     config.maxListLimit, config.maxDocumentChars, config.maxDocumentPages), folder, adminKey.key(),
                     embedder, config.maxConcurrentEmbeds,
                     config.maxOpenTenants, config.maxOpenTenantBytes, config.readerConnectionsPerTenant, config.durability);
+            api.replicaHold(config.replicaHold);
             Api configured = api;
             Javalin app = Javalin.create(c -> {
                 c.startup.showJavalinBanner = false;

@@ -30,6 +30,7 @@ public final class ServerConfig {
     final String ledgerUrl;
     final int ledgerConcurrency;
     final java.time.Duration ledgerPoll;
+    final java.time.Duration replicaHold;
 
     private ServerConfig(Builder b) {
         this.dataDir = b.dataDir;
@@ -52,6 +53,7 @@ public final class ServerConfig {
         this.ledgerUrl = b.ledgerUrl;
         this.ledgerConcurrency = b.ledgerConcurrency;
         this.ledgerPoll = b.ledgerPoll;
+        this.replicaHold = b.replicaHold;
     }
 
     public static Builder builder(Path dataDir) {
@@ -132,6 +134,7 @@ public final class ServerConfig {
         private String ledgerUrl;
         private int ledgerConcurrency = 4;
         private java.time.Duration ledgerPoll = java.time.Duration.ofSeconds(1);
+        private java.time.Duration replicaHold = java.time.Duration.ofHours(1);
 
         private Builder(Path dataDir) {
             this.dataDir = Objects.requireNonNull(dataDir, "dataDir");
@@ -269,6 +272,15 @@ public final class ServerConfig {
         /** The wait between shipping passes that found nothing to ship (default 1 s). */
         public Builder ledgerPoll(java.time.Duration poll) {
             this.ledgerPoll = Objects.requireNonNull(poll, "poll");
+            return this;
+        }
+
+        /**
+         * How long a tenant's change log is held for a replica that stopped asking for changes (default 1 hour;
+         * docs/REPLICAS.md): after that its changes may be pruned, and the replica starts again from a snapshot.
+         */
+        public Builder replicaHold(java.time.Duration hold) {
+            this.replicaHold = Objects.requireNonNull(hold, "hold");
             return this;
         }
 

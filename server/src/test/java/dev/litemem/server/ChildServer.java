@@ -37,10 +37,17 @@ final class ChildServer implements AutoCloseable {
      */
     static ChildServer start(Path dataDir, int maxOpen, String adminKey, String shellPrefix, String... jvmArgs)
             throws IOException {
+        return start(dataDir, maxOpen, 0, adminKey, shellPrefix, jvmArgs);
+    }
+
+    /** As above, on {@code port} (0: a free one). */
+    static ChildServer start(Path dataDir, int maxOpen, int port, String adminKey, String shellPrefix, String... jvmArgs)
+            throws IOException {
         List<String> java = new ArrayList<>(List.of(Path.of(System.getProperty("java.home"), "bin", "java").toString(),
                 "-cp", System.getProperty("java.class.path"), "-Xmx256m"));
         java.addAll(List.of(jvmArgs));
-        java.addAll(List.of(ChildServerMain.class.getName(), dataDir.toString(), Integer.toString(maxOpen)));
+        java.addAll(List.of(ChildServerMain.class.getName(), dataDir.toString(), Integer.toString(maxOpen),
+                Integer.toString(port)));
         List<String> command = java;
         if (shellPrefix != null) {
             StringBuilder line = new StringBuilder(shellPrefix).append(" && exec");

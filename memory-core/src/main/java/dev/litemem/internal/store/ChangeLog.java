@@ -28,9 +28,21 @@ public final class ChangeLog implements AutoCloseable {
     private final PreparedStatement insert;
     private final Map<Long, Boolean> collectionPolicies = new HashMap<>();
     private final Map<String, Boolean> entityPolicies = new HashMap<>();
+    /** Whether this log writes a replica's changes, applied from its primary's feed (the only writer a replica takes). */
+    private final boolean replicaApply;
+    private boolean replicaChecked;
 
     public ChangeLog(Handle h) {
+        this(h, false);
+    }
+
+    /**
+     * @param replicaApply true only for the replica's own apply path ({@code dev.litemem.changes.ReplicaFile}): every
+     *                     other writer of a file marked as a replica is refused at its first logged change
+     */
+    public ChangeLog(Handle h, boolean replicaApply) {
         this.handle = h;
+        this.replicaApply = replicaApply;
         try {
             insert = h.getConnection().prepareStatement("INSERT INTO changes (at, entity, collection_id, record_id, row_id,"
                     + " op, actor, on_behalf_of, model, authority, request_id, image, image_vector, before_sha256,"
@@ -72,6 +84,10 @@ public final class ChangeLog implements AutoCloseable {
      */
     public long log(String entity, Long collectionId, String key, Long rowId, String op, Actor actor, long now,
                     String image, byte[] imageVector, byte[] beforeSha256) throws SQLException {
+        if (!replicaChecked) {
+            refuseLocalWritesOnAReplica();
+            replicaChecked = true;
+        }
         insert.setLong(1, now);
         insert.setString(2, entity);
         setLong(3, collectionId);
@@ -94,6 +110,22 @@ public final class ChangeLog implements AutoCloseable {
         try (ResultSet rs = insert.executeQuery()) {
             rs.next();
             return rs.getLong(1);
+        }
+    }
+
+    /**
+     * A replica's file follows its primary: a local write would make it differ from the primary for good (the feed
+     * never undoes it) and would be lost at the next re-bootstrap, so every writer but the replica's apply is refused.
+     */
+    private void refuseLocalWritesOnAReplica() {
+        if (replicaApply) {
+            return;
+        }
+        java.util.Optional<String> of = LedgerRows.meta(handle, ReplicaMeta.OF);
+        if (of.isPresent()) {
+            throw new dev.litemem.changes.ReplicaWriteException("this file is a read-only replica of " + of.get() + ": it takes no local"
+                    + " writes. Write through the replica (Replica.put/delete send writes to the primary) or to the"
+                    + " primary's server; for a writable copy, export the tenant from the server instead");
         }
     }
 

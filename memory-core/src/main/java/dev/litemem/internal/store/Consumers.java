@@ -38,6 +38,12 @@ public final class Consumers {
                 .bind(4, System.currentTimeMillis()).execute();
     }
 
+    /** Removes the consumers whose name starts with {@code prefix} and whose position has not moved since {@code before}. */
+    public static int removeIdle(Handle h, String prefix, long beforeMillis) {
+        return h.createUpdate("DELETE FROM changelog_consumers WHERE substr(name, 1, ?) = ? AND updated_at < ?")
+                .bind(0, prefix.length()).bind(1, prefix).bind(2, beforeMillis).execute();
+    }
+
     public static boolean remove(Handle h, String name) {
         return h.createUpdate("DELETE FROM changelog_consumers WHERE name = ?").bind(0, name).execute() > 0;
     }

@@ -162,6 +162,7 @@ public final class Database implements AutoCloseable {
                     T result = work.apply(handle);
                     execute(handle, "COMMIT");
                     committed = true;
+                    signalCommit();
                     return result;
                 } finally {
                     currentWrite.remove();
@@ -176,6 +177,42 @@ public final class Database implements AutoCloseable {
             throw translate(e);
         } finally {
             exit();
+        }
+    }
+
+    private final Object commits = new Object();
+    private long commitCount;
+
+    private void signalCommit() {
+        synchronized (commits) {
+            commitCount++;
+            commits.notifyAll();
+        }
+    }
+
+    /** How many write transactions this instance has committed: pass it to {@link #awaitCommit}. */
+    public long commitCount() {
+        synchronized (commits) {
+            return commitCount;
+        }
+    }
+
+    /**
+     * Waits until this instance commits a write transaction after {@code seen} was read from {@link #commitCount}, or
+     * it closes, or {@code timeoutNanos} pass (writes of other processes wake no one here: callers bound the wait and
+     * look again). Returns the commit count.
+     */
+    public long awaitCommit(long seen, long timeoutNanos) throws InterruptedException {
+        long deadline = System.nanoTime() + timeoutNanos;
+        synchronized (commits) {
+            while (commitCount == seen && !closed) {
+                long left = deadline - System.nanoTime();
+                if (left <= 0) {
+                    break;
+                }
+                commits.wait(Math.max(1, left / 1_000_000));
+            }
+            return commitCount;
         }
     }
 
@@ -377,6 +414,7 @@ public final class Database implements AutoCloseable {
             }
             closed = true;
             closeQuietly();
+            signalCommit(); // wakes waiters of awaitCommit: they look again and find the store closed
         } finally {
             lifecycle.writeLock().unlock();
         }

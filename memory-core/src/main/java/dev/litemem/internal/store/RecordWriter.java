@@ -27,9 +27,14 @@ public final class RecordWriter implements AutoCloseable {
 
     /** @param actor who makes the changes, recorded with each, or null */
     public RecordWriter(Handle h, long collectionId, Actor actor) {
+        this(h, collectionId, actor, false);
+    }
+
+    /** @param replicaApply true only for a replica applying its primary's feed ({@link ChangeLog#ChangeLog(Handle, boolean)}) */
+    public RecordWriter(Handle h, long collectionId, Actor actor, boolean replicaApply) {
         this.collectionId = collectionId;
         this.actor = actor;
-        this.changeLog = new ChangeLog(h);
+        this.changeLog = new ChangeLog(h, replicaApply);
         Connection c = h.getConnection();
         try {
             findRow = c.prepareStatement("SELECT row_id FROM records WHERE collection_id = ? AND id = ?");
@@ -90,6 +95,85 @@ public final class RecordWriter implements AutoCloseable {
             createdAt = rs.getLong(1);
         }
         return log(r.id(), existing, Change.Operation.UPDATE, now, image(r, metadataJson, createdAt, now), blob, before);
+    }
+
+    /**
+     * Inserts or replaces one record exactly as its primary stores it (times included, metadata byte for byte, and its
+     * row id when given), for a replica applying its primary's feed; logs the change like any other so the file's
+     * indexes follow it. A row of another record holding that row id is deleted first (logged, and its collection
+     * passed to {@code otherCollection}): in the primary's state that record moved or went, and the feed sends its
+     * own state later in the same batch.
+     */
+    public long replicate(Long wantedRowId, String id, String text, String metadataJson, String source, Integer chunk,
+                          long createdAt, long updatedAt, byte[] blob, java.util.function.LongConsumer otherCollection)
+            throws SQLException {
+        long existing = rowId(id);
+        if (wantedRowId != null && existing >= 0 && existing != wantedRowId) {
+            delete(existing, id, updatedAt); // the primary deleted and inserted it again: it has another row id
+            existing = -1;
+        }
+        if (wantedRowId != null && existing < 0) {
+            try (PreparedStatement occupant = findRow.getConnection().prepareStatement(
+                    "SELECT collection_id, id FROM records WHERE row_id = ?")) {
+                occupant.setLong(1, wantedRowId);
+                try (ResultSet rs = occupant.executeQuery()) {
+                    if (rs.next()) {
+                        long otherId = rs.getLong(1);
+                        String otherKey = rs.getString(2);
+                        byte[] before = hashOf(wantedRowId);
+                        try (PreparedStatement gone = findRow.getConnection().prepareStatement(
+                                "DELETE FROM records WHERE row_id = ?")) {
+                            gone.setLong(1, wantedRowId);
+                            gone.executeUpdate();
+                        }
+                        changeLog.log(Change.RECORD, otherId, otherKey, wantedRowId, RecordRows.op(Change.Operation.DELETE),
+                                actor, updatedAt, null, null, before);
+                        otherCollection.accept(otherId);
+                    }
+                }
+            }
+        }
+        String image = image(id, text, metadataJson, source, chunk, createdAt, updatedAt);
+        if (existing < 0) {
+            long rowId;
+            try (PreparedStatement at = findRow.getConnection().prepareStatement("INSERT INTO records (row_id,"
+                    + " collection_id, id, text, metadata, embedding, source, chunk, created_at, updated_at)"
+                    + " VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?) RETURNING row_id")) {
+                if (wantedRowId == null) {
+                    at.setNull(1, Types.INTEGER);
+                } else {
+                    at.setLong(1, wantedRowId);
+                }
+                at.setLong(2, collectionId);
+                at.setString(3, id);
+                at.setString(4, text);
+                at.setString(5, metadataJson);
+                at.setBytes(6, blob);
+                at.setString(7, source);
+                setInteger(at, 8, chunk);
+                at.setLong(9, createdAt);
+                at.setLong(10, updatedAt);
+                try (ResultSet rs = at.executeQuery()) {
+                    rs.next();
+                    rowId = rs.getLong(1);
+                }
+            }
+            return log(id, rowId, Change.Operation.INSERT, updatedAt, image, blob, null);
+        }
+        byte[] before = hashOf(existing);
+        try (PreparedStatement all = findRow.getConnection().prepareStatement("UPDATE records SET text = ?,"
+                + " metadata = ?, embedding = ?, source = ?, chunk = ?, created_at = ?, updated_at = ? WHERE row_id = ?")) {
+            all.setString(1, text);
+            all.setString(2, metadataJson);
+            all.setBytes(3, blob);
+            all.setString(4, source);
+            setInteger(all, 5, chunk);
+            all.setLong(6, createdAt);
+            all.setLong(7, updatedAt);
+            all.setLong(8, existing);
+            all.executeUpdate();
+        }
+        return log(id, existing, Change.Operation.UPDATE, updatedAt, image, blob, before);
     }
 
     /** Deletes one row and logs it; returns the change's sequence number. */

@@ -54,6 +54,7 @@ public final class Api {
     private final byte[] adminKeyHash;
     private final List<Route> routes = new ArrayList<>();
     private volatile boolean ready;
+    private volatile java.time.Duration replicaHold = java.time.Duration.ofHours(1);
 
     /**
      * The limits on what one request may ask; {@code maxDocumentChars} and {@code maxDocumentPages} bound a document's
@@ -99,6 +100,15 @@ public final class Api {
         return List.copyOf(routes);
     }
 
+    /** How long the change log is held for a replica not heard of (docs/REPLICAS.md). */
+    public void replicaHold(java.time.Duration hold) {
+        this.replicaHold = hold;
+    }
+
+    java.time.Duration replicaHold() {
+        return replicaHold;
+    }
+
     public void markReady() {
         ready = true;
     }
@@ -130,6 +140,7 @@ public final class Api {
         new RecordRoutes(this).register(config);
         new LedgerRoutes(this).register(config);
         new MemoryRoutes(this).register(config);
+        new ReplicaRoutes(this).register(config);
         config.routes.error(404, "*", ctx -> {
             if (!PROBLEM_JSON.equals(ctx.res().getContentType())) {
                 problem(ctx, new ServerException(404, "not-found", null, "no such route: see /openapi.json"));
@@ -150,10 +161,18 @@ public final class Api {
         // Javalin's <param> also matches slashes; documentation and metrics name every parameter {param}.
         String path = servedPath.replace('<', '{').replace('>', '}');
         routes.add(new Route(method, path));
+        boolean ofATenant = path.startsWith("/v1/tenants/{tenant}") && !path.equals("/v1/tenants/{tenant}/changes")
+                && !(method.equals("DELETE") && path.equals("/v1/tenants/{tenant}"));
         Handler wrapped = ctx -> {
             long start = System.nanoTime();
             try {
+                if (ofATenant && method.equals("GET")) {
+                    Bookmarks.checkRead(this, ctx);
+                }
                 handler.handle(ctx);
+                if (ofATenant && !method.equals("GET") && ctx.statusCode() < 300) {
+                    Bookmarks.answerWrite(this, ctx);
+                }
             } catch (Exception e) {
                 problem(ctx, e);
             } finally {
@@ -328,9 +347,18 @@ public final class Api {
         Path snapshot = folder.newExportPath(name);
         try {
             long bytes;
+            dev.litemem.changes.ChangeFeed.Position at;
             try (TenantCache.Lease lease = cache.acquire(name)) {
                 bytes = lease.mem().exportTo(snapshot);
             }
+            // The position the copy is consistent at, read from the copy itself (its newest change and incarnation).
+            try (LiteMem copy = LiteMem.open(snapshot, creationOptions(dev.litemem.Durability.NORMAL))) {
+                at = copy.changeFeed().current();
+            }
+            ctx.header(ReplicaRoutes.INCARNATION_HEADER, at.incarnation());
+            ctx.header(ReplicaRoutes.SEQ_HEADER, Long.toString(at.seq()));
+            ctx.header(dev.litemem.client.Bookmark.HEADER, new dev.litemem.client.Bookmark(name, at.incarnation(),
+                    at.seq()).toString());
             DataFolder.ownerOnly(snapshot, "rw-------");
             ctx.contentType("application/vnd.sqlite3");
             ctx.header("Content-Disposition", "attachment; filename=\"" + name + ".db\"");
