@@ -104,7 +104,7 @@ public final class LedgerRows {
         return h.createQuery("SELECT value FROM meta WHERE key = ?").bind(0, key).mapTo(String.class).findOne();
     }
 
-    private static void setMeta(Handle h, String key, String value) {
+    public static void setMeta(Handle h, String key, String value) {
         h.createUpdate("INSERT INTO meta (key, value) VALUES (?, ?) ON CONFLICT (key) DO UPDATE SET value = excluded.value")
                 .bind(0, key).bind(1, value).execute();
     }
