@@ -35,10 +35,15 @@ public interface BlobStore extends AutoCloseable {
     @Override
     void close();
 
-    /** A directory path. */
+    /** A directory path, or {@code s3://bucket/prefix} with the AWS environment's settings. */
     static BlobStore open(String destination) {
+        return open(destination, S3BlobStore.Settings.fromEnvironment());
+    }
+
+    /** A directory path, or {@code s3://bucket/prefix} with these settings (see {@link S3BlobStore.Settings}). */
+    static BlobStore open(String destination, S3BlobStore.Settings s3) {
         if (destination.startsWith("s3://")) {
-            throw new BackupException("S3 destinations are not supported by this build: give a directory");
+            return S3BlobStore.open(destination, s3);
         }
         return new DirectoryBlobStore(Path.of(destination));
     }

@@ -120,25 +120,32 @@ class BackupCrashTest {
     /** Every object a manifest names is present and matches its SHA-256; every segment decodes. */
     static void assertDestinationConsistent(Path dest, String tenant) throws Exception {
         try (BlobStore store = new DirectoryBlobStore(dest)) {
-            Manifest m = Manifest.read(store, tenant).orElse(null);
-            if (m == null) {
-                return; // killed before the first manifest: nothing claims anything
-            }
-            for (Manifest.Base b : m.bases()) {
-                Path file = dest.resolve(b.key());
-                assertTrue(Files.exists(file), b.key() + " is named and present");
-                assertEquals(b.sha256(), Backup.sha256(file), b.key());
-            }
-            for (Manifest.SegmentRef s : m.segments()) {
-                byte[] raw = store.get(s.key()).orElseThrow(() -> new AssertionError(s.key() + " is missing"));
-                assertEquals(s.sha256(), HexFormat.of().formatHex(Segment.sha256(raw, raw.length)), s.key());
-                assertEquals(s.entries(), Segment.decode(raw, s.key()).entries().size());
-            }
+            assertConsistent(store, tenant);
+        }
+    }
+
+    static void assertConsistent(BlobStore store, String tenant) throws Exception {
+        Manifest m = Manifest.read(store, tenant).orElse(null);
+        if (m == null) {
+            return; // killed before the first manifest: nothing claims anything
+        }
+        for (Manifest.Base b : m.bases()) {
+            byte[] raw = store.get(b.key()).orElseThrow(() -> new AssertionError(b.key() + " is missing"));
+            assertEquals(b.sha256(), HexFormat.of().formatHex(Segment.sha256(raw, raw.length)), b.key());
+        }
+        for (Manifest.SegmentRef s : m.segments()) {
+            byte[] raw = store.get(s.key()).orElseThrow(() -> new AssertionError(s.key() + " is missing"));
+            assertEquals(s.sha256(), HexFormat.of().formatHex(Segment.sha256(raw, raw.length)), s.key());
+            assertEquals(s.entries(), Segment.decode(raw, s.key()).entries().size());
         }
     }
 
     /** A child JVM running {@link CrashChild}; its stdout to {@code out}, or readable from the process when null. */
     private Process start(Path out, String... args) throws Exception {
+        return startChild(out, args);
+    }
+
+    static Process startChild(Path out, String... args) throws Exception {
         List<String> command = new ArrayList<>(List.of(Path.of(System.getProperty("java.home"), "bin", "java").toString(),
                 "-cp", System.getProperty("java.class.path"), "-Xmx256m", CrashChild.class.getName()));
         command.addAll(List.of(args));

@@ -26,9 +26,13 @@ class BackupRestoreTest {
 
     @Test
     void restoresTwentyRandomPointsBySeqAndByTimeEachEqualToTheWritesReplayed() throws Exception {
+        twentyRandomPoints(dir, new DirectoryBlobStore(dir.resolve("dest")));
+    }
+
+    /** A tenant under a stream of writes, backed up five times; 20 restores at random points, each compared. */
+    static void twentyRandomPoints(Path dir, BlobStore store) throws Exception {
         Path db = dir.resolve("acme.db");
         Workload work = new Workload(15);
-        BlobStore store = new DirectoryBlobStore(dir.resolve("dest"));
         List<Backup.Result> passes = new ArrayList<>();
         try (LiteMem mem = LiteMem.open(db)) {
             work.write(mem, 30);

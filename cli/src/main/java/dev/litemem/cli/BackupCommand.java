@@ -37,8 +37,11 @@ final class BackupCommand implements Callable<Integer> {
         Path data;
     }
 
-    @Option(names = "--to", required = true, paramLabel = "DEST", description = "A folder.")
+    @Option(names = "--to", required = true, paramLabel = "DEST", description = "A folder, or s3://BUCKET/PREFIX (see the --s3-* options).")
     String to;
+
+    @CommandLine.Mixin
+    S3Options s3;
 
     @Spec
     CommandLine.Model.CommandSpec spec;
@@ -49,7 +52,7 @@ final class BackupCommand implements Callable<Integer> {
         PrintWriter out = spec.commandLine().getOut();
         PrintWriter err = spec.commandLine().getErr();
         int failed = 0;
-        try (BlobStore store = BlobStore.open(to)) {
+        try (BlobStore store = s3.open(to)) {
             for (Path file : files) {
                 String tenant = tenantOf(file);
                 try (LiteMem mem = LiteMem.open(file)) {

@@ -22,7 +22,7 @@ final class RestoreCommand implements Callable<Integer> {
             + " without .db).")
     String tenant;
 
-    @Option(names = "--from", required = true, paramLabel = "DEST", description = "Where the backup is (backup's --to).")
+    @Option(names = "--from", required = true, paramLabel = "DEST", description = "Where the backup is (backup's --to: a folder or s3://BUCKET/PREFIX).")
     String from;
 
     @Option(names = "--to", required = true, paramLabel = "FILE", description = "The file to write.")
@@ -44,17 +44,20 @@ final class RestoreCommand implements Callable<Integer> {
             + " verification; stop whatever uses FILE first).")
     boolean force;
 
+    @CommandLine.Mixin
+    S3Options s3;
+
     @Spec
     CommandLine.Model.CommandSpec spec;
 
     @Override
-    public Integer call() {
+    public Integer call() throws java.io.IOException {
         Long seq = point == null ? null : point.seq;
         Instant time = point == null || point.time == null ? null : parseTime(point.time);
         if (seq != null && seq < 0) {
             throw new CommandLine.ParameterException(spec.commandLine(), "--seq must be 0 or more");
         }
-        try (BlobStore store = BlobStore.open(from)) {
+        try (BlobStore store = s3.open(from)) {
             Restore.Result r = Restore.run(store, tenant, to, seq, time, force);
             spec.commandLine().getOut().printf("Restored %s to %s at seq %d (base seq %d, %,d record changes applied)"
                     + " in %d ms; verified: integrity_check ok, records hash %s; new incarnation %s%n", r.tenant(), to,
