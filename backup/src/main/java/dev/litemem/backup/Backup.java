@@ -17,6 +17,7 @@ import java.sql.PreparedStatement;
 import java.sql.ResultSet;
 import java.sql.ResultSetMetaData;
 import java.sql.SQLException;
+import java.time.Duration;
 import java.util.ArrayList;
 import java.util.HashSet;
 import java.util.HexFormat;
@@ -52,6 +53,28 @@ public final class Backup {
                          long bytes, long position, long millis, int deletedObjects) {
     }
 
+    /**
+     * How often to take a new base and which bases to keep.
+     *
+     * @param baseEvery take a new base when the newest of this incarnation is at least this old (null: only when the
+     *                  chain cannot go on). A restore replays at most what was written since its base, so this bounds
+     *                  restore time; each base costs a full copy of the file in DEST
+     * @param keepBases keep at most this many bases (the newest), at least 1
+     * @param keepFor   also delete bases older than this (null: no age limit); the newest base is always kept
+     */
+    public record Options(Duration baseEvery, int keepBases, Duration keepFor) {
+        public Options {
+            if (keepBases < 1) {
+                throw new BackupException("keep at least 1 base (--keep " + keepBases + ")");
+            }
+        }
+
+        /** A new base every day, the newest 7 kept. */
+        public static Options defaults() {
+            return new Options(Duration.ofDays(1), 7, null);
+        }
+    }
+
     private Backup() {
     }
 
@@ -69,8 +92,16 @@ public final class Backup {
         }
     }
 
-    /** Backs {@code mem} up as {@code tenant} into {@code store}: one incremental pass. */
+    /** Backs {@code mem} up as {@code tenant} into {@code store}: one incremental pass with the default options. */
     public static Result run(LiteMem mem, String tenant, BlobStore store) {
+        return run(mem, tenant, store, Options.defaults());
+    }
+
+    /**
+     * Backs {@code mem} up as {@code tenant} into {@code store}: one incremental pass, a new base when due, then
+     * retention (the manifest without the expired bases and the segments only they needed, then their objects).
+     */
+    public static Result run(LiteMem mem, String tenant, BlobStore store, Options options) {
         checkTenant(tenant);
         long started = System.nanoTime();
         boolean turnedOn = false;
@@ -86,6 +117,10 @@ public final class Backup {
         List<Manifest.SegmentRef> segments = new ArrayList<>(manifest.segments());
 
         Chain chain = chainEnd(bases, segments, incarnation);
+        if (chain != null && options.baseEvery() != null && newestBaseAge(bases, incarnation)
+                .compareTo(options.baseEvery()) >= 0) {
+            chain = null; // due: the pass starts from a new base (the old chain stays for restores before it)
+        }
         // Hold the log from here on: pruning keeps every entry after this position until the consumer moves.
         mem.registerChangeLogConsumer(consumer, chain == null ? mem.lastSequence() : chain.position, true);
         Manifest.Base newBase = null;
@@ -136,8 +171,61 @@ public final class Backup {
             entries += batch.entries.size();
             chain = new Chain(to, state);
         }
+        deleted += retain(store, manifest, options);
         return new Result(tenant, turnedOn, newBase, written, entries, bytes, chain.position,
                 (System.nanoTime() - started) / 1_000_000, deleted);
+    }
+
+    private static Duration newestBaseAge(List<Manifest.Base> bases, String incarnation) {
+        long newest = bases.stream().filter(b -> b.incarnation().equals(incarnation)).mapToLong(Manifest.Base::at).max()
+                .orElse(0);
+        return Duration.ofMillis(Math.max(0, System.currentTimeMillis() - newest));
+    }
+
+    /**
+     * Drops the bases beyond {@code keepBases} or older than {@code keepFor} (never the newest) and the segments no
+     * kept base's chain needs: writes the manifest without them first, then deletes their objects, so a kill in
+     * between leaves only unreferenced objects. Returns how many objects it deleted.
+     */
+    static int retain(BlobStore store, Manifest manifest, Options options) {
+        List<Manifest.Base> byAge = new ArrayList<>(manifest.bases());
+        byAge.sort((a, b) -> Long.compare(b.at(), a.at()));
+        long now = System.currentTimeMillis();
+        List<Manifest.Base> kept = new ArrayList<>();
+        for (int i = 0; i < byAge.size(); i++) {
+            Manifest.Base b = byAge.get(i);
+            boolean tooOld = options.keepFor() != null && now - b.at() > options.keepFor().toMillis();
+            if (i == 0 || i < options.keepBases() && !tooOld) {
+                kept.add(b);
+            }
+        }
+        if (kept.size() == byAge.size()) {
+            return 0;
+        }
+        List<Manifest.SegmentRef> keptSegments = new ArrayList<>();
+        for (Manifest.SegmentRef s : manifest.segments()) {
+            boolean needed = kept.stream().anyMatch(b -> b.incarnation().equals(s.incarnation()) && s.to() > b.seq());
+            if (needed) {
+                keptSegments.add(s);
+            }
+        }
+        List<Manifest.Base> keptInOrder = manifest.bases().stream().filter(kept::contains).toList();
+        Manifest next = manifest.with(keptInOrder, keptSegments);
+        next.write(store);
+        int n = 0;
+        for (Manifest.Base b : manifest.bases()) {
+            if (!kept.contains(b)) {
+                store.delete(b.key());
+                n++;
+            }
+        }
+        for (Manifest.SegmentRef s : manifest.segments()) {
+            if (!keptSegments.contains(s)) {
+                store.delete(s.key());
+                n++;
+            }
+        }
+        return n;
     }
 
     private record Chain(long position, StateHash state) {

@@ -10,7 +10,10 @@ import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.List;
+import java.time.Duration;
 import java.util.concurrent.Callable;
+import java.util.concurrent.CountDownLatch;
+import java.util.concurrent.TimeUnit;
 import java.util.stream.Stream;
 import picocli.CommandLine;
 import picocli.CommandLine.Command;
@@ -40,6 +43,23 @@ final class BackupCommand implements Callable<Integer> {
     @Option(names = "--to", required = true, paramLabel = "DEST", description = "A folder, or s3://BUCKET/PREFIX (see the --s3-* options).")
     String to;
 
+    @Option(names = "--every", paramLabel = "DURATION", description = "Back up again every DURATION (30s, 10m, 1h,"
+            + " PT90S, ...) until stopped (Ctrl-C or SIGTERM finish the pass under way); with --data, tenants added"
+            + " meanwhile are picked up.")
+    String every;
+
+    @Option(names = "--base-every", paramLabel = "DURATION", defaultValue = "1d", description = "Take a new base"
+            + " snapshot when the newest is this old (default: ${DEFAULT-VALUE}); it bounds what a restore replays.")
+    String baseEvery;
+
+    @Option(names = "--keep", paramLabel = "N", defaultValue = "7", description = "Keep the newest N bases per tenant"
+            + " (default: ${DEFAULT-VALUE}), and the log segments they need.")
+    int keep;
+
+    @Option(names = "--keep-for", paramLabel = "DURATION", description = "Also delete bases older than DURATION (the"
+            + " newest is always kept).")
+    String keepFor;
+
     @CommandLine.Mixin
     S3Options s3;
 
@@ -47,26 +67,72 @@ final class BackupCommand implements Callable<Integer> {
     CommandLine.Model.CommandSpec spec;
 
     @Override
-    public Integer call() throws IOException {
+    public Integer call() throws IOException, InterruptedException {
+        if (keep < 1) {
+            throw new CommandLine.ParameterException(spec.commandLine(), "--keep must be 1 or more");
+        }
+        Duration interval = every == null ? null : duration("--every", every);
+        if (interval != null && interval.isZero()) {
+            throw new CommandLine.ParameterException(spec.commandLine(), "--every must be longer than zero");
+        }
+        Backup.Options options = new Backup.Options(duration("--base-every", baseEvery), keep,
+                keepFor == null ? null : duration("--keep-for", keepFor));
+        try (BlobStore store = s3.open(to)) {
+            if (interval == null) {
+                return pass(store, options);
+            }
+            CountDownLatch stop = new CountDownLatch(1);
+            CountDownLatch stopped = new CountDownLatch(1);
+            Thread hook = new Thread(() -> {
+                stop.countDown();
+                try {
+                    stopped.await();
+                } catch (InterruptedException e) {
+                    Thread.currentThread().interrupt();
+                }
+            }, "litemem-backup-stop");
+            Runtime.getRuntime().addShutdownHook(hook);
+            try {
+                do {
+                    pass(store, options);
+                } while (!stop.await(interval.toMillis(), TimeUnit.MILLISECONDS));
+            } finally {
+                stopped.countDown();
+            }
+            return Main.EXIT_OK;
+        }
+    }
+
+    /** One pass over every file; exit code 0 when none failed. */
+    private int pass(BlobStore store, Backup.Options options) throws IOException {
         List<Path> files = files();
         PrintWriter out = spec.commandLine().getOut();
         PrintWriter err = spec.commandLine().getErr();
         int failed = 0;
-        try (BlobStore store = s3.open(to)) {
-            for (Path file : files) {
-                String tenant = tenantOf(file);
-                try (LiteMem mem = LiteMem.open(file)) {
-                    report(out, Backup.run(mem, tenant, store));
-                } catch (LiteMemException e) {
-                    failed++;
-                    err.println("litemem: " + tenant + ": " + e.getMessage());
-                }
+        for (Path file : files) {
+            String tenant = tenantOf(file);
+            try (LiteMem mem = LiteMem.open(file)) {
+                report(out, Backup.run(mem, tenant, store, options));
+            } catch (LiteMemException e) {
+                failed++;
+                err.println("litemem: " + tenant + ": " + e.getMessage());
             }
         }
         if (files.size() > 1) {
             out.printf("%d tenants backed up, %d failed%n", files.size() - failed, failed);
         }
+        out.flush();
+        err.flush();
         return failed == 0 ? Main.EXIT_OK : Main.EXIT_FAILURE;
+    }
+
+    private Duration duration(String option, String value) {
+        try {
+            return RememberCommand.parseDuration(value);
+        } catch (dev.litemem.InvalidInputException e) {
+            throw new CommandLine.ParameterException(spec.commandLine(), option + " must be a duration such as 30s,"
+                    + " 10m, 12h, 7d or PT90M, was '" + value + "'");
+        }
     }
 
     private List<Path> files() throws IOException {
@@ -103,6 +169,7 @@ final class BackupCommand implements Callable<Integer> {
         }
         out.printf("%s: backed up through seq %d: %d segments, %,d changes, %,d bytes written in %d ms%s%n", r.tenant(),
                 r.position(), r.segments(), r.entries(), r.bytes(), r.millis(),
-                r.deletedObjects() > 0 ? " (" + r.deletedObjects() + " objects of interrupted runs deleted)" : "");
+                r.deletedObjects() > 0 ? " (" + r.deletedObjects() + " objects deleted: expired or left by interrupted"
+                        + " runs)" : "");
     }
 }

@@ -45,4 +45,31 @@ class BackupCliTest {
         Cli.Result noSource = Cli.run(dir, "backup", "--to", "dest");
         assertEquals(2, noSource.exit(), noSource.toString());
     }
+
+    @Test
+    void everyLoopsUntilStoppedAndBacksUpTenantsOfADataFolder() throws Exception {
+        Files.createDirectories(dir.resolve("data/tenants"));
+        assertEquals(0, Cli.run(dir, "add", "--db", "data/tenants/one.db", "--id", "a", "note one").exit());
+        assertEquals(0, Cli.run(dir, "add", "--db", "data/tenants/two.db", "--id", "b", "note two").exit());
+        Process p = Cli.command(dir, "backup", "--data", "data", "--to", "dest", "--every", "1s", "--keep", "2")
+                .redirectErrorStream(true).start();
+        java.io.BufferedReader out = new java.io.BufferedReader(new java.io.InputStreamReader(p.getInputStream(),
+                java.nio.charset.StandardCharsets.UTF_8));
+        int summaries = 0;
+        StringBuilder seen = new StringBuilder();
+        for (String line = out.readLine(); line != null && summaries < 2; line = out.readLine()) {
+            seen.append(line).append('\n');
+            if (line.contains("2 tenants backed up, 0 failed")) {
+                summaries++;
+            }
+        }
+        assertEquals(2, summaries, seen.toString());
+        p.destroy(); // SIGTERM: the pass under way finishes, then it exits
+        assertTrue(p.waitFor(30, java.util.concurrent.TimeUnit.SECONDS));
+        assertTrue(seen.toString().contains("one: base snapshot at seq 1"), seen.toString());
+        Cli.Result restored = Cli.run(dir, "restore", "two", "--from", "dest", "--to", "two-restored.db");
+        assertEquals(0, restored.exit(), restored.toString());
+        Cli.Result badEvery = Cli.run(dir, "backup", "--db", "data/tenants/one.db", "--to", "dest", "--every", "often");
+        assertEquals(2, badEvery.exit(), badEvery.toString());
+    }
 }
