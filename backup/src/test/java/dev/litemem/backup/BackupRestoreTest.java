@@ -148,4 +148,22 @@ class BackupRestoreTest {
             }
         }
     }
+
+    @Test
+    void aStateHashThatDoesNotMatchTheRowsFailsVerificationAndNothingIsPutInPlace() throws Exception {
+        BlobStore store = new DirectoryBlobStore(dir.resolve("dest"));
+        try (LiteMem mem = LiteMem.open(dir.resolve("v.db"))) {
+            new Workload(9).write(mem, 12);
+            Backup.run(mem, "v", store);
+        }
+        Manifest m = Manifest.read(store, "v").orElseThrow();
+        Manifest.Base b = m.bases().get(0);
+        String wrong = StateHash.ofHex(b.state()).plus(new byte[] {1}).hex();
+        new Manifest(m.format(), m.tenant(), List.of(new Manifest.Base(b.seq(), b.at(), b.incarnation(), b.key(),
+                b.sha256(), b.bytes(), wrong)), m.segments(), m.updated(), null).write(store);
+        BackupException e = assertThrows(BackupException.class,
+                () -> Restore.run(store, "v", dir.resolve("v-restored.db"), null, null, false));
+        assertTrue(e.getMessage().contains("hash to"), e.getMessage());
+        assertFalse(Files.exists(dir.resolve("v-restored.db")));
+    }
 }
