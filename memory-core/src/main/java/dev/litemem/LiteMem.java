@@ -4,6 +4,7 @@ import dev.litemem.internal.index.CollectionIndex;
 import dev.litemem.internal.index.IndexMaintainer;
 import dev.litemem.internal.memory.MemoryBackend;
 import dev.litemem.internal.memory.MemoryStore;
+import dev.litemem.internal.store.ChangeLog;
 import dev.litemem.internal.store.CollectionRows;
 import dev.litemem.internal.store.Database;
 import dev.litemem.internal.store.EmbeddingCache;
@@ -268,6 +269,29 @@ public final class LiteMem implements AutoCloseable {
      */
     public Ledger ledger() {
         return new Ledger(this, db, null);
+    }
+
+    /**
+     * Makes every change-log entry written from now on keep its after-image (the row as written, and a record's
+     * vector), or only those bound for the ledger again (the default). A point-in-time backup ({@code litemem backup})
+     * turns it on: restoring to any sequence number needs the image of every change. A per-file setting (meta key
+     * {@code change_images = all}), so every process that writes the file keeps them; it costs the size of each
+     * changed row once more in the log until the log is pruned. Transactions already under way finish as they began.
+     */
+    public void keepChangeImages(boolean all) {
+        db.write(h -> {
+            if (all) {
+                LedgerRows.setMeta(h, ChangeLog.IMAGES_KEY, "all");
+            } else {
+                h.createUpdate("DELETE FROM meta WHERE key = ?").bind(0, ChangeLog.IMAGES_KEY).execute();
+            }
+            return null;
+        });
+    }
+
+    /** Whether every change-log entry keeps its after-image ({@link #keepChangeImages}). */
+    public boolean keepsChangeImages() {
+        return db.read(h -> LedgerRows.meta(h, ChangeLog.IMAGES_KEY).map("all"::equals).orElse(false));
     }
 
     /**

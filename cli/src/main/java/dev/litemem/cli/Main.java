@@ -14,8 +14,9 @@ import picocli.CommandLine.Command;
         footer = {"", "The memory server is its own program: './litemem serve --help' (module server, docs/SERVER.md)."},
         subcommands = {DemoCommand.class, IngestCommand.class, AddCommand.class, GetCommand.class, DeleteCommand.class,
                 ListCommand.class, StatsCommand.class, QueryCommand.class, EvalCommand.class, BenchCommand.class,
-                ExportCommand.class, CheckCommand.class, MigrateCommand.class, LedgerCommand.class, RememberCommand.class,
-                RecallCommand.class, ForgetCommand.class, ReplicaCommand.class, CommandLine.HelpCommand.class})
+                ExportCommand.class, CheckCommand.class, MigrateCommand.class, BackupCommand.class, RestoreCommand.class,
+                LedgerCommand.class, RememberCommand.class, RecallCommand.class, ForgetCommand.class, ReplicaCommand.class,
+                CommandLine.HelpCommand.class})
 public final class Main {
     public static final int EXIT_OK = 0;
     public static final int EXIT_FAILURE = 1;

@@ -24,6 +24,11 @@ import org.jdbi.v3.core.Handle;
 public final class ChangeLog implements AutoCloseable {
     /** The entity of an explicit ledger event. */
     public static final String EVENT = "event";
+    /**
+     * The meta key that makes every entry keep its after-image ({@code all}; absent or anything else: only entries
+     * bound for the ledger). Point-in-time restore needs the image of every change; see {@code LiteMem.keepChangeImages}.
+     */
+    public static final String IMAGES_KEY = "change_images";
     private final Handle handle;
     private final PreparedStatement insert;
     private final Map<Long, Boolean> collectionPolicies = new HashMap<>();
@@ -31,6 +36,7 @@ public final class ChangeLog implements AutoCloseable {
     /** Whether this log writes a replica's changes, applied from its primary's feed (the only writer a replica takes). */
     private final boolean replicaApply;
     private boolean replicaChecked;
+    private Boolean allImages;
 
     public ChangeLog(Handle h) {
         this(h, false);
@@ -101,9 +107,11 @@ public final class ChangeLog implements AutoCloseable {
         insert.setString(11, actor == null ? null : actor.requestId());
         // Only an entry bound for the ledger keeps its image: the shipper replays it, while for any other change it would
         // be a second copy of the row (text and vector) kept until the log is pruned. Every entry keeps its hashes.
+        // With change_images = all (a backup for point-in-time restore asked for it) every entry keeps its image.
         boolean outbox = inOutbox(entity, collectionId);
-        insert.setString(12, outbox ? image : null);
-        insert.setBytes(13, outbox ? imageVector : null);
+        boolean keepImage = outbox || allImages();
+        insert.setString(12, keepImage ? image : null);
+        insert.setBytes(13, keepImage ? imageVector : null);
         insert.setBytes(14, beforeSha256);
         insert.setBytes(15, image == null ? null : RowHash.of(entity, image, imageVector));
         insert.setInt(16, outbox ? 1 : 0);
@@ -127,6 +135,15 @@ public final class ChangeLog implements AutoCloseable {
                     + " writes. Write through the replica (Replica.put/delete send writes to the primary) or to the"
                     + " primary's server; for a writable copy, export the tenant from the server instead");
         }
+    }
+
+    /** Whether every entry keeps its image: the meta setting, read once per instance inside the caller's transaction. */
+    private boolean allImages() {
+        if (allImages == null) {
+            allImages = handle.createQuery("SELECT value = 'all' FROM meta WHERE key = ?").bind(0, IMAGES_KEY)
+                    .mapTo(Boolean.class).findOne().orElse(false);
+        }
+        return allImages;
     }
 
     /** Whether a change of this entity (in this collection, or outside collections when null) goes to the ledger. */

@@ -67,4 +67,27 @@ class ChangeImagesTest {
             assertNull(rows.get(2)[2]);
         }
     }
+
+    @Test
+    void keepChangeImagesMakesEveryEntryKeepItsImageUntilTurnedOff() throws Exception {
+        try (LiteMem mem = stores.open("all-images.db")) {
+            Collection notes = mem.collection("notes", CollectionSpec.vectors(2, Metric.L2));
+            notes.upsert(Record.builder().id("before").text("t").vector(new float[] {1, 0}).build());
+            assertEquals(false, mem.keepsChangeImages());
+            mem.keepChangeImages(true);
+            assertEquals(true, mem.keepsChangeImages());
+            notes.upsert(Record.builder().id("during").text("t").vector(new float[] {0, 1}).build());
+            mem.keepChangeImages(false);
+            notes.upsert(Record.builder().id("after").text("t").vector(new float[] {1, 1}).build());
+            List<Object[]> rows = mem.withReadHandle(h -> h.createQuery("SELECT record_id, image, image_vector,"
+                    + " after_sha256 FROM changes ORDER BY seq").map((rs, ctx) -> new Object[] {rs.getString(1),
+                    rs.getString(2), rs.getBytes(3), rs.getBytes(4)}).list());
+            assertNull(rows.get(0)[1], "written before the setting");
+            assertEquals("during", rows.get(1)[0]);
+            assertArrayEquals(new float[] {0, 1}, VectorCodec.decode((byte[]) rows.get(1)[2]));
+            assertArrayEquals((byte[]) rows.get(1)[3], RowHash.of("record", (String) rows.get(1)[1], (byte[]) rows.get(1)[2]),
+                    "the kept image is the one its hash was made of");
+            assertNull(rows.get(2)[1], "written after the setting was turned off");
+        }
+    }
 }
