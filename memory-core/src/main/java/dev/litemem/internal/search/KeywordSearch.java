@@ -22,12 +22,13 @@ public final class KeywordSearch {
         if (match.isEmpty()) {
             return;
         }
-        // bm25() is lower-is-better; negate it so every score in LiteMem is higher-is-better.
+        // bm25() is lower-is-better; negate it so every score in LiteMem is higher-is-better. Equal scores are ordered by
+        // row id, so two files with the same rows (a replica and its primary) rank and cut them alike.
         db.read(h -> {
             int[] rank = {0};
             where.bind(h.createQuery("SELECT r.row_id, -bm25(records_fts) AS score FROM records_fts"
                             + " JOIN records r ON r.row_id = records_fts.rowid WHERE records_fts MATCH ? AND " + where.sql()
-                            + " ORDER BY bm25(records_fts) LIMIT " + n).bind(0, match), 1)
+                            + " ORDER BY bm25(records_fts), r.row_id LIMIT " + n).bind(0, match), 1)
                     .map((rs, ctx) -> {
                         Candidate c = candidates.computeIfAbsent(rs.getLong(1), Candidate::new);
                         c.keywordRank = ++rank[0];
