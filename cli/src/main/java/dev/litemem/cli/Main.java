@@ -15,7 +15,7 @@ import picocli.CommandLine.Command;
         subcommands = {DemoCommand.class, IngestCommand.class, AddCommand.class, GetCommand.class, DeleteCommand.class,
                 ListCommand.class, StatsCommand.class, QueryCommand.class, EvalCommand.class, BenchCommand.class,
                 ExportCommand.class, LedgerCommand.class, RememberCommand.class, RecallCommand.class,
-                ForgetCommand.class, CommandLine.HelpCommand.class})
+                ForgetCommand.class, dev.litemem.cli.cluster.ClusterCommand.class, CommandLine.HelpCommand.class})
 public final class Main {
     public static final int EXIT_OK = 0;
     public static final int EXIT_FAILURE = 1;
