@@ -39,19 +39,19 @@ class ClusterNginxTest {
         Files.writeString(placementFile, "# placed by hand\nplaced-a " + nodes.get(0) + "\n\nplaced-b " + nodes.get(2) + "\n");
         Placement placement = Placement.load(placementFile);
         int port = Nginx.freePort();
+        Path prefix = Files.createDirectories(dir.resolve("nginx"));
         Cli.Result printed = Cli.run(dir, "cluster", "nginx-config", "--nodes",
                 String.join(",", nodes.stream().map(Node::name).toList()), "--placement", placementFile.toString(),
-                "--listen", "127.0.0.1:" + port);
+                "--listen", "127.0.0.1:" + port, "--temp-dir", prefix.toString());
         assertEquals(0, printed.exit(), printed.toString());
-        assertEquals(NginxConfig.render(nodes, placement, "127.0.0.1:" + port), printed.out());
+        assertEquals(NginxConfig.render(nodes, List.of(), placement, "127.0.0.1:" + port, prefix.toString()), printed.out());
         StringBuilder standIns = new StringBuilder();
         for (Node n : nodes) {
             standIns.append("    server {\n        listen 127.0.0.1:").append(n.port()).append(";\n")
                     .append("        location / {\n            default_type text/plain;\n")
                     .append("            return 200 \"").append(n.port()).append(" $request_uri\";\n        }\n    }\n");
         }
-        Path prefix = Files.createDirectories(dir.resolve("nginx"));
-        String config = Nginx.adapt(printed.out(), prefix, standIns.toString());
+        String config = Nginx.adapt(printed.out(), standIns.toString());
         assertNull(Nginx.test(prefix, config));
         HashRing ring = new HashRing(nodes);
         try (Nginx nginx = Nginx.start(prefix, config, port)) {

@@ -50,19 +50,9 @@ final class Nginx implements AutoCloseable {
         }
     }
 
-    /**
-     * The configuration nginx-config generated, made to run in {@code prefix}: its temp folders there, and
-     * {@code extraServers} (whole server blocks) added to its http block.
-     */
-    static String adapt(String generated, Path prefix, String extraServers) {
-        String temp = "    client_body_temp_path " + prefix.resolve("body") + ";\n"
-                + "    proxy_temp_path " + prefix.resolve("proxy") + ";\n"
-                + "    fastcgi_temp_path " + prefix.resolve("fastcgi") + ";\n"
-                + "    uwsgi_temp_path " + prefix.resolve("uwsgi") + ";\n"
-                + "    scgi_temp_path " + prefix.resolve("scgi") + ";\n"
-                + "    access_log off;\n";
-        String adapted = generated.replaceFirst("(?m)^http \\{\n", "http {\n" + temp.replace("$", "\\$") + extraServers.replace("$", "\\$"));
-        return adapted.replace("worker_processes auto;", "worker_processes 1;");
+    /** The configuration nginx-config generated, with {@code extraServers} (whole server blocks) added to its http block. */
+    static String adapt(String generated, String extraServers) {
+        return generated.replaceFirst("(?m)^http \\{\n", "http {\n" + extraServers.replace("\\", "\\\\").replace("$", "\\$"));
     }
 
     /** Starts nginx on {@code configText} (see {@link #adapt}), waiting until {@code port} answers. */

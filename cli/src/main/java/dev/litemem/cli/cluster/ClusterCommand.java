@@ -7,7 +7,7 @@ import picocli.CommandLine.Command;
 @Command(name = "cluster", mixinStandardHelpOptions = true,
         description = {"Tenants spread over several LiteMem servers behind nginx (consistent hashing on the tenant name,",
                 "explicitly placed tenants first). See docs/SCALE-OUT.md."},
-        subcommands = {NginxConfigCommand.class, OwnerCommand.class,
+        subcommands = {NginxConfigCommand.class, OwnerCommand.class, MoveTenantCommand.class,
                 CommandLine.HelpCommand.class})
 public final class ClusterCommand implements Runnable {
     @CommandLine.Spec
@@ -15,6 +15,6 @@ public final class ClusterCommand implements Runnable {
 
     @Override
     public void run() {
-        throw new CommandLine.ParameterException(spec.commandLine(), "name a subcommand: nginx-config or owner");
+        throw new CommandLine.ParameterException(spec.commandLine(), "name a subcommand: nginx-config, owner or move-tenant");
     }
 }

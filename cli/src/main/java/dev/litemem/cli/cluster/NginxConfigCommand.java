@@ -16,12 +16,20 @@ final class NginxConfigCommand implements Callable<Integer> {
             description = "The LiteMem servers, in a fixed order (the order numbers /nodes/I/...; the ring does not depend on it).")
     String nodes;
 
+    @Option(names = "--new-nodes", paramLabel = "HOST:PORT,...",
+            description = "Nodes not on the ring yet: only tenants placed on them go there (while a new node is filled by moves).")
+    String newNodes;
+
     @Option(names = "--placement", paramLabel = "FILE", description = "Explicitly placed tenants (TENANT HOST:PORT lines; a missing file is empty).")
     Path placement;
 
     @Option(names = "--listen", paramLabel = "[ADDRESS:]PORT", defaultValue = "8080",
             description = "Where nginx listens (default: ${DEFAULT-VALUE}).")
     String listen;
+
+    @Option(names = "--temp-dir", paramLabel = "DIR",
+            description = "nginx's temp folders and access log in DIR (an absolute path), for an nginx run by an unprivileged user.")
+    String tempDir;
 
     @Option(names = "--out", paramLabel = "FILE", description = "Write the configuration to FILE (atomically) instead of stdout.")
     Path out;
@@ -33,7 +41,8 @@ final class NginxConfigCommand implements Callable<Integer> {
     public Integer call() {
         List<Node> list = Node.parseList(nodes, "--nodes");
         Placement p = placement == null ? Placement.empty() : Placement.load(placement);
-        String config = NginxConfig.render(list, p, listen);
+        List<Node> fresh = newNodes == null ? List.of() : Node.parseList(newNodes, "--new-nodes");
+        String config = NginxConfig.render(list, fresh, p, listen, tempDir);
         if (out == null) {
             spec.commandLine().getOut().print(config);
             spec.commandLine().getOut().flush();
