@@ -39,6 +39,8 @@ class TenantMoveRoutesTest {
             TestServer.Response frozen = source.call("PUT", "/v1/tenants/acme/freeze", TestServer.ADMIN, null);
             assertEquals(200, frozen.status(), frozen.body());
             assertEquals(200, source.call("PUT", "/v1/tenants/acme/freeze", TestServer.ADMIN, null).status(), "idempotent");
+            assertTrue(source.call("GET", "/v1/tenants/acme/freeze", TestServer.ADMIN, null).json().get("frozen").asBoolean());
+            assertEquals(404, source.call("GET", "/v1/tenants/nobody/freeze", TestServer.ADMIN, null).status());
             TestServer.Response refused = source.call("PUT", TestServer.records("acme", "notes"), key,
                     "{\"records\": [{\"id\": \"c\", \"text\": \"late\"}]}");
             assertEquals(503, refused.status(), refused.body());
@@ -83,6 +85,7 @@ class TenantMoveRoutesTest {
             TestServer.Response there = target.call("GET", "/v1/tenants/acme/digest", TestServer.ADMIN, null);
             assertEquals(digest, there.json().get("sha256").asText());
             assertFalse(there.json().get("frozen").asBoolean());
+            assertFalse(target.call("GET", "/v1/tenants/acme/freeze", TestServer.ADMIN, null).json().get("frozen").asBoolean());
             // The tenant's own key opens it on the target, and writes go on there.
             assertEquals(200, target.call("GET", TestServer.records("acme", "notes") + "/b", key, null).status());
             assertEquals(200, target.call("PUT", TestServer.records("acme", "notes"), key,

@@ -51,6 +51,16 @@ final class NodeClient {
         expect(send(request("/v1/tenants/" + tenant + "/freeze").DELETE()), "lift the freeze of", 200);
     }
 
+    /** Whether the tenant's writes are frozen there; empty when the node has no such tenant. */
+    Optional<Boolean> frozen(String tenant) {
+        HttpResponse<String> r = send(request("/v1/tenants/" + tenant + "/freeze").GET());
+        if (r.statusCode() == 404) {
+            return Optional.empty();
+        }
+        expect(r, "read the freeze of", 200);
+        return Optional.of(json(r.body()).path("frozen").asBoolean());
+    }
+
     /** The tenant's digest, or empty when the node has no such tenant. */
     Optional<Digest> digest(String tenant) {
         HttpResponse<String> r = send(request("/v1/tenants/" + tenant + "/digest").GET());

@@ -34,6 +34,7 @@ final class TenantMove {
     private final PrintWriter out;
     private final NodeClient source;
     private final NodeClient target;
+    private final long started = System.nanoTime();
 
     TenantMove(Options o, PrintWriter out) {
         this.o = o;
@@ -106,9 +107,9 @@ final class TenantMove {
 
     /** Copies the snapshot unless the target holds this very content already; a different copy there is replaced. */
     private void copy() throws IOException {
-        NodeClient.Digest s = source.digest(o.tenant()).orElseThrow(() -> gone(o.from()));
         Optional<NodeClient.Digest> there = target.digest(o.tenant());
         if (there.isPresent()) {
+            NodeClient.Digest s = source.digest(o.tenant()).orElseThrow(() -> gone(o.from()));
             if (there.get().sameContent(s)) {
                 say("the copy on " + o.to() + " is complete already");
                 return;
@@ -124,6 +125,9 @@ final class TenantMove {
         }
         Path snapshot = Files.createTempFile("litemem-move-" + o.tenant() + "-", ".db");
         try {
+            if (source.frozen(o.tenant()).isEmpty()) {
+                throw gone(o.from());
+            }
             String keyHash = source.export(o.tenant(), snapshot);
             long size = Files.size(snapshot);
             target.importSnapshot(o.tenant(), keyHash, HttpRequest.BodyPublishers.fromPublisher(
@@ -196,15 +200,14 @@ final class TenantMove {
             NodeClient proxy = new NodeClient(o.proxy(), o.adminKey());
             long deadline = System.currentTimeMillis() + PROXY_WAIT_MILLIS;
             while (true) {
-                Optional<NodeClient.Digest> d = proxy.digest(o.tenant());
-                if (d.isPresent() && !d.get().frozen()) {
+                if (Boolean.FALSE.equals(proxy.frozen(o.tenant()).orElse(null))) {
                     break; // the target answers: the source is frozen until it is deleted
                 }
                 if (System.currentTimeMillis() > deadline) {
                     throw new LiteMemException("after the reload, " + o.proxy() + " still sends tenant '" + o.tenant()
                             + "' to the source: check that nginx uses the new configuration, then rerun the move");
                 }
-                TimeUnit.MILLISECONDS.sleep(100);
+                TimeUnit.MILLISECONDS.sleep(20);
             }
             say("the proxy sends the tenant to " + o.to());
         }
@@ -216,7 +219,7 @@ final class TenantMove {
     }
 
     private void say(String line) {
-        out.println("move-tenant: " + line);
+        out.println("move-tenant: " + line + " (" + (System.nanoTime() - started) / 1_000_000 + " ms)");
         out.flush();
     }
 }

@@ -133,6 +133,7 @@ public final class Api {
         route(config, "PUT", "/v1/tenants/{tenant}", this::createTenantByPath);
         route(config, "PUT", "/v1/tenants/{tenant}/freeze", this::freeze);
         route(config, "DELETE", "/v1/tenants/{tenant}/freeze", this::thaw);
+        route(config, "GET", "/v1/tenants/{tenant}/freeze", this::frozen);
         route(config, "GET", "/v1/tenants/{tenant}/digest", this::digest);
         route(config, "PUT", "/v1/tenants/{tenant}/import", this::importSnapshot);
         new RecordRoutes(this).register(config);
@@ -385,6 +386,13 @@ public final class Api {
         String name = existingTenant(ctx);
         freezes.thaw(name);
         ctx.json(java.util.Map.of("tenant", name, "frozen", false));
+    }
+
+    /** Whether the tenant is frozen: cheap (no file is read), for a mover waiting until a proxy reaches the target. */
+    private void frozen(Context ctx) {
+        requireAdmin(ctx);
+        String name = existingTenant(ctx);
+        ctx.json(java.util.Map.of("tenant", name, "frozen", freezes.isFrozen(name)));
     }
 
     private String existingTenant(Context ctx) {

@@ -35,8 +35,10 @@ final class Freezes {
 
     Freezes(Path dir) {
         this.dir = dir;
+        if (!Files.isDirectory(dir)) {
+            return; // made at the first freeze
+        }
         try {
-            Files.createDirectories(dir);
             DataFolder.ownerOnly(dir, "rwx------");
             try (DirectoryStream<Path> files = Files.newDirectoryStream(dir)) {
                 for (Path f : files) {
@@ -107,6 +109,11 @@ final class Freezes {
         });
         Path marker = dir.resolve(name);
         try {
+            if (!Files.isDirectory(dir)) {
+                Files.createDirectories(dir);
+                DataFolder.ownerOnly(dir, "rwx------");
+                DataFolder.syncDirectory(dir.getParent());
+            }
             Files.createFile(marker);
             DataFolder.ownerOnly(marker, "rw-------");
             DataFolder.syncDirectory(dir);
@@ -132,7 +139,7 @@ final class Freezes {
     /** Lifts the freeze (idempotent). */
     void thaw(String name) {
         try {
-            if (Files.deleteIfExists(dir.resolve(name))) {
+            if (Files.isDirectory(dir) && Files.deleteIfExists(dir.resolve(name))) {
                 DataFolder.syncDirectory(dir);
             }
         } catch (IOException e) {
