@@ -326,6 +326,7 @@ public final class Api {
         TenantBody body = new TenantBody(Bodies.text(json, "name", "name", 1024, true));
         String name = TenantKeys.checkNewName(body.name(), "name");
         String key = tenants.create(name);
+        freezes.thaw(name); // a freeze left by a deletion that a crash interrupted is not the new tenant's
         ctx.status(201).json(new NewTenant(name, key));
     }
 

@@ -48,8 +48,10 @@ final class TenantTransfer {
      * columns (not rowid: VACUUM INTO, which makes snapshots, may renumber rows of tables without an integer key).
      */
     static Digest digest(String tenant, Path db) {
-        String url = "jdbc:sqlite:file:" + db.toAbsolutePath() + "?mode=ro";
-        try (Connection c = DriverManager.getConnection(url); Statement st = c.createStatement()) {
+        java.util.Properties readOnly = new java.util.Properties();
+        readOnly.setProperty("open_mode", "1"); // SQLITE_OPEN_READONLY (sqlite-jdbc's SQLiteConfig property)
+        try (Connection c = DriverManager.getConnection("jdbc:sqlite:" + db.toAbsolutePath(), readOnly);
+             Statement st = c.createStatement()) {
             st.execute("PRAGMA busy_timeout = 10000");
             c.setAutoCommit(false);
             List<String> names = new ArrayList<>();
