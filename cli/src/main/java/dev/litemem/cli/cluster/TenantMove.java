@@ -69,7 +69,9 @@ final class TenantMove {
             say("verified: " + s.rows() + " rows, sha256 " + s.sha256() + " on both nodes");
         }
         if (!journal.isDone(Step.PLACED)) {
-            Placement.load(o.placement()).with(o.tenant(), o.to()).write(o.placement());
+            try (PlacementLock lock = PlacementLock.take(o.placement())) {
+                Placement.load(o.placement()).with(o.tenant(), o.to()).write(o.placement());
+            }
             journal.mark(Step.PLACED);
             say("placed on " + o.to() + " in " + o.placement());
         }
@@ -182,8 +184,11 @@ final class TenantMove {
     /** Writes the nginx configuration, reloads nginx, and waits until the proxy sends the tenant to the target. */
     private void switchProxy() throws IOException, InterruptedException {
         if (o.nginxConfig() != null) {
-            Placement.writeAtomically(o.nginxConfig(), NginxConfig.render(o.nodes(), o.newNodes(), Placement.load(o.placement()),
-                    o.listen(), o.tempDir()));
+            // Under the placement's lock: a concurrent move's configuration is never written over with an older one.
+            try (PlacementLock lock = PlacementLock.take(o.placement())) {
+                Placement.writeAtomically(o.nginxConfig(), NginxConfig.render(o.nodes(), o.newNodes(),
+                        Placement.load(o.placement()), o.listen(), o.tempDir()));
+            }
             say("wrote " + o.nginxConfig());
         }
         if (o.nginxReload() != null) {
