@@ -57,6 +57,11 @@ final class MoveTenantCommand implements Callable<Integer> {
             description = "The proxy's URL: after the reload, wait until it sends the tenant to --to before deleting the source.")
     String proxy;
 
+    @Option(names = "--drain-ms", paramLabel = "MS", defaultValue = "2000",
+            description = "After the switch, wait this long before deleting the source, while nginx's old workers finish"
+                    + " requests on their open connections (default: ${DEFAULT-VALUE}).")
+    long drainMillis;
+
     @Option(names = {"--admin-key-file", "--key-file"}, paramLabel = "FILE",
             description = "File holding the admin key (the same on every node); default: the LITEMEM_ADMIN_KEY variable.")
     Path adminKeyFile;
@@ -90,10 +95,13 @@ final class MoveTenantCommand implements Callable<Integer> {
         if (all != null && !all.contains(target) && !fresh.contains(target)) {
             throw new InvalidInputException("to", "--to " + target + " is not among --nodes or --new-nodes: add it there");
         }
+        if (drainMillis < 0 || drainMillis > 600_000) {
+            throw new InvalidInputException("drain-ms", "--drain-ms must be 0 to 600000 milliseconds");
+        }
         Path journalFile = journal != null ? journal
                 : placement.toAbsolutePath().resolveSibling(placement.getFileName() + ".move-" + tenant);
         TenantMove move = new TenantMove(new TenantMove.Options(tenant, source, target, all, fresh, placement, journalFile,
-                nginxConfig, listen, tempDir, nginxReload, proxy, adminKey()), spec.commandLine().getOut());
+                nginxConfig, listen, tempDir, nginxReload, proxy, adminKey(), drainMillis), spec.commandLine().getOut());
         if (abort) {
             move.abort();
         } else {

@@ -27,7 +27,7 @@ final class TenantMove {
     private static final long PROXY_WAIT_MILLIS = 30_000;
 
     record Options(String tenant, Node from, Node to, List<Node> nodes, List<Node> newNodes, Path placement, Path journal, Path nginxConfig,
-                   String listen, String tempDir, String nginxReload, String proxy, String adminKey) {
+                   String listen, String tempDir, String nginxReload, String proxy, String adminKey, long drainMillis) {
     }
 
     private final Options o;
@@ -80,6 +80,9 @@ final class TenantMove {
             journal.mark(Step.RELOADED);
         }
         if (!journal.isDone(Step.DELETED)) {
+            // nginx's old workers serve requests already on their keep-alive connections with the old configuration
+            // until they take the reload's signal: give them that time before the source stops answering.
+            TimeUnit.MILLISECONDS.sleep(o.drainMillis());
             source.delete(o.tenant());
             journal.mark(Step.DELETED);
             say("deleted on " + o.from());
