@@ -16,7 +16,7 @@ import picocli.CommandLine.Command;
                 ListCommand.class, StatsCommand.class, QueryCommand.class, EvalCommand.class, BenchCommand.class,
                 ExportCommand.class, CheckCommand.class, MigrateCommand.class, BackupCommand.class, RestoreCommand.class,
                 LedgerCommand.class, RememberCommand.class, RecallCommand.class, ForgetCommand.class, ReplicaCommand.class,
-                CommandLine.HelpCommand.class})
+                dev.litemem.cli.cluster.ClusterCommand.class, CommandLine.HelpCommand.class})
 public final class Main {
     public static final int EXIT_OK = 0;
     public static final int EXIT_FAILURE = 1;

@@ -51,6 +51,7 @@ public final class Api {
     final DataFolder folder;
     final Metrics metrics;
     final MeteredEmbedder embedder;
+    final Freezes freezes;
     private final byte[] adminKeyHash;
     private final List<Route> routes = new ArrayList<>();
     private volatile boolean ready;
@@ -82,6 +83,7 @@ public final class Api {
         this.cache = new TenantCache(keys, options.build(), maxOpenTenants, maxOpenTenantBytes, 1 + readersPerTenant);
         this.tenants = new Tenants(folder, keys, cache, creationOptions(durability));
         this.metrics = new Metrics(cache, this.embedder);
+        this.freezes = new Freezes(folder.root().resolve(".frozen"));
         this.adminKeyHash = TenantKeys.sha256(adminKey);
     }
 
@@ -137,6 +139,13 @@ public final class Api {
         route(config, "GET", "/v1/tenants/{tenant}", this::tenantStats);
         route(config, "DELETE", "/v1/tenants/{tenant}", this::deleteTenant);
         route(config, "GET", "/v1/tenants/{tenant}/export", this::export);
+        // Moving a tenant between nodes (docs/SCALE-OUT.md): create by path (routable by a proxy), freeze, digest, import.
+        route(config, "PUT", "/v1/tenants/{tenant}", this::createTenantByPath);
+        route(config, "PUT", "/v1/tenants/{tenant}/freeze", this::freeze);
+        route(config, "DELETE", "/v1/tenants/{tenant}/freeze", this::thaw);
+        route(config, "GET", "/v1/tenants/{tenant}/freeze", this::frozen);
+        route(config, "GET", "/v1/tenants/{tenant}/digest", this::digest);
+        route(config, "PUT", "/v1/tenants/{tenant}/import", this::importSnapshot);
         new RecordRoutes(this).register(config);
         new LedgerRoutes(this).register(config);
         new MemoryRoutes(this).register(config);
@@ -161,11 +170,18 @@ public final class Api {
         // Javalin's <param> also matches slashes; documentation and metrics name every parameter {param}.
         String path = servedPath.replace('<', '{').replace('>', '}');
         routes.add(new Route(method, path));
+        boolean tenantWrite = isTenantWrite(method, path);
+        // Bookmarks: on a tenant's data routes, not on its lifecycle (create, delete, move: freeze, digest, import).
         boolean ofATenant = path.startsWith("/v1/tenants/{tenant}") && !path.equals("/v1/tenants/{tenant}/changes")
-                && !(method.equals("DELETE") && path.equals("/v1/tenants/{tenant}"));
+                && !(path.equals("/v1/tenants/{tenant}") && !method.equals("GET"))
+                && !path.endsWith("/freeze") && !path.endsWith("/digest") && !path.endsWith("/import");
         Handler wrapped = ctx -> {
             long start = System.nanoTime();
+            Runnable admitted = null;
             try {
+                if (tenantWrite) {
+                    admitted = admitWrite(ctx);
+                }
                 if (ofATenant && method.equals("GET")) {
                     Bookmarks.checkRead(this, ctx);
                 }
@@ -176,6 +192,9 @@ public final class Api {
             } catch (Exception e) {
                 problem(ctx, e);
             } finally {
+                if (admitted != null) {
+                    admitted.run();
+                }
                 // A body the route did not read (a DELETE with one, say) is read and dropped: Jetty would otherwise
                 // close the connection after the answer, under a client about to reuse it.
                 Bodies.drainUnread(ctx);
@@ -195,6 +214,34 @@ public final class Api {
         }
     }
 
+    /**
+     * Whether a route writes to one tenant's data, and so is refused while the tenant is frozen: every non-GET route
+     * under {@code /v1/tenants/{tenant}/} except the searches (POST, but reads) and the move's own admin routes.
+     */
+    static boolean isTenantWrite(String method, String path) {
+        return !"GET".equals(method) && path.startsWith("/v1/tenants/{tenant}/") && !path.endsWith("/search")
+                && !path.endsWith("/memories/recall") && !path.endsWith("/freeze") && !path.endsWith("/import");
+    }
+
+    /**
+     * Admits a write to the path's tenant (the returned action ends it), or refuses it with 503 {@code tenant-frozen}
+     * while the tenant is frozen: to a caller whose key opens the tenant, others get the answer they would get anyway.
+     */
+    private Runnable admitWrite(Context ctx) {
+        String name = ctx.pathParam("tenant");
+        if (!TenantKeys.NAME.matcher(name).matches()) {
+            return null; // the route refuses the name itself
+        }
+        Runnable admitted = freezes.enterWrite(name);
+        if (admitted == null) {
+            tenant(ctx, false);
+            ctx.header("Retry-After", "5");
+            throw new ServerException(503, "tenant-frozen", null, "the tenant is being moved to another node: its"
+                    + " writes are paused (reads are served); retry in a few seconds");
+        }
+        return admitted;
+    }
+
     static void problem(Context ctx, Exception e) {
         ServerException p = toProblem(e);
         // A refused request's unread body is read and dropped first, so the client gets this answer, not a reset.
@@ -205,7 +252,8 @@ public final class Api {
 
     static ServerException toProblem(Exception e) {
         if (e instanceof ServerException s) {
-            if (s.status() >= 500 && !"tenant-quarantined".equals(s.type())) { // logged once, when quarantined
+            // A quarantined tenant is logged once, when quarantined; a frozen one is an expected, temporary state.
+            if (s.status() >= 500 && !"tenant-quarantined".equals(s.type()) && !"tenant-frozen".equals(s.type())) {
                 // Details (paths, causes) go to the log only; the client learns the stable type.
                 LOG.error("request failed ({}): {}", s.type(), s.getMessage());
                 return new ServerException(s.status(), s.type(), null, s.status() == 500
@@ -300,6 +348,7 @@ public final class Api {
         TenantBody body = new TenantBody(Bodies.text(json, "name", "name", 1024, true));
         String name = TenantKeys.checkNewName(body.name(), "name");
         String key = tenants.create(name);
+        freezes.thaw(name); // a freeze left by a deletion that a crash interrupted is not the new tenant's
         ctx.status(201).json(new NewTenant(name, key));
     }
 
@@ -334,7 +383,94 @@ public final class Api {
         requireAdmin(ctx);
         String name = TenantKeys.checkName(ctx.pathParam("tenant"));
         tenants.delete(name);
+        freezes.thaw(name);
         ctx.status(204);
+    }
+
+    /** {@code PUT /v1/tenants/{tenant}}: creation with the name in the path, so a proxy can route it by tenant. */
+    private void createTenantByPath(Context ctx) {
+        requireAdmin(ctx);
+        String name = TenantKeys.checkNewName(ctx.pathParam("tenant"), "tenant");
+        String key = tenants.create(name);
+        freezes.thaw(name);
+        ctx.status(201).json(new NewTenant(name, key));
+    }
+
+    /** Pauses the tenant's writes and answers once the writes admitted before have finished (idempotent). */
+    private void freeze(Context ctx) throws InterruptedException {
+        requireAdmin(ctx);
+        String name = existingTenant(ctx);
+        freezes.freeze(name);
+        ctx.json(java.util.Map.of("tenant", name, "frozen", true));
+    }
+
+    private void thaw(Context ctx) {
+        requireAdmin(ctx);
+        String name = existingTenant(ctx);
+        freezes.thaw(name);
+        ctx.json(java.util.Map.of("tenant", name, "frozen", false));
+    }
+
+    /** Whether the tenant is frozen: cheap (no file is read), for a mover waiting until a proxy reaches the target. */
+    private void frozen(Context ctx) {
+        requireAdmin(ctx);
+        String name = existingTenant(ctx);
+        ctx.json(java.util.Map.of("tenant", name, "frozen", freezes.isFrozen(name)));
+    }
+
+    private String existingTenant(Context ctx) {
+        String name = TenantKeys.checkName(ctx.pathParam("tenant"));
+        if (!keys.exists(name)) {
+            throw Errors.tenantNotFound();
+        }
+        return name;
+    }
+
+    /** Row counts and SHA-256 of every row of the tenant's file (derived index tables left out), and whether frozen. */
+    private void digest(Context ctx) {
+        requireAdmin(ctx);
+        String name = existingTenant(ctx);
+        TenantTransfer.Digest d;
+        try (TenantCache.Lease lease = cache.acquire(name)) {
+            d = TenantTransfer.digest(name, keys.dbFile(name));
+        }
+        java.util.Map<String, Object> body = new java.util.LinkedHashMap<>();
+        body.put("tenant", d.tenant());
+        body.put("rows", d.rows());
+        body.put("sha256", d.sha256());
+        body.put("frozen", freezes.isFrozen(name));
+        body.put("tables", d.tables());
+        ctx.json(body);
+    }
+
+    /**
+     * {@code PUT /v1/tenants/{tenant}/import?keySha256=HEX}: the body (a snapshot from {@code GET .../export}) becomes
+     * the new tenant, keeping the key whose SHA-256 is given. 201 with the new tenant's digest; 409 if it exists.
+     */
+    private void importSnapshot(Context ctx) throws IOException {
+        requireAdmin(ctx);
+        String name = TenantKeys.checkNewName(ctx.pathParam("tenant"), "tenant");
+        String keyHash = ctx.queryParam("keySha256");
+        if (keyHash == null || !TenantTransfer.KEY_HASH.matcher(keyHash).matches()) {
+            throw Errors.invalid("keySha256", "keySha256 must be the 64 lowercase hex digits of the SHA-256 of the"
+                    + " tenant's key (the X-LiteMem-Key-Sha256 header of the export)");
+        }
+        if (keys.exists(name)) {
+            throw Errors.conflict("tenant", "a tenant with this name already exists on this node");
+        }
+        Path upload = folder.newExportPath(name);
+        try {
+            TenantTransfer.receive(ctx.req().getInputStream(), upload);
+            tenants.adopt(name, upload, java.util.HexFormat.of().parseHex(keyHash));
+        } finally {
+            Files.deleteIfExists(upload);
+        }
+        freezes.thaw(name);
+        TenantTransfer.Digest d;
+        try (TenantCache.Lease lease = cache.acquire(name)) {
+            d = TenantTransfer.digest(name, keys.dbFile(name));
+        }
+        ctx.status(201).json(java.util.Map.of("tenant", name, "rows", d.rows(), "sha256", d.sha256()));
     }
 
     /**
@@ -362,6 +498,10 @@ public final class Api {
             DataFolder.ownerOnly(snapshot, "rw-------");
             ctx.contentType("application/vnd.sqlite3");
             ctx.header("Content-Disposition", "attachment; filename=\"" + name + ".db\"");
+            if (isAdmin(bearer(ctx))) {
+                // What an import on another node needs to keep the tenant's key (docs/SCALE-OUT.md).
+                ctx.header("X-LiteMem-Key-Sha256", keys.keyHashHex(name));
+            }
             ctx.header("Content-Length", Long.toString(bytes));
             Files.copy(snapshot, ctx.outputStream());
         } finally {

@@ -149,7 +149,8 @@ final class MemoryRoutes {
         if (b.asOf() != null) {
             o = o.asOf(instant(b.asOf(), "asOf"));
         }
-        if (Boolean.TRUE.equals(b.markAccessed())) {
+        // A tenant frozen for a move is read, not written: its recalls leave no access marks (docs/SCALE-OUT.md).
+        if (Boolean.TRUE.equals(b.markAccessed()) && !api.freezes.isFrozen(tenant)) {
             o = o.markAccessed(true);
         }
         Scope scope = scope(b.user(), b.agent(), b.session());

@@ -93,9 +93,17 @@ public final class TenantKeys {
      * returns the key; 409 if a key exists. The caller holds the name's reservation in the tenant cache.
      */
     String commitNewKey(String name) {
-        checkName(name);
         String key = newKey();
-        byte[] hash = sha256(key);
+        commitKeyHash(name, sha256(key));
+        return key;
+    }
+
+    /**
+     * Writes a key file holding {@code hash} (a tenant moved from another node keeps its key); 409 if a key exists.
+     * The caller holds the name's reservation in the tenant cache.
+     */
+    void commitKeyHash(String name, byte[] hash) {
+        checkName(name);
         Path file = keyFile(name);
         Path tmp = dir.resolve(name + KEY_SUFFIX + ".tmp");
         hashes.compute(name, (n, cached) -> {
@@ -116,7 +124,11 @@ public final class TenantKeys {
             }
             return hash;
         });
-        return key;
+    }
+
+    /** The stored SHA-256 of the tenant's key, in hex; 404 when the tenant does not exist. */
+    String keyHashHex(String name) {
+        return HexFormat.of().formatHex(hash(name).orElseThrow(Errors::tenantNotFound));
     }
 
     /**

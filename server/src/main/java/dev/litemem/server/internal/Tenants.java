@@ -71,6 +71,40 @@ final class Tenants {
         }
     }
 
+    /**
+     * Makes {@code snapshot} (a LiteMem store in the export folder, checked already) tenant {@code name} with the key
+     * whose SHA-256 is {@code keyHash}: the file is renamed into place, then the key file written, the step that makes
+     * the tenant exist (the creation protocol, with a snapshot instead of an empty store). 409 if the tenant exists.
+     */
+    void adopt(String name, Path snapshot, byte[] keyHash) {
+        TenantKeys.checkNewName(name, "tenant");
+        if (!cache.reserve(name)) {
+            throw Errors.conflict("tenant", "a tenant of this name is being created or deleted right now: retry");
+        }
+        try {
+            if (keys.exists(name)) {
+                throw Errors.conflict("tenant", "a tenant with this name already exists on this node");
+            }
+            Path db = keys.dbFile(name);
+            try {
+                folder.quarantineLeftovers(name);
+                DataFolder.move(snapshot, db);
+                DataFolder.syncDirectory(db.getParent());
+            } catch (IOException e) {
+                throw new ServerException("cannot move the snapshot of tenant '" + name + "' into place: " + e, e);
+            }
+            try {
+                CrashPoints.reached("import-before-key");
+                keys.commitKeyHash(name, keyHash);
+            } catch (RuntimeException e) {
+                discard(name);
+                throw e;
+            }
+        } finally {
+            cache.unreserve(name);
+        }
+    }
+
     /** Deletes the tenant: it stops existing at once; the call returns once its files are gone. 404 if it does not exist. */
     void delete(String name) throws InterruptedException {
         TenantKeys.checkName(name);
