@@ -55,16 +55,6 @@ public final class SqlWhere {
     }
 
     /**
-     * This clause and {@code clause} (SQL over the records' alias {@code r}, with {@code ?} for each of {@code more}),
-     * as a filter: for capabilities that keep columns of their own beside the records (memory's scopes).
-     */
-    public SqlWhere and(String clause, List<Object> more) {
-        List<Object> all = new ArrayList<>(params);
-        all.addAll(more);
-        return new SqlWhere(sql + " AND (" + clause + ")", all, true, join, null);
-    }
-
-    /**
      * This clause and {@code clause} over a capability's own table ({@code table alias}, joined to the records by
      * {@code alias.row_id = r.row_id}; every row of it must be a record of this collection, as {@code memories} rows
      * are of {@code _memories}). Searches check such a clause on their candidates (one statement over a few row ids)
