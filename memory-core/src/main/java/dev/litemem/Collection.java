@@ -5,6 +5,7 @@ import dev.litemem.index.Neighbor;
 import dev.litemem.index.VectorIndex;
 import dev.litemem.internal.filter.SqlWhere;
 import dev.litemem.internal.index.CollectionIndex;
+import dev.litemem.internal.index.IndexAsIs;
 import dev.litemem.internal.search.Query;
 import dev.litemem.internal.search.Searcher;
 import dev.litemem.internal.store.Database;
@@ -320,6 +321,12 @@ public final class Collection {
 
     long id() {
         return collectionId;
+    }
+
+    /** The index as it is (loaded, not caught up) and the last change it reflects: for memory's write path. */
+    IndexAsIs indexAsIs() {
+        long position = index.position(); // read first: the index reflects at least this much when searched
+        return new IndexAsIs(index.loadedAsIs(), position);
     }
 
     private List<Neighbor> semanticCandidates(Query query, float[] vector, int n, LongPredicate allowed,

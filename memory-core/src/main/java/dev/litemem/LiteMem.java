@@ -165,7 +165,7 @@ public final class LiteMem implements AutoCloseable {
                 if (memory == null) {
                     Collection c = reserved(Memory.COLLECTION);
                     long id = c.id();
-                    memory = new MemoryStore(new MemoryBackend(db, id, c::textEmbedder, c::run, c::vectorIndex,
+                    memory = new MemoryStore(new MemoryBackend(db, id, c::textEmbedder, c::run, c::vectorIndex, c::indexAsIs,
                             () -> written(id), options.defaultActor()));
                     maintainer.addPeriodic(memory::expireNow);
                 }

@@ -1,6 +1,8 @@
 package dev.litemem.client;
 
 import dev.litemem.memory.MemoryHit;
+import dev.litemem.memory.MemoryItem;
+import dev.litemem.memory.MemoryVersion;
 import dev.litemem.memory.RememberOptions;
 import dev.litemem.memory.RememberResult;
 import dev.litemem.memory.Scope;
@@ -12,6 +14,8 @@ import dev.litemem.LiteMem;
 import dev.litemem.Page;
 import dev.litemem.Record;
 import dev.litemem.SearchRequest;
+import dev.litemem.work.JournalEntry;
+import dev.litemem.work.StateEntry;
 import java.util.List;
 import java.util.Optional;
 
@@ -89,6 +93,61 @@ public final class EmbeddedMemoryClient implements MemoryClient {
     @Override
     public int forget(Scope scope) {
         return mem.memory().forget(scope);
+    }
+
+    @Override
+    public Optional<MemoryItem> getMemory(String id) {
+        return mem.memory().get(id);
+    }
+
+    @Override
+    public Page<MemoryItem> listMemories(Scope scope, String cursor, int limit) {
+        return mem.memory().list(scope, cursor, limit);
+    }
+
+    @Override
+    public List<MemoryVersion> history(String memoryId) {
+        return mem.memory().history(memoryId);
+    }
+
+    @Override
+    public int undo(Scope scope, int n) {
+        return mem.memory().undo(scope, n);
+    }
+
+    @Override
+    public RememberResult supersede(String memoryId, String text, RememberOptions options) {
+        return mem.memory().supersede(memoryId, text, options);
+    }
+
+    @Override
+    public Optional<StateEntry> getState(Scope scope, String key) {
+        return mem.work().state(scope).get(key);
+    }
+
+    @Override
+    public StateEntry putState(Scope scope, String key, String json) {
+        return mem.work().state(scope).put(key, json);
+    }
+
+    @Override
+    public Optional<StateEntry> compareAndSetState(Scope scope, String key, long expectedVersion, String json) {
+        return mem.work().state(scope).compareAndSet(key, expectedVersion, json);
+    }
+
+    @Override
+    public boolean deleteState(Scope scope, String key) {
+        return mem.work().state(scope).delete(key);
+    }
+
+    @Override
+    public long appendJournal(String run, String type, String payloadJson) {
+        return mem.work().journal(run).append(type, payloadJson);
+    }
+
+    @Override
+    public List<JournalEntry> readJournal(String run, String type, long afterSeq, int limit) {
+        return mem.work().journal(run).read(type, afterSeq, limit);
     }
 
     @Override

@@ -5,6 +5,7 @@ import dev.litemem.client.wire.MemoryBodies;
 import dev.litemem.memory.ConsolidationPolicy;
 import dev.litemem.memory.MemoryHit;
 import dev.litemem.memory.MemoryItem;
+import dev.litemem.memory.MemoryVersion;
 import dev.litemem.memory.RememberOptions;
 import dev.litemem.memory.RememberResult;
 import dev.litemem.memory.Scope;
@@ -28,6 +29,8 @@ import dev.litemem.client.wire.RecordList;
 import dev.litemem.client.wire.SearchBody;
 import dev.litemem.client.wire.UpsertBody;
 import dev.litemem.client.wire.UpsertResult;
+import dev.litemem.work.JournalEntry;
+import dev.litemem.work.StateEntry;
 import java.io.IOException;
 import java.net.URI;
 import java.net.URLEncoder;
@@ -128,9 +131,7 @@ public final class HttpMemoryClient implements MemoryClient {
                 options.kind(), options.importance(), options.metadata(),
                 options.ttl() == null ? null : Math.max(1, options.ttl().toSeconds()),
                 options.expiresAt() == null ? null : options.expiresAt().toString());
-        MemoryAnswers.Remembered r = send("POST", tenantUrl + "/memories", body, MemoryAnswers.Remembered.class);
-        return new RememberResult(r.id(), RememberResult.Outcome.valueOf(r.outcome()), r.text(), r.previousText(),
-                r.similarity());
+        return result(send("POST", tenantUrl + "/memories", body, MemoryAnswers.Remembered.class));
     }
 
     @Override
@@ -144,17 +145,131 @@ public final class HttpMemoryClient implements MemoryClient {
 
     @Override
     public int forget(Scope scope) {
-        StringBuilder url = new StringBuilder(tenantUrl).append("/memories?");
+        return send("DELETE", tenantUrl + "/memories" + scopeQuery(scope), null, MemoryAnswers.Count.class)
+                .forgotten();
+    }
+
+    /** The scope as a query string ({@code ?user=..&agent=..}), or "" for none; {@code more} is appended. */
+    private static String scopeQuery(Scope scope, String... more) {
+        StringBuilder q = new StringBuilder();
         if (scope.user() != null) {
-            url.append("user=").append(enc(scope.user())).append('&');
+            q.append("&user=").append(enc(scope.user()));
         }
         if (scope.agent() != null) {
-            url.append("agent=").append(enc(scope.agent())).append('&');
+            q.append("&agent=").append(enc(scope.agent()));
         }
         if (scope.session() != null) {
-            url.append("session=").append(enc(scope.session())).append('&');
+            q.append("&session=").append(enc(scope.session()));
         }
-        return send("DELETE", url.substring(0, url.length() - 1), null, MemoryAnswers.Count.class).forgotten();
+        for (int i = 0; i + 1 < more.length; i += 2) {
+            if (more[i + 1] != null) {
+                q.append('&').append(more[i]).append('=').append(enc(more[i + 1]));
+            }
+        }
+        return q.length() == 0 ? "" : "?" + q.substring(1);
+    }
+
+    @Override
+    public Optional<MemoryItem> getMemory(String id) {
+        return sendOrMissing("GET", tenantUrl + "/memories/" + enc(id), null, MemoryAnswers.Memory.class)
+                .map(HttpMemoryClient::item);
+    }
+
+    @Override
+    public Page<MemoryItem> listMemories(Scope scope, String cursor, int limit) {
+        MemoryAnswers.Page page = send("GET", tenantUrl + "/memories" + scopeQuery(scope, "limit",
+                String.valueOf(limit), "cursor", cursor), null, MemoryAnswers.Page.class);
+        return new Page<>(page.memories().stream().map(HttpMemoryClient::item).toList(), page.nextCursor());
+    }
+
+    @Override
+    public List<MemoryVersion> history(String memoryId) {
+        return send("GET", tenantUrl + "/memories/" + enc(memoryId) + "/history", null, MemoryAnswers.History.class)
+                .versions().stream().map(v -> new MemoryVersion(v.version(), v.memoryId(), v.op(), instant(v.at()),
+                        v.actor(), v.before() == null ? null : item(v.before()),
+                        v.after() == null ? null : item(v.after()), v.undoOf(), v.undoneBy())).toList();
+    }
+
+    @Override
+    public int undo(Scope scope, int n) {
+        return send("POST", tenantUrl + "/memories/undo",
+                new MemoryBodies.Undo(scope.user(), scope.agent(), scope.session(), n), MemoryAnswers.Count.class)
+                .undone();
+    }
+
+    @Override
+    public RememberResult supersede(String memoryId, String text, RememberOptions options) {
+        if (options.policy() != ConsolidationPolicy.KEEP_BOTH || options.nearDuplicateThreshold() != null) {
+            throw new InvalidInputException("policy", "a consolidation policy or threshold of its own runs only on an"
+                    + " embedded store: the server consolidates with its defaults");
+        }
+        MemoryBodies.Supersede body = new MemoryBodies.Supersede(text, options.kind(), options.importance(),
+                options.metadata(), options.ttl() == null ? null : Math.max(1, options.ttl().toSeconds()),
+                options.expiresAt() == null ? null : options.expiresAt().toString());
+        return result(send("POST", tenantUrl + "/memories/" + enc(memoryId) + "/supersede", body,
+                MemoryAnswers.Remembered.class));
+    }
+
+    private static RememberResult result(MemoryAnswers.Remembered r) {
+        return new RememberResult(r.id(), RememberResult.Outcome.valueOf(r.outcome()), r.text(), r.previousText(),
+                r.similarity());
+    }
+
+    @Override
+    public Optional<StateEntry> getState(Scope scope, String key) {
+        return sendOrMissing("GET", stateUrl(scope, key), null, MemoryAnswers.State.class).map(HttpMemoryClient::state);
+    }
+
+    @Override
+    public StateEntry putState(Scope scope, String key, String json) {
+        return state(send("PUT", stateUrl(scope, key), new MemoryBodies.State(tree(json, "value"), null, null),
+                MemoryAnswers.State.class));
+    }
+
+    @Override
+    public Optional<StateEntry> compareAndSetState(Scope scope, String key, long expectedVersion, String json) {
+        try {
+            return Optional.of(state(send("PUT", stateUrl(scope, key),
+                    new MemoryBodies.State(tree(json, "value"), expectedVersion, null), MemoryAnswers.State.class)));
+        } catch (Conflict c) {
+            return Optional.empty(); // another writer got there first
+        }
+    }
+
+    @Override
+    public boolean deleteState(Scope scope, String key) {
+        return sendOrMissing("DELETE", stateUrl(scope, key), null, JsonNode.class).isPresent();
+    }
+
+    private String stateUrl(Scope scope, String key) {
+        return tenantUrl + "/state/" + enc(key) + scopeQuery(scope);
+    }
+
+    private static StateEntry state(MemoryAnswers.State s) {
+        return new StateEntry(s.key(), s.value().toString(), s.version(), instant(s.updatedAt()),
+                instant(s.expiresAt()));
+    }
+
+    @Override
+    public long appendJournal(String run, String type, String payloadJson) {
+        return send("POST", tenantUrl + "/journal/" + enc(run),
+                new MemoryBodies.JournalAppend(type, tree(payloadJson, "payload")), MemoryAnswers.Appended.class).seq();
+    }
+
+    @Override
+    public List<JournalEntry> readJournal(String run, String type, long afterSeq, int limit) {
+        String query = "?after=" + afterSeq + "&limit=" + limit + (type == null ? "" : "&type=" + enc(type));
+        return send("GET", tenantUrl + "/journal/" + enc(run) + query, null, MemoryAnswers.Journal.class).entries()
+                .stream().map(e -> new JournalEntry(e.seq(), e.run(), e.type(), e.payload().toString(), instant(e.at()),
+                        e.actor())).toList();
+    }
+
+    private static JsonNode tree(String json, String field) {
+        try {
+            return JSON.readTree(json);
+        } catch (JsonProcessingException e) {
+            throw new InvalidInputException(field, field + " is not valid JSON: " + e.getOriginalMessage());
+        }
     }
 
     /** The bookmark answered to this thread's last request, or null; cleared by the call. */
@@ -256,8 +371,12 @@ public final class HttpMemoryClient implements MemoryClient {
     private static RuntimeException failure(int status, ProblemJson p) {
         String type = p.title() != null ? p.title() : "unknown";
         String detail = p.detail() != null ? p.detail() : "the server answered " + status;
-        if (status == 404 && (type.equals("collection-not-found") || type.equals("record-not-found"))) {
+        if (status == 404 && (type.equals("collection-not-found") || type.equals("record-not-found")
+                || type.equals("memory-not-found") || type.equals("state-not-found"))) {
             return new Missing();
+        }
+        if (status == 409 && type.equals("conflict")) {
+            return new Conflict();
         }
         if (status == 400 || status == 413) {
             return new InvalidInputException(p.field(), detail);
@@ -266,6 +385,12 @@ public final class HttpMemoryClient implements MemoryClient {
             return new StoreBusyException(detail, null);
         }
         return new LiteMemException("the LiteMem server refused the request (" + status + " " + type + "): " + detail);
+    }
+
+    private static final class Conflict extends LiteMemException {
+        Conflict() {
+            super("another writer got there first");
+        }
     }
 
     private static final class Missing extends RuntimeException {

@@ -10,12 +10,13 @@ import org.junit.jupiter.api.Test;
 
 /**
  * litemem-client's classes use the JDK, Jackson and LiteMem's public API ({@code dev.litemem}, {@code dev.litemem.index},
- * {@code dev.litemem.memory}, {@code dev.litemem.changes})
+ * {@code dev.litemem.memory}, {@code dev.litemem.work}, {@code dev.litemem.changes})
  * only: never the server, Jetty, Javalin, a servlet API or memory-core's internals. (The enforcer rule in client/pom.xml checks the same of the artifacts.)
  */
 class ClientDependenciesTest {
     static final ArchRule CORE_AND_JSON_ONLY = classes().should().onlyDependOnClassesThat()
-            .resideInAnyPackage("java..", "com.fasterxml.jackson..", "dev.litemem", "dev.litemem.index", "dev.litemem.memory", "dev.litemem.changes",
+            .resideInAnyPackage("java..", "com.fasterxml.jackson..", "dev.litemem", "dev.litemem.index", "dev.litemem.memory",
+                    "dev.litemem.work", "dev.litemem.changes",
                     "dev.litemem.client..")
             .because("an agent that talks to a LiteMem server carries core and JSON only");
 

@@ -61,9 +61,43 @@ public class MemoryBenchmark {
     @Setup(Level.Trial)
     public void setUp() throws IOException {
         dir = Files.createTempDirectory("litemem-memory-bench");
-        mem = LiteMem.open(dir.resolve("bench.db"), LiteMemOptions.builder().embedder(new HashEmbedder()).build());
-        memory = mem.memory();
+        Path file = dir.resolve("bench.db");
+        LiteMemOptions options = LiteMemOptions.builder().embedder(new HashEmbedder()).build();
         List<String> texts = BenchTexts.generate(count, 12, 11);
+        // -Dlitemem.bench.filled=DIR keeps the filled file (closed, so its index checkpoint is in it) in DIR and
+        // starts every later trial from a copy: filling 100,000 takes minutes, and two builds compared in one
+        // session should search the same file.
+        String keep = System.getProperty("litemem.bench.filled");
+        Path filled = keep == null ? null : Path.of(keep, "memory-" + count + ".db");
+        if (filled != null && Files.exists(filled)) {
+            copy(filled, file);
+        } else {
+            try (LiteMem fill = LiteMem.open(file, options)) {
+                fill(fill, texts);
+            }
+            if (filled != null) {
+                Files.createDirectories(filled.getParent());
+                copy(file, filled);
+            }
+        }
+        mem = LiteMem.open(file, options);
+        memory = mem.memory();
+        memory.recall(ALICE, "warm up the index", 10); // loads the vector index
+        queries = BenchTexts.generate(1_000, 6, 99);
+        repeat = "fact 7: " + texts.get(7);
+    }
+
+    /** A closed file and its write-ahead log, if one was left. */
+    private static void copy(Path from, Path to) throws IOException {
+        Files.copy(from, to);
+        Path wal = Path.of(from + "-wal");
+        if (Files.exists(wal)) {
+            Files.copy(wal, Path.of(to + "-wal"));
+        }
+    }
+
+    private void fill(LiteMem mem, List<String> texts) {
+        Memory memory = mem.memory();
         for (int from = 0; from < count; from += 2_000) {
             int start = from;
             // Batches in one transaction each: the fill is not what is measured.
@@ -74,9 +108,6 @@ public class MemoryBenchmark {
                 return null;
             });
         }
-        memory.recall(ALICE, "warm up the index", 10); // loads and catches up the vector index
-        queries = BenchTexts.generate(1_000, 6, 99);
-        repeat = "fact 7: " + texts.get(7);
     }
 
     @TearDown(Level.Trial)

@@ -451,6 +451,38 @@ class MemoryTest {
                     RememberOptions.defaults().nearDuplicateThreshold(0.7));
             assertEquals(RememberResult.Outcome.UNCHANGED, own.outcome());
             assertEquals("alice", memory.get(own.id()).orElseThrow().scope().user());
+            // A memory the graph does not hold yet (written in this very transaction) is a near-duplicate too.
+            String fresh = "fresh " + word(50_001) + " " + word(60_001);
+            RememberResult[] pair = mem.inTransaction(h -> new RememberResult[] {memory.remember(ALICE, fresh),
+                    memory.remember(ALICE, fresh + " again", RememberOptions.defaults().nearDuplicateThreshold(0.7))});
+            assertEquals(RememberResult.Outcome.ADDED, pair[0].outcome());
+            assertEquals(RememberResult.Outcome.UNCHANGED, pair[1].outcome());
+            assertEquals(pair[0].id(), pair[1].id());
+        }
+    }
+
+    @Test
+    void aSmallScopeFarFromTheQueryIsStillRecalledWhenTheUnfilteredProbeHoldsNoneOfIt() {
+        LiteMemOptions wide = LiteMemOptions.builder()
+                .embedder(new WordHashEmbedder("test-words-256", 256, Integer.MAX_VALUE, 1)).build();
+        try (LiteMem mem = stores.open("m.db", wide)) {
+            Memory memory = mem.memory();
+            // Bob's 1,000 memories all share the query's word, so they fill the search's unfiltered probe (3 x its
+            // depth of 100); Alice's share no word with the query, so neither the probe nor the keyword side has them.
+            mem.inTransaction(h -> {
+                for (int i = 0; i < 1_000; i++) {
+                    memory.remember(BOB, "coffee " + word(i) + " " + word(i + 7919));
+                }
+                return null;
+            });
+            memory.remember(ALICE, "green tea mornings");
+            memory.remember(ALICE, "walks the dog");
+            memory.remember(ALICE, "reads novels");
+            List<MemoryHit> hits = memory.recall(ALICE, "coffee", 10);
+            // Found by the walk filtered to the scope, which runs when too few of the probe are the scope's.
+            assertEquals(3, hits.size());
+            assertTrue(hits.stream().allMatch(x -> x.memory().scope().user().equals("alice")));
+            assertEquals(10, memory.recall(BOB, "coffee", 10).size());
         }
     }
 

@@ -25,6 +25,13 @@ public final class MemoryBodies {
                          List<String> kinds, JsonNode where, String asOf, Boolean markAccessed) {
     }
 
+    /** {@code POST .../memories/{id}/supersede}: the new text; the other fields as for remember (the scope is the old one's). */
+    @JsonInclude(JsonInclude.Include.NON_NULL)
+    @JsonIgnoreProperties(ignoreUnknown = true)
+    public record Supersede(String text, String kind, Double importance, Map<String, Object> metadata, Long ttlSeconds,
+                            String expiresAt) {
+    }
+
     /** {@code POST .../memories/undo}. */
     @JsonInclude(JsonInclude.Include.NON_NULL)
     @JsonIgnoreProperties(ignoreUnknown = true)

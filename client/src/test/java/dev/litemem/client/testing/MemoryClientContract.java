@@ -2,6 +2,7 @@ package dev.litemem.client.testing;
 
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertFalse;
+import static org.junit.jupiter.api.Assertions.assertNotEquals;
 import static org.junit.jupiter.api.Assertions.assertNotNull;
 import static org.junit.jupiter.api.Assertions.assertNull;
 import static org.junit.jupiter.api.Assertions.assertThrows;
@@ -13,7 +14,14 @@ import dev.litemem.Page;
 import dev.litemem.Record;
 import dev.litemem.client.MemoryClient;
 import dev.litemem.client.Query;
+import dev.litemem.memory.MemoryItem;
+import dev.litemem.memory.MemoryVersion;
+import dev.litemem.memory.RememberOptions;
+import dev.litemem.memory.RememberResult;
+import dev.litemem.memory.Scope;
 import dev.litemem.testing.WordHashEmbedder;
+import dev.litemem.work.JournalEntry;
+import dev.litemem.work.StateEntry;
 import java.util.List;
 import java.util.Map;
 import java.util.Optional;
@@ -97,6 +105,94 @@ public abstract class MemoryClientContract {
             assertTrue(memory.recall(alice, "answers", 5).isEmpty());
             assertEquals(1, memory.recall(dev.litemem.memory.Scope.forUser("bob"), "answers", 5).size());
         }
+    }
+
+    @Test
+    void getListHistorySupersedeAndUndoRunOnEveryTransport() {
+        try (MemoryClient memory = open()) {
+            Scope carol = Scope.forUser("carol");
+            RememberResult paris = memory.remember(carol, "Carol lives in Paris",
+                    RememberOptions.defaults().kind("fact").importance(0.7));
+            MemoryItem got = memory.getMemory(paris.id()).orElseThrow();
+            assertEquals("Carol lives in Paris", got.text());
+            assertEquals("carol", got.scope().user());
+            assertEquals(0.7, got.importance(), 1e-9);
+            assertEquals(Optional.empty(), memory.getMemory("no-such-memory"));
+
+            RememberResult berlin = memory.supersede(paris.id(), "Carol moved to Berlin");
+            assertEquals(RememberResult.Outcome.ADDED, berlin.outcome());
+            assertEquals("Carol lives in Paris", berlin.previousText());
+            MemoryItem old = memory.getMemory(paris.id()).orElseThrow();
+            assertNotNull(old.validTo());
+            assertEquals(berlin.id(), old.supersededBy());
+            assertEquals(List.of("Carol moved to Berlin"), texts(memory.listMemories(carol, null, 10)));
+            List<String> recalled = memory.recall(carol, "where does Carol live", 5).stream()
+                    .map(h -> h.memory().text()).toList();
+            assertEquals(List.of("Carol moved to Berlin"), recalled); // the superseded fact is not current
+
+            List<MemoryVersion> history = memory.history(paris.id());
+            assertEquals(List.of("insert", "supersede"), history.stream().map(MemoryVersion::op).toList());
+            assertNull(history.get(0).before());
+            assertEquals("Carol lives in Paris", history.get(1).before().text());
+            assertNotNull(history.get(1).after().validTo());
+
+            // Undoing the last two changes (the new memory, then the supersession) makes Paris current again.
+            assertEquals(2, memory.undo(carol, 2));
+            assertEquals(List.of("Carol lives in Paris"), texts(memory.listMemories(carol, null, 10)));
+            assertEquals(Optional.empty(), memory.getMemory(berlin.id()));
+
+            memory.remember(carol, "Carol plays chess on Sundays");
+            Page<MemoryItem> first = memory.listMemories(carol, null, 1);
+            assertEquals(1, first.items().size());
+            assertTrue(first.hasNext());
+            Page<MemoryItem> second = memory.listMemories(carol, first.nextCursor(), 1);
+            assertEquals(1, second.items().size());
+            assertFalse(second.hasNext());
+            assertNotEquals(first.items().get(0).id(), second.items().get(0).id());
+
+            InvalidInputException gone = assertThrows(InvalidInputException.class,
+                    () -> memory.supersede("no-such-memory", "anything"));
+            assertEquals("id", gone.field());
+        }
+    }
+
+    @Test
+    void workStateAndJournalRunOnEveryTransport() {
+        try (MemoryClient memory = open()) {
+            Scope run = Scope.of("carol", "planner", "s1");
+            assertEquals(Optional.empty(), memory.getState(run, "plan"));
+            StateEntry v1 = memory.putState(run, "plan", "{\"step\":1}");
+            assertEquals(1, v1.version());
+            assertEquals(2, memory.compareAndSetState(run, "plan", 1, "{\"step\":2}").orElseThrow().version());
+            // A writer still holding version 1 lost the race: nothing is written, it learns so.
+            assertEquals(Optional.empty(), memory.compareAndSetState(run, "plan", 1, "{\"step\":3}"));
+            StateEntry now = memory.getState(run, "plan").orElseThrow();
+            assertEquals("{\"step\":2}", now.value());
+            assertEquals(2, now.version());
+            assertEquals(Optional.empty(), memory.getState(Scope.of("carol", "planner", "s2"), "plan"));
+            assertEquals(1, memory.compareAndSetState(run, "approved", 0, "true").orElseThrow().version());
+            assertEquals(Optional.empty(), memory.compareAndSetState(run, "approved", 0, "false"));
+            assertTrue(memory.deleteState(run, "plan"));
+            assertFalse(memory.deleteState(run, "plan"));
+
+            long call = memory.appendJournal("run-7", "tool-call", "{\"tool\":\"search\"}");
+            long result = memory.appendJournal("run-7", "result", "{\"ok\":true}");
+            memory.appendJournal("run-8", "tool-call", "{\"tool\":\"mail\"}");
+            assertTrue(result > call);
+            List<JournalEntry> all = memory.readJournal("run-7", null, 0, 10);
+            assertEquals(List.of("tool-call", "result"), all.stream().map(JournalEntry::type).toList());
+            assertEquals("{\"tool\":\"search\"}", all.get(0).payload());
+            assertEquals("run-7", all.get(0).run());
+            assertEquals(List.of(result), memory.readJournal("run-7", "result", 0, 10).stream()
+                    .map(JournalEntry::seq).toList());
+            assertEquals(List.of(result), memory.readJournal("run-7", null, call, 10).stream()
+                    .map(JournalEntry::seq).toList());
+            assertEquals(1, memory.readJournal("run-7", null, 0, 1).size());
+        }
+    }
+
+    private static List<String> texts(Page<MemoryItem> page) {
+        return page.items().stream().map(MemoryItem::text).toList();
     }
 
     @Test

@@ -28,7 +28,7 @@ public final class RowFilter implements LongPredicate {
         Set<Long> large = new HashSet<>();
         long[] count = {0};
         db.readCommitted(h -> {
-            where.bind(h.createQuery("SELECT r.row_id FROM records r WHERE " + where.sql())).mapTo(Long.class).forEach(rowId -> {
+            where.bind(h.createQuery("SELECT r.row_id FROM " + where.from() + " WHERE " + where.sql())).mapTo(Long.class).forEach(rowId -> {
                 count[0]++;
                 if (rowId >= 0 && rowId < Integer.MAX_VALUE) {
                     small.set((int) (long) rowId);

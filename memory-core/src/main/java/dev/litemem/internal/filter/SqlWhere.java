@@ -13,11 +13,25 @@ public final class SqlWhere {
     private final String sql;
     private final List<Object> params;
     private final boolean filtered;
+    private final String join;
+    private final OwnRows own;
 
-    private SqlWhere(String sql, List<Object> params, boolean filtered) {
+    /**
+     * A capability's own table whose every row is a record of this collection, and the clause over it alone: enough
+     * for a query that needs nothing of the records' own columns.
+     *
+     * @param table  the table and its alias, for example {@code memories m}
+     * @param alias  the alias; {@code alias.row_id} is the record's row id
+     */
+    public record OwnRows(String table, String alias, String clause, List<Object> params) {
+    }
+
+    private SqlWhere(String sql, List<Object> params, boolean filtered, String join, OwnRows own) {
         this.sql = sql;
         this.params = params;
         this.filtered = filtered;
+        this.join = join;
+        this.own = own;
     }
 
     /**
@@ -32,7 +46,7 @@ public final class SqlWhere {
             sql += " AND (" + f.sql() + ")";
             params.addAll(f.params());
         }
-        return new SqlWhere(sql, params, filter != null);
+        return new SqlWhere(sql, params, filter != null, "", null);
     }
 
     /** Whether a filter restricts the rows (beyond the collection). */
@@ -41,13 +55,39 @@ public final class SqlWhere {
     }
 
     /**
-     * This clause and {@code clause} (SQL over the records' alias {@code r}, with {@code ?} for each of {@code more}),
-     * as a filter: for capabilities that keep columns of their own beside the records (memory's scopes).
+     * This clause and {@code clause} over a capability's own table ({@code table alias}, joined to the records by
+     * {@code alias.row_id = r.row_id}; every row of it must be a record of this collection, as {@code memories} rows
+     * are of {@code _memories}). Searches check such a clause on their candidates (one statement over a few row ids)
+     * and join the table into the keyword query, instead of first reading every row it keeps: a memory scope usually
+     * keeps most of its collection, and reading 100,000 row ids per search cost more than the search (issue 12).
      */
-    public SqlWhere and(String clause, List<Object> more) {
+    public SqlWhere joined(String table, String alias, String clause, List<Object> more) {
         List<Object> all = new ArrayList<>(params);
         all.addAll(more);
-        return new SqlWhere(sql + " AND (" + clause + ")", all, true);
+        String on = " JOIN " + table + " " + alias + " ON " + alias + ".row_id = r.row_id";
+        // Without a filter on the records' own columns, the table alone says which rows qualify.
+        OwnRows rows = filtered || !join.isEmpty() ? null : new OwnRows(table + " " + alias, alias, clause, List.copyOf(more));
+        return new SqlWhere(sql + " AND (" + clause + ")", all, true, join + on, rows);
+    }
+
+    /** The joined table alone, when it says all this clause says (no filter on the records' columns), else null. */
+    public OwnRows ownRows() {
+        return own;
+    }
+
+    /** Whether searches check this clause on their candidates rather than reading every row it keeps first. */
+    public boolean checksCandidates() {
+        return !join.isEmpty();
+    }
+
+    /** The FROM of a query over this clause: the records (alias {@code r}) and any joined table. */
+    public String from() {
+        return "records r" + join;
+    }
+
+    /** The joins after the records (empty, or starting with a space), for queries that start from another table. */
+    public String joins() {
+        return join;
     }
 
     public SqlWhere after(String cursor) {
@@ -56,7 +96,7 @@ public final class SqlWhere {
         }
         List<Object> more = new ArrayList<>(params);
         more.add(cursor);
-        return new SqlWhere(sql + " AND r.id > ?", more, filtered);
+        return new SqlWhere(sql + " AND r.id > ?", more, filtered, join, null);
     }
 
     public String sql() {
@@ -65,6 +105,13 @@ public final class SqlWhere {
 
     public <S extends SqlStatement<S>> S bind(S statement) {
         return bind(statement, 0);
+    }
+
+    /** Binds this clause's parameters to a plain JDBC statement from (1-based) position {@code first} on. */
+    public void bind(java.sql.PreparedStatement statement, int first) throws java.sql.SQLException {
+        for (int i = 0; i < params.size(); i++) {
+            statement.setObject(first + i, params.get(i));
+        }
     }
 
     /** Binds this clause's parameters from position {@code first} on. */

@@ -147,6 +147,15 @@ public final class CollectionIndex {
         return index;
     }
 
+    /**
+     * The index loaded but NOT caught up, for a search that covers the changes after {@link #position()} (read before
+     * this call) itself: a write path must not pay for inserting the previous write into the graph.
+     */
+    public VectorIndex loadedAsIs() {
+        loadIfNeeded();
+        return index;
+    }
+
     private void loadIfNeeded() {
         if (index == null) {
             lock.lock();

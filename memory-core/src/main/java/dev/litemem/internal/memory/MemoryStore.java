@@ -10,6 +10,7 @@ import dev.litemem.SearchMode;
 import dev.litemem.SearchRequest;
 import dev.litemem.index.Neighbor;
 import dev.litemem.internal.filter.SqlWhere;
+import dev.litemem.internal.index.IndexAsIs;
 import dev.litemem.internal.search.Query;
 import dev.litemem.internal.store.ChangeLog;
 import dev.litemem.internal.store.EmbeddingCache;
@@ -47,6 +48,8 @@ public final class MemoryStore implements Memory {
     private static final int SWEEP_BATCH = 1_000;
     /** How many of the whole collection's nearest a large scope's near-duplicate check looks at before filtering. */
     private static final int UNFILTERED_PROBE = 16;
+    /** Past this many changes the graph does not reflect yet, a near-duplicate search catches it up first. */
+    private static final int MAX_BEHIND = 1_000;
 
     private final MemoryBackend b;
     private final Actor actor;
@@ -304,11 +307,24 @@ public final class MemoryStore implements Memory {
 
     /** The scope's current, visible memories nearest to {@code vector}, most similar first. */
     private List<Near> nearest(Handle h, Scope scope, float[] vector, int n, long now) {
+        return nearest(h, scope, vector, n, now, scopeSize(h, scope));
+    }
+
+    /**
+     * How many memories the scope holds, current or not, counted up to {@link #EXACT_SCAN_LIMIT} + 1 on the scope's
+     * index alone (no table rows read): it only chooses between the exact scan and the graph.
+     */
+    private static long scopeSize(Handle h, Scope scope) {
+        List<Object> params = new ArrayList<>();
+        String where = MemoryRows.exactly(scope, params);
+        return bindAll(h.createQuery("SELECT count(*) FROM (SELECT 1 FROM memories m WHERE " + where + " LIMIT "
+                + (EXACT_SCAN_LIMIT + 1) + ")"), params).mapTo(Long.class).one();
+    }
+
+    private List<Near> nearest(Handle h, Scope scope, float[] vector, int n, long now, long count) {
         List<Object> params = new ArrayList<>();
         String where = MemoryRows.exactly(scope, params) + " AND m.valid_to IS NULL AND " + MemoryRows.VISIBLE;
         params.add(now);
-        long count = bindAll(h.createQuery("SELECT count(*) FROM (SELECT 1 FROM memories m WHERE " + where + " LIMIT "
-                + (EXACT_SCAN_LIMIT + 1) + ")"), params).mapTo(Long.class).one();
         if (count == 0) {
             return List.of();
         }
@@ -360,42 +376,92 @@ public final class MemoryStore implements Memory {
     }
 
     /**
-     * The scope's nearest memory if it may reach {@code threshold}. In a large scope, first the graph without a filter
-     * (no SQL per visited node): its best 16, checked against the scope in one query. Only when all 16 reach the
-     * threshold and none is the scope's (the fact is in many other scopes) does the scope-filtered walk run.
+     * The scope's nearest memory if it may reach {@code threshold}. In a large scope, first the graph as it is (not
+     * caught up: this write must not pay for putting the previous one into the graph) without a filter, its best 16
+     * checked against the scope in one query, plus an exact look at the scope's memories the graph does not hold yet
+     * (changed after its position, including this transaction's own). Only when all 16 reach the threshold and none is
+     * the scope's (the fact is in many other scopes) does the scope-filtered walk run.
      */
     private List<Near> nearestAtLeast(Handle h, Scope scope, float[] vector, double threshold, long now) {
+        long count = scopeSize(h, scope);
+        if (count <= EXACT_SCAN_LIMIT) {
+            return nearest(h, scope, vector, 1, now, count);
+        }
         List<Object> params = new ArrayList<>();
         String where = MemoryRows.exactly(scope, params) + " AND m.valid_to IS NULL AND " + MemoryRows.VISIBLE;
         params.add(now);
-        long count = bindAll(h.createQuery("SELECT count(*) FROM (SELECT 1 FROM memories m WHERE " + where + " LIMIT "
-                + (EXACT_SCAN_LIMIT + 1) + ")"), params).mapTo(Long.class).one();
-        if (count <= EXACT_SCAN_LIMIT) {
-            return count == 0 ? List.of() : nearest(h, scope, vector, 1, now);
+        IndexAsIs graph = b.vectorsAsIs().get();
+        long behind = h.createQuery("SELECT count(*) FROM (SELECT 1 FROM changes WHERE collection_id = ? AND seq > ?"
+                + " LIMIT " + (MAX_BEHIND + 1) + ")").bind(0, b.collectionId()).bind(1, graph.position())
+                .mapTo(Long.class).one();
+        if (behind > MAX_BEHIND) {
+            b.vectors().get(); // far behind (background indexing off, say): catch up with what is committed
+            graph = b.vectorsAsIs().get();
         }
-        List<Neighbor> top = b.vectors().get().search(vector, UNFILTERED_PROBE, 64, null);
+        Near best = newest(h, where, params, vector, graph.position());
+        List<Neighbor> top = graph.index().search(vector, UNFILTERED_PROBE, 64, null);
+        Neighbor inScope = null;
         if (!top.isEmpty()) {
             StringBuilder in = new StringBuilder();
             for (Neighbor nb : top) {
                 in.append(in.length() == 0 ? "" : ",").append(nb.label()); // row ids: longs we produced
             }
-            java.util.Set<Long> inScope = new java.util.HashSet<>(bindAll(h.createQuery("SELECT m.row_id FROM memories m"
+            java.util.Set<Long> kept = new java.util.HashSet<>(bindAll(h.createQuery("SELECT m.row_id FROM memories m"
                     + " WHERE m.row_id IN (" + in + ") AND " + where), params).mapTo(Long.class).list());
             for (Neighbor nb : top) { // best first
-                if (inScope.contains(nb.label())) {
-                    if (nb.score() < threshold) {
-                        return List.of();
-                    }
-                    return h.createQuery(MemoryRows.SELECT + " WHERE m.row_id = ?").bind(0, nb.label())
-                            .map((rs, ctx) -> MemoryRows.map(rs)).findOne()
-                            .map(st -> List.of(new Near(st, nb.score()))).orElse(List.of());
+                if (kept.contains(nb.label())) {
+                    inScope = nb;
+                    break;
                 }
             }
-            if (top.size() < UNFILTERED_PROBE || top.get(top.size() - 1).score() < threshold) {
-                return List.of(); // nothing of the scope is among them, and whatever is not can only be farther
-            }
         }
-        return nearest(h, scope, vector, 1, now);
+        if (inScope != null && (best == null || inScope.score() > best.cosine)
+                && (best == null || inScope.label() != best.stored.rowId())) {
+            if (inScope.score() < threshold) {
+                return List.of();
+            }
+            Neighbor found = inScope;
+            return h.createQuery(MemoryRows.SELECT + " WHERE m.row_id = ?").bind(0, found.label())
+                    .map((rs, ctx) -> MemoryRows.map(rs)).findOne()
+                    .map(st -> List.of(new Near(st, found.score()))).orElse(List.of());
+        }
+        if (best != null && best.cosine >= threshold) {
+            return List.of(best);
+        }
+        if (inScope != null || top.size() < UNFILTERED_PROBE || top.get(top.size() - 1).score() < threshold) {
+            return List.of(); // whatever of the scope is not among them can only be farther
+        }
+        return nearest(h, scope, vector, 1, now, count);
+    }
+
+    /** The nearest of the scope's memories changed after {@code position} (which the graph may not hold), or null. */
+    private Near newest(Handle h, String where, List<Object> params, float[] vector, long position) {
+        List<Object> all = new ArrayList<>();
+        all.add(b.collectionId());
+        all.add(position);
+        all.addAll(params);
+        Near[] best = {null};
+        long[] bestRow = {-1};
+        double[] bestCosine = {-2};
+        bindAll(h.createQuery("SELECT DISTINCT m.row_id, r.embedding FROM changes c JOIN memories m ON m.row_id ="
+                + " c.row_id JOIN records r ON r.row_id = m.row_id WHERE c.collection_id = ? AND c.seq > ? AND "
+                + where), all).map((rs, ctx) -> {
+                    float[] v = MemoryRows.vector(rs.getBytes(2));
+                    if (v != null && v.length == vector.length) {
+                        double c = cosine(vector, v);
+                        if (c > bestCosine[0]) {
+                            bestCosine[0] = c;
+                            bestRow[0] = rs.getLong(1);
+                        }
+                    }
+                    return null;
+                }).forEach(x -> { });
+        if (bestRow[0] >= 0) {
+            h.createQuery(MemoryRows.SELECT + " WHERE m.row_id = ?").bind(0, bestRow[0])
+                    .map((rs, ctx) -> MemoryRows.map(rs)).findOne()
+                    .ifPresent(st -> best[0] = new Near(st, bestCosine[0]));
+        }
+        return best[0];
     }
 
     private static double cosine(float[] a, float[] b) {
@@ -429,8 +495,9 @@ public final class MemoryStore implements Memory {
         }
         long now = System.currentTimeMillis();
         List<Object> params = new ArrayList<>();
-        String clause = "r.row_id IN (SELECT m.row_id FROM memories m WHERE " + readable(scope, o, now, params) + ")";
-        SqlWhere where = SqlWhere.of(b.collectionId(), o.filter()).and(clause, params);
+        // Joined, not an IN list of the scope's rows: the search checks it on its candidates (issue 12's latency).
+        SqlWhere where = SqlWhere.of(b.collectionId(), o.filter())
+                .joined("memories", "m", readable(scope, o, now, params), params);
         int candidates = Math.max(4 * k, RecallOptions.MIN_CANDIDATES);
         Query q = new Query(query, null, candidates, 0, SearchMode.HYBRID, where, SearchRequest.DEFAULT_FUSION,
                 SearchRequest.DEFAULT_SEMANTIC_WEIGHT, SearchRequest.DEFAULT_RRF_K, null, null, false, null, false);

@@ -102,10 +102,11 @@ public final class Searcher {
         SqlWhere where = query.where();
         Long filterCandidates = null;
         LongPredicate allowed = null;
-        if (where.filtered()) {
+        boolean probeFirst = where.checksCandidates() && mode != SearchMode.KEYWORD;
+        if (where.filtered() && !probeFirst) {
             long started = System.nanoTime();
             if (mode == SearchMode.KEYWORD) {
-                filterCandidates = db.read(h -> where.bind(h.createQuery("SELECT count(*) FROM records r WHERE "
+                filterCandidates = db.read(h -> where.bind(h.createQuery("SELECT count(*) FROM " + where.from() + " WHERE "
                         + where.sql())).mapTo(Long.class).one());
             } else {
                 RowFilter rows = RowFilter.matching(db, where);
@@ -128,7 +129,8 @@ public final class Searcher {
                 embedded[0] = vector;
             }
             long started = System.nanoTime();
-            List<Neighbor> nearest = semantic.search(query, vector, depth, allowed, explain);
+            List<Neighbor> nearest = probeFirst ? probeThenCheck(query, vector, depth, wanted, semantic, explain, steps)
+                    : semantic.search(query, vector, depth, allowed, explain);
             for (int i = 0; i < nearest.size(); i++) {
                 Candidate c = byRow.computeIfAbsent(nearest.get(i).label(), Candidate::new);
                 c.semanticRank = i + 1;
@@ -175,6 +177,82 @@ public final class Searcher {
         return new Loaded(new SearchResult(hits, mode, (String) explain.get("path"), (Integer) explain.get("ef"),
                 filterCandidates, steps), indexPosition, logPosition);
     }
+
+    /**
+     * The semantic side of a clause checked on candidates ({@link SqlWhere#checksCandidates}), as a search engine
+     * post-filters: the index's best {@value #PROBE_FACTOR} x {@code depth} without a filter, then the clause checked on
+     * them in one statement. When fewer than {@code wanted} (the page asked for) survive while the index had more to
+     * give, the clause keeps few rows near the query: the walk runs again with the clause's rows as its filter, read
+     * then (a clause that fails the probe keeps few rows, so reading them is cheap exactly when it is needed). Between
+     * {@code wanted} and {@code depth} survivors are kept as they are: the rows past them would only have been fusion
+     * candidates of the lowest semantic ranks.
+     */
+    private List<Neighbor> probeThenCheck(Query query, float[] vector, int depth, int wanted, SemanticSide semantic,
+                                          Map<String, Object> explain, Map<String, Double> steps) {
+        SqlWhere where = query.where();
+        int probe = PROBE_FACTOR * depth;
+        List<Neighbor> nearest = semantic.search(query, vector, probe, null, explain);
+        long started = System.nanoTime();
+        List<Neighbor> kept = new ArrayList<>(Math.min(depth, nearest.size()));
+        if (!nearest.isEmpty()) {
+            java.util.Set<Long> pass = check(where, nearest);
+            for (Neighbor n : nearest) { // best first
+                if (pass.contains(n.label()) && kept.size() < depth) {
+                    kept.add(n);
+                }
+            }
+        }
+        steps.put("check", millisSince(started));
+        if (kept.size() >= Math.min(wanted, depth) || nearest.size() < probe) {
+            return kept; // enough, or all the index had
+        }
+        started = System.nanoTime();
+        RowFilter rows = RowFilter.matching(db, where);
+        steps.put("filter", millisSince(started));
+        return semantic.search(query, vector, depth, rows, explain);
+    }
+
+    /** Which of the candidates the clause keeps: one statement (row ids as a JSON array), plain JDBC (it is hot). */
+    private java.util.Set<Long> check(SqlWhere where, List<Neighbor> candidates) {
+        StringBuilder ids = new StringBuilder("[");
+        for (Neighbor n : candidates) {
+            ids.append(ids.length() == 1 ? "" : ",").append(n.label());
+        }
+        String rowIds = ids.append(']').toString();
+        // The candidates are the collection index's rows: when the joined table says all the clause says, it alone
+        // is read (no record rows, which hold the vectors and are many pages apart).
+        SqlWhere.OwnRows own = where.ownRows();
+        String sql = own != null
+                ? "SELECT " + own.alias() + ".row_id FROM " + own.table() + " WHERE " + own.alias() + ".row_id IN"
+                        + " (SELECT value FROM json_each(?)) AND (" + own.clause() + ")"
+                : "SELECT r.row_id FROM " + where.from() + " WHERE r.row_id IN (SELECT value FROM json_each(?)) AND "
+                        + where.sql();
+        return db.read(h -> {
+            java.util.Set<Long> pass = new java.util.HashSet<>();
+            try {
+                PreparedStatement statement = db.prepared(h, sql);
+                statement.setString(1, rowIds);
+                if (own != null) {
+                    for (int i = 0; i < own.params().size(); i++) {
+                        statement.setObject(2 + i, own.params().get(i));
+                    }
+                } else {
+                    where.bind(statement, 2);
+                }
+                try (ResultSet rs = statement.executeQuery()) {
+                    while (rs.next()) {
+                        pass.add(rs.getLong(1));
+                    }
+                }
+            } catch (SQLException e) {
+                throw new LiteMemException("SQLite failed while checking search candidates: " + e.getMessage(), e);
+            }
+            return pass;
+        });
+    }
+
+    /** How many times the wanted depth a search with a checked clause takes from the index before checking. */
+    static final int PROBE_FACTOR = 2;
 
     /**
      * Loads the records of {@code rows} into {@code out} in one statement, which also reads the collection's newest

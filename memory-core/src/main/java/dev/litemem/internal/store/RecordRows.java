@@ -44,18 +44,18 @@ public final class RecordRows {
 
     /** How many records the clause keeps. */
     public static long count(Handle h, SqlWhere where) {
-        return where.bind(h.createQuery("SELECT count(*) FROM records r WHERE " + where.sql())).mapTo(Long.class).one();
+        return where.bind(h.createQuery("SELECT count(*) FROM " + where.from() + " WHERE " + where.sql())).mapTo(Long.class).one();
     }
 
     /** Up to {@code limit} records the clause keeps, in id order. */
     public static List<Record> inIdOrder(Handle h, SqlWhere where, int limit) {
-        return where.bind(h.createQuery("SELECT " + COLUMNS + " FROM records r WHERE " + where.sql()
+        return where.bind(h.createQuery("SELECT " + COLUMNS + " FROM " + where.from() + " WHERE " + where.sql()
                 + " ORDER BY r.id LIMIT " + limit)).map((rs, ctx) -> map(rs)).list();
     }
 
     /** Row ids and ids of the records of a collection that match the clause. */
     public static List<Object[]> matching(Handle h, SqlWhere where) {
-        return where.bind(h.createQuery("SELECT r.row_id, r.id FROM records r WHERE " + where.sql()))
+        return where.bind(h.createQuery("SELECT r.row_id, r.id FROM " + where.from() + " WHERE " + where.sql()))
                 .map((rs, ctx) -> new Object[] {rs.getLong(1), rs.getString(2)}).list();
     }
 

@@ -41,6 +41,7 @@ final class MemoryRoutes {
         api.route(config, "POST", T + "/memories/undo", this::undo);
         api.route(config, "GET", T + "/memories/{id}", this::get);
         api.route(config, "GET", T + "/memories/{id}/history", this::history);
+        api.route(config, "POST", T + "/memories/{id}/supersede", this::supersede);
         api.route(config, "GET", T + "/state/{key}", this::getState);
         api.route(config, "PUT", T + "/state/{key}", this::putState);
         api.route(config, "DELETE", T + "/state/{key}", this::deleteState);
@@ -100,27 +101,47 @@ final class MemoryRoutes {
             throw Errors.tooLarge("text", "text has " + b.text().length() + " characters; at most "
                     + limits.maxTextChars() + " are allowed");
         }
-        RememberOptions o = RememberOptions.defaults();
-        if (b.kind() != null) {
-            o = o.kind(b.kind());
-        }
-        if (b.importance() != null) {
-            o = o.importance(b.importance());
-        }
-        if (b.metadata() != null) {
-            o = o.metadata(b.metadata());
-        }
-        if (b.ttlSeconds() != null) {
-            o = o.ttl(seconds(b.ttlSeconds(), "ttlSeconds"));
-        }
-        if (b.expiresAt() != null) {
-            o = o.expiresAt(instant(b.expiresAt(), "expiresAt"));
-        }
+        RememberOptions o = options(b.kind(), b.importance(), b.metadata(), b.ttlSeconds(), b.expiresAt());
         Scope scope = scope(b.user(), b.agent(), b.session());
         try (TenantCache.Lease lease = api.cache.acquire(tenant)) {
             RememberResult r = mem(lease).memory().remember(scope, b.text(), o);
             ctx.status(r.outcome() == RememberResult.Outcome.ADDED ? 201 : 200).json(MemoryAnswers.Remembered.of(r));
         }
+    }
+
+    private void supersede(Context ctx) {
+        String tenant = api.tenant(ctx, false);
+        MemoryBodies.Supersede b = body(ctx, MemoryBodies.Supersede.class);
+        if (b.text() != null && b.text().length() > limits.maxTextChars()) {
+            throw Errors.tooLarge("text", "text has " + b.text().length() + " characters; at most "
+                    + limits.maxTextChars() + " are allowed");
+        }
+        RememberOptions o = options(b.kind(), b.importance(), b.metadata(), b.ttlSeconds(), b.expiresAt());
+        try (TenantCache.Lease lease = api.cache.acquire(tenant)) {
+            RememberResult r = mem(lease).memory().supersede(ctx.pathParam("id"), b.text(), o);
+            ctx.status(r.outcome() == RememberResult.Outcome.ADDED ? 201 : 200).json(MemoryAnswers.Remembered.of(r));
+        }
+    }
+
+    private static RememberOptions options(String kind, Double importance, java.util.Map<String, Object> metadata,
+                                           Long ttlSeconds, String expiresAt) {
+        RememberOptions o = RememberOptions.defaults();
+        if (kind != null) {
+            o = o.kind(kind);
+        }
+        if (importance != null) {
+            o = o.importance(importance);
+        }
+        if (metadata != null) {
+            o = o.metadata(metadata);
+        }
+        if (ttlSeconds != null) {
+            o = o.ttl(seconds(ttlSeconds, "ttlSeconds"));
+        }
+        if (expiresAt != null) {
+            o = o.expiresAt(instant(expiresAt, "expiresAt"));
+        }
+        return o;
     }
 
     private void recall(Context ctx) {
