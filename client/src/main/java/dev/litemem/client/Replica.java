@@ -17,9 +17,13 @@ import dev.litemem.changes.ReplicaFile;
 import dev.litemem.client.wire.ChangesJson;
 import dev.litemem.client.wire.ProblemJson;
 import dev.litemem.memory.MemoryHit;
+import dev.litemem.memory.MemoryItem;
+import dev.litemem.memory.MemoryVersion;
 import dev.litemem.memory.RememberOptions;
 import dev.litemem.memory.RememberResult;
 import dev.litemem.memory.Scope;
+import dev.litemem.work.JournalEntry;
+import dev.litemem.work.StateEntry;
 import java.io.IOException;
 import java.net.URI;
 import java.net.http.HttpClient;
@@ -306,6 +310,82 @@ public final class Replica implements MemoryClient {
         int n = primary.forget(scope);
         wrote();
         return n;
+    }
+
+    // Agent memory and work state: not in the change feed yet (docs/REPLICAS.md), so their reads, like recall, ask the
+    // primary; their writes go there as every write does and wait for their bookmark.
+
+    @Override
+    public Optional<MemoryItem> getMemory(String id) {
+        return primary.getMemory(id);
+    }
+
+    @Override
+    public Page<MemoryItem> listMemories(Scope scope, String cursor, int limit) {
+        return primary.listMemories(scope, cursor, limit);
+    }
+
+    @Override
+    public List<MemoryVersion> history(String memoryId) {
+        return primary.history(memoryId);
+    }
+
+    @Override
+    public int undo(Scope scope, int n) {
+        checkWritable();
+        int undone = primary.undo(scope, n);
+        wrote();
+        return undone;
+    }
+
+    @Override
+    public RememberResult supersede(String memoryId, String text, RememberOptions options) {
+        checkWritable();
+        RememberResult r = primary.supersede(memoryId, text, options);
+        wrote();
+        return r;
+    }
+
+    @Override
+    public Optional<StateEntry> getState(Scope scope, String key) {
+        return primary.getState(scope, key);
+    }
+
+    @Override
+    public StateEntry putState(Scope scope, String key, String json) {
+        checkWritable();
+        StateEntry e = primary.putState(scope, key, json);
+        wrote();
+        return e;
+    }
+
+    @Override
+    public Optional<StateEntry> compareAndSetState(Scope scope, String key, long expectedVersion, String json) {
+        checkWritable();
+        Optional<StateEntry> e = primary.compareAndSetState(scope, key, expectedVersion, json);
+        wrote();
+        return e;
+    }
+
+    @Override
+    public boolean deleteState(Scope scope, String key) {
+        checkWritable();
+        boolean deleted = primary.deleteState(scope, key);
+        wrote();
+        return deleted;
+    }
+
+    @Override
+    public long appendJournal(String run, String type, String payloadJson) {
+        checkWritable();
+        long seq = primary.appendJournal(run, type, payloadJson);
+        wrote();
+        return seq;
+    }
+
+    @Override
+    public List<JournalEntry> readJournal(String run, String type, long afterSeq, int limit) {
+        return primary.readJournal(run, type, afterSeq, limit);
     }
 
     /**

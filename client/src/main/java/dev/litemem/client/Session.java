@@ -4,9 +4,13 @@ import dev.litemem.Hit;
 import dev.litemem.Page;
 import dev.litemem.Record;
 import dev.litemem.memory.MemoryHit;
+import dev.litemem.memory.MemoryItem;
+import dev.litemem.memory.MemoryVersion;
 import dev.litemem.memory.RememberOptions;
 import dev.litemem.memory.RememberResult;
 import dev.litemem.memory.Scope;
+import dev.litemem.work.JournalEntry;
+import dev.litemem.work.StateEntry;
 import java.time.Duration;
 import java.util.List;
 import java.util.Optional;
@@ -95,6 +99,61 @@ public final class Session implements MemoryClient {
     @Override
     public int forget(Scope scope) {
         return wrote(replica.forget(scope));
+    }
+
+    @Override
+    public Optional<MemoryItem> getMemory(String id) {
+        return replica.getMemory(id);
+    }
+
+    @Override
+    public Page<MemoryItem> listMemories(Scope scope, String cursor, int limit) {
+        return replica.listMemories(scope, cursor, limit);
+    }
+
+    @Override
+    public List<MemoryVersion> history(String memoryId) {
+        return replica.history(memoryId);
+    }
+
+    @Override
+    public int undo(Scope scope, int n) {
+        return wrote(replica.undo(scope, n));
+    }
+
+    @Override
+    public RememberResult supersede(String memoryId, String text, RememberOptions options) {
+        return wrote(replica.supersede(memoryId, text, options));
+    }
+
+    @Override
+    public Optional<StateEntry> getState(Scope scope, String key) {
+        return replica.getState(scope, key);
+    }
+
+    @Override
+    public StateEntry putState(Scope scope, String key, String json) {
+        return wrote(replica.putState(scope, key, json));
+    }
+
+    @Override
+    public Optional<StateEntry> compareAndSetState(Scope scope, String key, long expectedVersion, String json) {
+        return wrote(replica.compareAndSetState(scope, key, expectedVersion, json));
+    }
+
+    @Override
+    public boolean deleteState(Scope scope, String key) {
+        return wrote(replica.deleteState(scope, key));
+    }
+
+    @Override
+    public long appendJournal(String run, String type, String payloadJson) {
+        return wrote(replica.appendJournal(run, type, payloadJson));
+    }
+
+    @Override
+    public List<JournalEntry> readJournal(String run, String type, long afterSeq, int limit) {
+        return replica.readJournal(run, type, afterSeq, limit);
     }
 
     /** A session is a view: closing it leaves the replica open. */
