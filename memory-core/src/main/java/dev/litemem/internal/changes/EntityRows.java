@@ -103,10 +103,9 @@ public final class EntityRows {
                 }
                 List<ObjectNode> versions = rows(c, "SELECT * FROM memory_versions WHERE memory_id = ? ORDER BY version",
                         key);
-                if (!versions.isEmpty()) {
-                    o.putArray("versions").addAll(versions);
-                }
-                return o.isEmpty() ? Optional.empty() : Optional.of(new Row(write(o), vector, recordRow));
+                o.putArray("versions").addAll(versions);
+                return recordRow == null && versions.isEmpty() ? Optional.empty()
+                        : Optional.of(new Row(write(o), vector, recordRow));
             }
             case STATE: {
                 JsonNode k = parse(key);
@@ -130,7 +129,8 @@ public final class EntityRows {
     public static void apply(Connection c, String entity, String key, Long rowId, Row row, RecordWriter memories,
                              java.util.function.LongConsumer otherCollection) throws SQLException {
         switch (entity) {
-            case MEMORY -> applyMemory(c, key, row, memories, otherCollection);
+            case MEMORY -> applyMemory(c, key, row == null ? new Row("{\"versions\":[]}", null, null) : row, memories,
+                    -1, otherCollection);
             case STATE -> {
                 JsonNode k = parse(key);
                 exec(c, "DELETE FROM work_state WHERE user_id = ? AND agent_id = ? AND session_id = ? AND key = ?",
@@ -156,11 +156,26 @@ public final class EntityRows {
         }
     }
 
-    private static void applyMemory(Connection c, String id, Row row, RecordWriter w,
+    /**
+     * A memory's rows. With a record writer (a replica) the record goes through it; without (a restore, on a file whose
+     * index is rebuilt from its rows) it is written directly into {@code records} of collection {@code collectionId}.
+     * {@code versions} absent: the memory's versions are left as they are.
+     */
+    private static void applyMemory(Connection c, String id, Row row, RecordWriter w, long collectionId,
                                     java.util.function.LongConsumer otherCollection) throws SQLException {
-        JsonNode o = row == null ? Json.MAPPER.createObjectNode() : parse(row.json());
+        JsonNode o = parse(row.json());
         JsonNode record = o.get("record");
-        if (record == null) {
+        if (w == null) {
+            exec(c, "DELETE FROM memories WHERE row_id IN (SELECT row_id FROM records WHERE collection_id = ? AND id = ?)",
+                    collectionId, id);
+            exec(c, "DELETE FROM records WHERE collection_id = ? AND id = ?", collectionId, id);
+            if (record != null) {
+                ObjectNode r = ((ObjectNode) record).deepCopy();
+                r.put("row_id", row.rowId());
+                r.put("collection_id", collectionId);
+                insertRecord(c, r, row.vector());
+            }
+        } else if (record == null) {
             long existing = w.rowId(id);
             if (existing >= 0) {
                 w.delete(existing, id, System.currentTimeMillis()); // its memories row goes with it (cascade)
@@ -171,6 +186,8 @@ public final class EntityRows {
                     textOrNull(record, "source"), chunk == null || chunk.isNull() ? null : chunk.asInt(),
                     record.get("created_at").asLong(), record.get("updated_at").asLong(), row.vector(),
                     otherCollection::accept);
+        }
+        if (record != null) {
             JsonNode memory = o.get("memory");
             if (memory != null) {
                 // REPLACE: a row another memory holds in the unique key of current texts is that memory's older state;
@@ -178,13 +195,108 @@ public final class EntityRows {
                 insert(c, "memories", (ObjectNode) memory);
             }
         }
-        exec(c, "DELETE FROM memory_versions WHERE memory_id = ?", id);
         JsonNode versions = o.get("versions");
         if (versions != null) {
+            exec(c, "DELETE FROM memory_versions WHERE memory_id = ?", id);
             for (JsonNode v : versions) {
                 insert(c, "memory_versions", (ObjectNode) v);
             }
         }
+    }
+
+    private static void insertRecord(Connection c, ObjectNode r, byte[] vector) throws SQLException {
+        try (PreparedStatement s = c.prepareStatement("INSERT INTO records (row_id, collection_id, id, text, metadata,"
+                + " source, chunk, created_at, updated_at, embedding) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?)")) {
+            s.setLong(1, r.get("row_id").asLong());
+            s.setLong(2, r.get("collection_id").asLong());
+            s.setString(3, r.get("id").asText());
+            s.setString(4, textOrNull(r, "text"));
+            s.setString(5, r.get("metadata").asText());
+            s.setString(6, textOrNull(r, "source"));
+            JsonNode chunk = r.get("chunk");
+            if (chunk == null || chunk.isNull()) {
+                s.setNull(7, Types.INTEGER);
+            } else {
+                s.setInt(7, chunk.asInt());
+            }
+            s.setLong(8, r.get("created_at").asLong());
+            s.setLong(9, r.get("updated_at").asLong());
+            s.setBytes(10, vector);
+            s.executeUpdate();
+        }
+    }
+
+    // ---------------------------------------------------------------- after-images (point-in-time restore)
+
+    /**
+     * Applies one change-log entry of a carried entity from its after-image (null: a delete or an expiry), for a restore
+     * on a raw connection whose vector index is rebuilt from the rows. An image carries less than the rows: a memory's
+     * {@code memory_versions} rows are not imaged (left as they are), {@code superseded_actor} is taken as the entry's
+     * actor, and a journal entry's actor is the entry's actor.
+     *
+     * @param memoriesCollectionId the id of collection {@code _memories} in the file (for a memory), else ignored
+     */
+    public static void applyImage(Connection c, long memoriesCollectionId, String entity, String key, Long rowId,
+                                  String image, byte[] vector, String actor) throws SQLException {
+        if (MEMORY.equals(entity)) {
+            ObjectNode o = Json.MAPPER.createObjectNode();
+            if (image != null) {
+                JsonNode i = parse(image);
+                JsonNode m = i.get("memory");
+                ObjectNode record = o.putObject("record");
+                record.put("id", key);
+                record.set("text", i.get("text"));
+                record.put("metadata", write(i.get("metadata")));
+                record.set("source", i.get("source"));
+                record.set("chunk", i.get("chunk"));
+                record.set("created_at", i.get("created_at"));
+                record.set("updated_at", i.get("updated_at"));
+                ObjectNode mem = o.putObject("memory");
+                mem.put("row_id", rowId);
+                mem.put("id", key);
+                mem.put("user_id", textOrNull(m, "user") == null ? "" : m.get("user").asText());
+                mem.put("agent_id", textOrNull(m, "agent") == null ? "" : m.get("agent").asText());
+                mem.put("session_id", textOrNull(m, "session") == null ? "" : m.get("session").asText());
+                mem.set("kind", m.get("kind"));
+                mem.set("importance", m.get("importance"));
+                mem.put("text_key", dev.litemem.internal.memory.TextKeys.of(i.get("text").asText()));
+                for (String f : List.of("expires_at", "valid_from", "valid_to", "superseded_by", "last_accessed_at")) {
+                    mem.set(f, m.get(f));
+                }
+                mem.put("superseded_actor", textOrNull(m, "superseded_by") == null ? null : actor);
+            }
+            applyMemory(c, key, new Row(write(o), vector, rowId), null, memoriesCollectionId, x -> { });
+            return;
+        }
+        Row row = null;
+        if (image != null) {
+            ObjectNode i = (ObjectNode) parse(image);
+            ObjectNode r = Json.MAPPER.createObjectNode();
+            switch (entity) {
+                case STATE -> {
+                    for (String f : List.of("user", "agent", "session")) {
+                        r.put(f + "_id", textOrNull(i, f) == null ? "" : i.get(f).asText());
+                    }
+                    r.set("key", i.get("key"));
+                    r.put("value", write(i.get("value")));
+                    r.set("version", i.get("version"));
+                    r.set("updated_at", i.get("updated_at"));
+                    r.set("expires_at", i.get("expires_at"));
+                }
+                case JOURNAL -> {
+                    r.set("seq", i.get("seq"));
+                    r.set("run", i.get("run"));
+                    r.set("type", i.get("type"));
+                    r.put("payload", write(i.get("payload")));
+                    r.set("at", i.get("at"));
+                    r.put("actor", actor);
+                }
+                case IDEMPOTENCY -> r.setAll(i);
+                default -> throw new LiteMemException("entity '" + entity + "' has no replay");
+            }
+            row = new Row(write(r), null, rowId);
+        }
+        apply(c, entity, key, rowId, row, null, x -> { });
     }
 
     // ---------------------------------------------------------------- rows as JSON
