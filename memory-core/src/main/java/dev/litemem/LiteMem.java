@@ -167,7 +167,9 @@ public final class LiteMem implements AutoCloseable {
                     long id = c.id();
                     memory = new MemoryStore(new MemoryBackend(db, id, c::textEmbedder, c::run, c::vectorIndex, c::indexAsIs,
                             () -> written(id), options.defaultActor()));
-                    maintainer.addPeriodic(memory::expireNow);
+                    if (!isReplica()) { // a replica's memories expire when its primary's do: the feed says so
+                        maintainer.addPeriodic(memory::expireNow);
+                    }
                 }
                 m = memory;
             }
@@ -185,12 +187,19 @@ public final class LiteMem implements AutoCloseable {
             synchronized (this) {
                 if (work == null) {
                     work = new WorkStore(db, options.defaultActor());
-                    maintainer.addPeriodic(work::expireNow);
+                    if (!isReplica()) {
+                        maintainer.addPeriodic(work::expireNow);
+                    }
                 }
                 w = work;
             }
         }
         return w;
+    }
+
+    private boolean isReplica() {
+        return db.read(h -> dev.litemem.internal.store.LedgerRows.meta(h, dev.litemem.internal.store.ReplicaMeta.OF)
+                .isPresent());
     }
 
     /** A collection whose name users cannot choose (the name rule refuses a leading '_'): capabilities' own. */

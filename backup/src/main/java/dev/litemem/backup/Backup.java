@@ -320,7 +320,8 @@ public final class Backup {
             for (SegmentEntry e : entries) {
                 // Seqs above the pruning mark are consecutive (a rolled-back write gives its seq back): a gap means
                 // entries this chain needs are gone; an entry of a record without its image cannot be replayed.
-                boolean missingImage = e.isRecord() && e.after() != null && e.image() == null;
+                boolean missingImage = (e.isRecord() || dev.litemem.changes.EntityImages.replays(e.entity()))
+                        && e.after() != null && e.image() == null;
                 if (e.seq() != expected++ || missingImage) {
                     return new Batch(List.of(), Map.of(), true);
                 }

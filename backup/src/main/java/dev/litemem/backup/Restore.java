@@ -179,7 +179,10 @@ public final class Restore {
         return new Plan(point, base, segments, state);
     }
 
-    /** Applies the plan's record changes to the base copy in one transaction; returns {applied, not replayed}. */
+    /**
+     * Applies the plan's record, memory and work-state changes to the base copy in one transaction; returns {applied,
+     * not replayed}.
+     */
     private static long[] replay(Path file, Plan plan) {
         long applied = 0;
         long other = 0;
@@ -194,6 +197,20 @@ public final class Restore {
                     for (SegmentEntry e : segment.entries()) {
                         if (e.seq() > plan.seq) {
                             break;
+                        }
+                        if (dev.litemem.changes.EntityImages.replays(e.entity())) {
+                            // Agent memory and work state: replayed from their images by the core's applier.
+                            long memories = -1;
+                            if (e.collectionId() != null) {
+                                if (known.add(e.collectionId())) {
+                                    createCollection(c, segment.collections().get(e.collectionId()));
+                                }
+                                memories = e.collectionId();
+                            }
+                            dev.litemem.changes.EntityImages.apply(c, memories, e.entity(), e.key(), e.rowId(),
+                                    e.image(), e.vector(), e.actor());
+                            applied++;
+                            continue;
                         }
                         if (!Backup.counts(e, segment.collections())) {
                             other++;

@@ -59,11 +59,11 @@ final class RestoreCommand implements Callable<Integer> {
         }
         try (BlobStore store = s3.open(from)) {
             Restore.Result r = Restore.run(store, tenant, to, seq, time, force);
-            spec.commandLine().getOut().printf("Restored %s to %s at seq %d (base seq %d, %,d record changes applied)"
+            spec.commandLine().getOut().printf("Restored %s to %s at seq %d (base seq %d, %,d changes of records, memories and work state applied)"
                     + " in %d ms; verified: integrity_check ok, records hash %s; new incarnation %s%n", r.tenant(), to,
                     r.seq(), r.baseSeq(), r.applied(), r.millis(), r.stateHash(), r.incarnation());
             if (r.notReplayed() > 0) {
-                spec.commandLine().getErr().printf("litemem: %,d changes of memories, work state or ledger events"
+                spec.commandLine().getErr().printf("litemem: %,d changes of ledger events or other tables"
                         + " between seq %d and %d are not replayed: those tables are as of seq %d%n", r.notReplayed(),
                         r.baseSeq(), r.seq(), r.baseSeq());
             }

@@ -57,8 +57,8 @@ import java.util.function.Supplier;
  * <ul>
  *   <li>Bootstraps from the tenant's export, then applies the change feed in order, each batch in one local
  *       transaction through the file's normal write path (its HNSW index and FTS follow), with its position.</li>
- *   <li>Reads (get, list, search in every mode) run on the local file. Agent memory is not in the change feed:
- *       {@link #recall} goes to the primary.</li>
+ *   <li>Reads (get, list, search in every mode, recall) run on the local file; agent memory (local().memory()) and
+ *       work state (local().work()) are in the feed, so their reads run locally too.</li>
  *   <li>Writes go to the primary and, by default, return once this replica has applied them (read your writes); each
  *       write's {@link Bookmark} is {@link #lastBookmark()}; {@link #session()} carries the newest one it saw.</li>
  *   <li>Offline, reads answer from the file ({@link #status()} tells its position and age); writes fail at once with
@@ -238,10 +238,14 @@ public final class Replica implements MemoryClient {
         return read(() -> existing(collection).map(c -> c.search(request)).orElse(List.of()));
     }
 
-    /** Agent memory is not in the change feed: recall asks the primary (docs/REPLICAS.md). */
+    /**
+     * Recalls from the local file: agent memory is in the change feed (docs/REPLICAS.md). A local recall does not mark
+     * the memories accessed (a replica takes no local writes; the primary's last-access times are its own).
+     */
     @Override
     public List<MemoryHit> recall(Scope scope, String query, int k) {
-        return primary.recall(scope, query, k);
+        return read(() -> local.collections().stream().noneMatch(c -> c.name().equals(dev.litemem.memory.Memory.COLLECTION)) ? List.<MemoryHit>of()
+                : local.memory().recall(scope, query, k, dev.litemem.memory.RecallOptions.defaults().markAccessed(false)));
     }
 
     /** Runs {@code read} on the local store (the file may be replaced by a new bootstrap between two reads). */
@@ -578,7 +582,8 @@ public final class Replica implements MemoryClient {
                 return false;
             }
             if (changes.position() > position) {
-                changesReceived.addAndGet(changes.changes() == null ? 0 : changes.changes().size());
+                changesReceived.addAndGet((changes.changes() == null ? 0 : changes.changes().size())
+                        + (changes.entities() == null ? 0 : changes.entities().size()));
                 swap.readLock().lock();
                 try {
                     local.replicaFile().apply(changes.toBatch());

@@ -14,12 +14,38 @@ import java.util.List;
  * @param collections the definitions of the collections the rows belong to
  * @param rows        one entry per changed row (repeated changes of a row collapsed to its last), in the order of their
  *                    last change
+ * @param entities    one entry per changed entity outside users' collections (agent memory and work state), collapsed
+ *                    and ordered the same way; applied after {@code rows}
  */
 public record ChangeBatch(String incarnation, long after, long position, long latest, List<CollectionDef> collections,
-                          List<RowChange> rows) {
+                          List<RowChange> rows, List<EntityChange> entities) {
     public ChangeBatch {
         collections = List.copyOf(collections);
         rows = List.copyOf(rows);
+        entities = entities == null ? List.of() : List.copyOf(entities);
+    }
+
+    /** A batch of records only. */
+    public ChangeBatch(String incarnation, long after, long position, long latest, List<CollectionDef> collections,
+                       List<RowChange> rows) {
+        this(incarnation, after, position, latest, collections, rows, List.of());
+    }
+
+    /**
+     * The state of an agent-memory or work-state entity after its last change in the batch, or its tombstone
+     * ({@code rowsJson} null): entity {@code memory} (a memory: its record, {@code memories} row and versions; the
+     * memory collection's definition is in {@link #collections()}), {@code state}, {@code journal} or
+     * {@code idempotency}. The rows travel as their columns as stored (a JSON object; see docs/REPLICAS.md).
+     *
+     * @param key    the entity's key as the change log has it (memory id, JSON array of scope ids and state key, journal
+     *               run, idempotency key)
+     * @param rowId  a memory's record row id in the primary's file, a journal entry's seq; else null
+     * @param vector a memory's vector as stored (little-endian float32), else null
+     */
+    public record EntityChange(long seq, String entity, String key, Long rowId, String rowsJson, byte[] vector) {
+        public boolean deleted() {
+            return rowsJson == null;
+        }
     }
 
     /** A collection as a replica must create it: its name, vector space and index parameters. */

@@ -15,9 +15,27 @@ import java.util.List;
  */
 @JsonInclude(JsonInclude.Include.NON_NULL)
 @JsonIgnoreProperties(ignoreUnknown = true)
-@JsonPropertyOrder({"incarnation", "after", "position", "latest", "collections", "changes"})
+@JsonPropertyOrder({"incarnation", "after", "position", "latest", "collections", "changes", "entities"})
 public record ChangesJson(String incarnation, long after, long position, long latest, List<Collection> collections,
-                          List<Change> changes) {
+                          List<Change> changes, List<Entity> entities) {
+
+    /** An answer of records only. */
+    public ChangesJson(String incarnation, long after, long position, long latest, List<Collection> collections,
+                       List<Change> changes) {
+        this(incarnation, after, position, latest, collections, changes, null);
+    }
+
+    /**
+     * One agent-memory or work-state entity's rows after its last change (docs/REPLICAS.md): {@code entity} is
+     * {@code memory}, {@code state}, {@code journal} or {@code idempotency}; {@code op} is {@code upsert} (with
+     * {@code rows}: the rows' columns as stored, a JSON object as text) or {@code delete}; {@code vector} a memory's
+     * vector as base64 of little-endian float32.
+     */
+    @JsonInclude(JsonInclude.Include.NON_NULL)
+    @JsonIgnoreProperties(ignoreUnknown = true)
+    @JsonPropertyOrder({"seq", "entity", "key", "op", "rowId", "rows", "vector"})
+    public record Entity(long seq, String entity, String key, String op, Long rowId, String rows, String vector) {
+    }
 
     /** A collection the changes belong to, as a replica creates it. */
     @JsonInclude(JsonInclude.Include.NON_NULL)
@@ -45,7 +63,10 @@ public record ChangesJson(String incarnation, long after, long position, long la
                         : new Change(r.seq(), r.collection(), r.id(), "upsert", r.rowId(), r.text(), r.metadataJson(),
                                 r.source(),
                                 r.chunk(), r.createdAt(), r.updatedAt(),
-                                r.vector() == null ? null : Base64.getEncoder().encodeToString(r.vector()))).toList());
+                                r.vector() == null ? null : Base64.getEncoder().encodeToString(r.vector()))).toList(),
+                b.entities().isEmpty() ? null : b.entities().stream().map(e -> new Entity(e.seq(), e.entity(), e.key(),
+                        e.deleted() ? "delete" : "upsert", e.rowId(), e.rowsJson(),
+                        e.vector() == null ? null : Base64.getEncoder().encodeToString(e.vector()))).toList());
     }
 
     public ChangeBatch toBatch() {
@@ -57,6 +78,9 @@ public record ChangesJson(String incarnation, long after, long position, long la
                         : new ChangeBatch.RowChange(c.seq(), c.collection(), c.id(), false, c.text(),
                                 c.metadata() == null ? "{}" : c.metadata(), c.source(), c.chunk(),
                                 c.createdAt() == null ? 0 : c.createdAt(), c.updatedAt() == null ? 0 : c.updatedAt(),
-                                c.vector() == null ? null : Base64.getDecoder().decode(c.vector()), c.rowId())).toList());
+                                c.vector() == null ? null : Base64.getDecoder().decode(c.vector()), c.rowId())).toList(),
+                entities == null ? List.of() : entities.stream().map(e -> new ChangeBatch.EntityChange(e.seq(),
+                        e.entity(), e.key(), e.rowId(), "delete".equals(e.op()) ? null : e.rows(),
+                        e.vector() == null ? null : Base64.getDecoder().decode(e.vector()))).toList());
     }
 }

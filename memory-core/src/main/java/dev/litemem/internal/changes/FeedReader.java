@@ -69,8 +69,10 @@ public final class FeedReader implements ChangeFeed {
         // Last change per row, in the order of those last changes.
         Map<String, long[]> last = new LinkedHashMap<>();
         Map<String, String> ids = new HashMap<>();
+        // Last change per agent-memory or work-state entity: seq, entity, key, log row id, collection id.
+        Map<String, Object[]> lastEntity = new LinkedHashMap<>();
         long position = after;
-        try (PreparedStatement s = c.prepareStatement("SELECT seq, entity, collection_id, record_id FROM changes"
+        try (PreparedStatement s = c.prepareStatement("SELECT seq, entity, collection_id, record_id, row_id FROM changes"
                 + " WHERE seq > ? ORDER BY seq LIMIT ?")) {
             s.setLong(1, after);
             s.setInt(2, limit);
@@ -79,7 +81,18 @@ public final class FeedReader implements ChangeFeed {
                     long seq = rs.getLong(1);
                     position = seq;
                     long collectionId = rs.getLong(3);
-                    if (!Change.RECORD.equals(rs.getString(2)) || rs.wasNull()) {
+                    boolean noCollection = rs.wasNull();
+                    String entity = rs.getString(2);
+                    if (EntityRows.CARRIED.contains(entity)) {
+                        long logRow = rs.getLong(5);
+                        Long logRowId = rs.wasNull() ? null : logRow;
+                        String key = EntityRows.identity(entity, rs.getString(4), logRowId);
+                        lastEntity.remove(key);
+                        lastEntity.put(key, new Object[] {seq, entity, rs.getString(4), logRowId,
+                                noCollection ? null : collectionId});
+                        continue;
+                    }
+                    if (!Change.RECORD.equals(entity) || noCollection) {
                         continue;
                     }
                     String recordId = rs.getString(4);
@@ -126,7 +139,50 @@ public final class FeedReader implements ChangeFeed {
                 }
             }
         }
-        return new ChangeBatch(incarnation, after, position, latest, new ArrayList<>(collections.values()), rows);
+        List<ChangeBatch.EntityChange> entities = new ArrayList<>(lastEntity.size());
+        Long memoriesId = null;
+        if (!lastEntity.isEmpty()) {
+            try (PreparedStatement s = c.prepareStatement("SELECT id FROM collections WHERE name = ?")) {
+                s.setString(1, dev.litemem.memory.Memory.COLLECTION);
+                try (ResultSet rs = s.executeQuery()) {
+                    memoriesId = rs.next() ? rs.getLong(1) : null;
+                }
+            }
+        }
+        for (Object[] e : lastEntity.values()) {
+            String entity = (String) e[1];
+            if (EntityRows.MEMORY.equals(entity)) {
+                if (memoriesId == null) {
+                    continue; // no memory collection, so no memories
+                }
+                collections.computeIfAbsent(memoriesId, id -> collectionDefOrFail(c, id));
+            }
+            var now = EntityRows.read(c, entity, memoriesId == null ? -1 : memoriesId, (String) e[2], (Long) e[3]);
+            entities.add(new ChangeBatch.EntityChange((Long) e[0], entity, (String) e[2], now.map(EntityRows.Row::rowId)
+                    .orElse((Long) e[3]), now.map(EntityRows.Row::json).orElse(null),
+                    now.map(EntityRows.Row::vector).orElse(null)));
+        }
+        return new ChangeBatch(incarnation, after, position, latest, new ArrayList<>(collections.values()), rows,
+                entities);
+    }
+
+    private static ChangeBatch.CollectionDef collectionDefOrFail(Connection c, long id) {
+        try {
+            return collectionDef(c, id);
+        } catch (SQLException e) {
+            throw new LiteMemException("reading the change feed failed: " + e.getMessage(), e);
+        }
+    }
+
+    private static ChangeBatch.CollectionDef collectionDef(Connection c, long id) throws SQLException {
+        try (PreparedStatement s = c.prepareStatement("SELECT name, model, dimension, metric, hnsw_m,"
+                + " hnsw_ef_construction, hnsw_ef_search FROM collections WHERE id = ?")) {
+            s.setLong(1, id);
+            try (ResultSet rs = s.executeQuery()) {
+                return rs.next() ? new ChangeBatch.CollectionDef(rs.getString(1), rs.getString(2), rs.getInt(3),
+                        rs.getString(4), rs.getInt(5), rs.getInt(6), rs.getInt(7)) : null;
+            }
+        }
     }
 
     /** The file's incarnation and newest sequence number, read together. */

@@ -107,6 +107,22 @@ public final class ReplicaApplier implements ReplicaFile {
                     }
                     touched.add(row.collection());
                 }
+                for (ChangeBatch.EntityChange e : batch.entities()) {
+                    RecordWriter memories = null;
+                    if (EntityRows.MEMORY.equals(e.entity())) {
+                        Long id = ids.get(dev.litemem.memory.Memory.COLLECTION);
+                        if (id == null) {
+                            throw new LiteMemException("a change of a memory came without the memory collection's"
+                                    + " definition: the feed is malformed");
+                        }
+                        memories = writers.computeIfAbsent(id, c -> new RecordWriter(h, c, null, true));
+                        touched.add(dev.litemem.memory.Memory.COLLECTION);
+                    }
+                    EntityRows.apply(h.getConnection(), e.entity(), e.key(), e.rowId(), e.deleted() ? null
+                            : new EntityRows.Row(e.rowsJson(), e.vector(), e.rowId()), memories,
+                            other -> touched.add(h.createQuery("SELECT name FROM collections WHERE id = ?")
+                                    .bind(0, other).mapTo(String.class).one()));
+                }
             } catch (SQLException e) {
                 throw new LiteMemException("applying a change batch failed: " + e.getMessage(), e);
             } finally {
