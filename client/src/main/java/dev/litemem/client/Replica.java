@@ -316,8 +316,9 @@ public final class Replica implements MemoryClient {
         return n;
     }
 
-    // Agent memory and work state: not in the change feed yet (docs/REPLICAS.md), so their reads, like recall, ask the
-    // primary; their writes go there as every write does and wait for their bookmark.
+    // Agent memory and work state arrive with the feed and recall runs locally, but these reads still ask the primary:
+    // the local Memory and Work APIs may write (the reserved collection on first use, access marks), and a replica's
+    // file takes no local writes. Their writes go to the primary as every write does and wait for their bookmark.
 
     @Override
     public Optional<MemoryItem> getMemory(String id) {
