@@ -90,10 +90,10 @@ class StoreCheckTest {
             for (int i = 10; i < 20; i++) {
                 notes.upsert(Record.of("n" + i, "note " + i, Map.of()));
             }
-            // Both indexes caught up and checkpointed, so neither holds pruning back (under load the background
-            // maintenance may not have applied the last writes yet).
-            notes.checkpointIndex();
-            shipped.checkpointIndex();
+        }
+        // Pruned by a store that has loaded no index: a loaded index holds pruning back to the change it has applied,
+        // and whether the background maintenance has applied the last writes by then is a matter of timing.
+        try (LiteMem mem = STORES.open(file)) {
             mem.registerChangeLogConsumer("replica", mem.lastSequence(), true);
             assertTrue(mem.pruneChangeLog().deleted() > 10);
         }
