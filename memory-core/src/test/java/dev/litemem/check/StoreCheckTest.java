@@ -81,21 +81,19 @@ class StoreCheckTest {
         Path file = STORES.path("pruned.db");
         try (LiteMem mem = STORES.open(file)) {
             Collection notes = mem.collection("notes");
-            Collection shipped = mem.collection("shipped", dev.litemem.CollectionSpec.vectors(2,
-                    dev.litemem.index.Metric.COSINE), dev.litemem.LedgerPolicy.ALL);
             for (int i = 0; i < 10; i++) {
                 notes.upsert(Record.of("n" + i, "note " + i, Map.of()));
             }
-            shipped.upsert(Record.builder().id("s").vector(new float[] {1, 0}).build()); // kept: not shipped
+            mem.ledger().append("test.kept", "{}"); // an explicit ledger event: in the outbox, kept while not shipped
             for (int i = 10; i < 20; i++) {
                 notes.upsert(Record.of("n" + i, "note " + i, Map.of()));
             }
-        }
-        // Pruned by a store that has loaded no index: a loaded index holds pruning back to the change it has applied,
-        // and whether the background maintenance has applied the last writes by then is a matter of timing.
-        try (LiteMem mem = STORES.open(file)) {
+            // The one index checkpointed at the newest change, so only the replica's position below decides. (An index
+            // of an idle collection would hold pruning back at its last change: see the note in ARCHITECTURE.md.)
+            notes.checkpointIndex();
             mem.registerChangeLogConsumer("replica", mem.lastSequence(), true);
-            assertTrue(mem.pruneChangeLog().deleted() > 10);
+            dev.litemem.ChangeLogPruning pruned = mem.pruneChangeLog();
+            assertTrue(pruned.deleted() > 10, pruned + " with consumers " + mem.changeLogConsumers());
         }
         CheckReport report = StoreCheck.check(file);
         assertTrue(report.clean(), report.findings().toString());
