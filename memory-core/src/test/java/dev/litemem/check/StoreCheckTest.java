@@ -97,9 +97,10 @@ class StoreCheckTest {
         }
         CheckReport report = StoreCheck.check(file);
         assertTrue(report.clean(), report.findings().toString());
-        sql(file, "DELETE FROM changes WHERE seq = (SELECT max(seq) FROM changes)"); // the newest is always kept
-        sql(file, "INSERT INTO changes (seq, at, collection_id, record_id, op) SELECT max(seq) + 2, 0, 1, 'x', 'insert'"
-                + " FROM changes");
+        // An entry above the log's high-water mark (sqlite_sequence): a sequence number the log never gave out.
+        sql(file, "INSERT INTO changes (seq, at, collection_id, record_id, op) SELECT seq + 5, 0, 1, 'x', 'insert'"
+                + " FROM sqlite_sequence WHERE name = 'changes'");
+        sql(file, "UPDATE sqlite_sequence SET seq = seq - 5 WHERE name = 'changes'");
         assertFound(StoreCheck.check(file), Kind.CHANGE_LOG, "changes", null);
     }
 
