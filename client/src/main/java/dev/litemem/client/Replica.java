@@ -278,42 +278,27 @@ public final class Replica implements MemoryClient {
 
     @Override
     public long put(String collection, List<Record> records) {
-        checkWritable();
-        long seq = primary.put(collection, records);
-        wrote();
-        return seq;
+        return forwarded(() -> primary.put(collection, records));
     }
 
     @Override
     public boolean delete(String collection, String id) {
-        checkWritable();
-        boolean existed = primary.delete(collection, id);
-        wrote();
-        return existed;
+        return forwarded(() -> primary.delete(collection, id));
     }
 
     @Override
     public int deleteWhere(String collection, String whereJson) {
-        checkWritable();
-        int n = primary.deleteWhere(collection, whereJson);
-        wrote();
-        return n;
+        return forwarded(() -> primary.deleteWhere(collection, whereJson));
     }
 
     @Override
     public RememberResult remember(Scope scope, String text, RememberOptions options) {
-        checkWritable();
-        RememberResult r = primary.remember(scope, text, options);
-        wrote();
-        return r;
+        return forwarded(() -> primary.remember(scope, text, options));
     }
 
     @Override
     public int forget(Scope scope) {
-        checkWritable();
-        int n = primary.forget(scope);
-        wrote();
-        return n;
+        return forwarded(() -> primary.forget(scope));
     }
 
     // Agent memory and work state arrive with the feed and recall runs locally, but these reads still ask the primary:
@@ -337,18 +322,12 @@ public final class Replica implements MemoryClient {
 
     @Override
     public int undo(Scope scope, int n) {
-        checkWritable();
-        int undone = primary.undo(scope, n);
-        wrote();
-        return undone;
+        return forwarded(() -> primary.undo(scope, n));
     }
 
     @Override
     public RememberResult supersede(String memoryId, String text, RememberOptions options) {
-        checkWritable();
-        RememberResult r = primary.supersede(memoryId, text, options);
-        wrote();
-        return r;
+        return forwarded(() -> primary.supersede(memoryId, text, options));
     }
 
     @Override
@@ -358,34 +337,22 @@ public final class Replica implements MemoryClient {
 
     @Override
     public StateEntry putState(Scope scope, String key, String json) {
-        checkWritable();
-        StateEntry e = primary.putState(scope, key, json);
-        wrote();
-        return e;
+        return forwarded(() -> primary.putState(scope, key, json));
     }
 
     @Override
     public Optional<StateEntry> compareAndSetState(Scope scope, String key, long expectedVersion, String json) {
-        checkWritable();
-        Optional<StateEntry> e = primary.compareAndSetState(scope, key, expectedVersion, json);
-        wrote();
-        return e;
+        return forwarded(() -> primary.compareAndSetState(scope, key, expectedVersion, json));
     }
 
     @Override
     public boolean deleteState(Scope scope, String key) {
-        checkWritable();
-        boolean deleted = primary.deleteState(scope, key);
-        wrote();
-        return deleted;
+        return forwarded(() -> primary.deleteState(scope, key));
     }
 
     @Override
     public long appendJournal(String run, String type, String payloadJson) {
-        checkWritable();
-        long seq = primary.appendJournal(run, type, payloadJson);
-        wrote();
-        return seq;
+        return forwarded(() -> primary.appendJournal(run, type, payloadJson));
     }
 
     @Override
@@ -411,6 +378,14 @@ public final class Replica implements MemoryClient {
                     + "): writes are not queued, retry when it is back; reads still answer from the local file at"
                     + " position " + position + " (see status())");
         }
+    }
+
+    /** A write sent to the primary: refused at once when offline; by default it returns once this replica applied it. */
+    private <T> T forwarded(Supplier<T> write) {
+        checkWritable();
+        T result = write.get();
+        wrote();
+        return result;
     }
 
     private void wrote() {
