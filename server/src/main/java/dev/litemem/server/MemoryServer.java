@@ -56,7 +56,7 @@ public final class MemoryServer implements AutoCloseable {
                     : Embedders.available().isEmpty() ? null : Embedders.bundled();
             api = new Api(new Api.Limits(config.maxBodyBytes, config.maxBatch, config.maxK, config.maxTextChars,
                     config.maxListLimit, config.maxDocumentChars, config.maxDocumentPages), folder, adminKey.key(),
-                    embedder, config.maxConcurrentEmbeds,
+                    embedder, config.maxConcurrentEmbeds, config.maxConcurrentSearches,
                     config.maxOpenTenants, config.maxOpenTenantBytes, config.readerConnectionsPerTenant, config.durability);
             api.replicaHold(config.replicaHold);
             Api configured = api;
@@ -145,6 +145,7 @@ public final class MemoryServer implements AutoCloseable {
         String host = null;
         Integer port = null;
         Integer maxOpen = null;
+        Integer searches = null;
         for (int i = 0; i < args.length; i++) {
             String value = i + 1 < args.length ? args[i + 1] : null;
             switch (args[i]) {
@@ -152,8 +153,9 @@ public final class MemoryServer implements AutoCloseable {
                 case "--host" -> host = require(value, "--host");
                 case "--port" -> port = Integer.parseInt(require(value, "--port"));
                 case "--max-open-tenants" -> maxOpen = Integer.parseInt(require(value, "--max-open-tenants"));
+                case "--max-concurrent-searches" -> searches = Integer.parseInt(require(value, "--max-concurrent-searches"));
                 default -> throw new IllegalArgumentException("unknown option " + args[i]
-                        + ": use --data DIR [--port N] [--host ADDRESS] [--max-open-tenants N]");
+                        + ": use --data DIR [--port N] [--host ADDRESS] [--max-open-tenants N] [--max-concurrent-searches N]");
             }
             i++;
         }
@@ -168,6 +170,9 @@ public final class MemoryServer implements AutoCloseable {
         }
         if (maxOpen != null) {
             b.maxOpenTenants(maxOpen);
+        }
+        if (searches != null) {
+            b.maxConcurrentSearches(searches);
         }
         run(b.build());
     }

@@ -38,6 +38,10 @@ public final class ServeCommand implements Callable<Integer> {
     @Option(names = "--max-open-tenants", defaultValue = "256", description = "Tenant files kept open (default ${DEFAULT-VALUE}).")
     int maxOpenTenants;
 
+    @Option(names = "--max-concurrent-searches", paramLabel = "N", description = "Searches and recalls run at once;"
+            + " the others wait their turn (default: the number of cores).")
+    Integer maxConcurrentSearches;
+
     @Option(names = "--durability", defaultValue = "FULL",
             description = "FULL (default: survives power loss) or NORMAL (survives a server crash; fewer fsyncs).")
     Durability durability;
@@ -55,8 +59,12 @@ public final class ServeCommand implements Callable<Integer> {
 
     @Override
     public Integer call() throws InterruptedException {
-        ServerConfig config = ServerConfig.builder(data).host(host).port(port).maxOpenTenants(maxOpenTenants)
-                .durability(durability).ledger(ledger).ledgerConcurrency(ledgerConcurrency).build();
+        ServerConfig.Builder builder = ServerConfig.builder(data).host(host).port(port).maxOpenTenants(maxOpenTenants)
+                .durability(durability).ledger(ledger).ledgerConcurrency(ledgerConcurrency);
+        if (maxConcurrentSearches != null) {
+            builder.maxConcurrentSearches(maxConcurrentSearches);
+        }
+        ServerConfig config = builder.build();
         try {
             MemoryServer.run(config);
         } catch (ServerException | dev.litemem.ledger.LedgerException e) {

@@ -24,6 +24,7 @@ public final class ServerConfig {
     final int maxTextChars;
     final int maxListLimit;
     final int maxConcurrentEmbeds;
+    final int maxConcurrentSearches;
     final int maxDocumentChars;
     final int maxDocumentPages;
     final Durability durability;
@@ -47,6 +48,7 @@ public final class ServerConfig {
         this.maxTextChars = b.maxTextChars;
         this.maxListLimit = b.maxListLimit;
         this.maxConcurrentEmbeds = b.maxConcurrentEmbeds;
+        this.maxConcurrentSearches = b.maxConcurrentSearches;
         this.maxDocumentChars = b.maxDocumentChars;
         this.maxDocumentPages = b.maxDocumentPages;
         this.durability = b.durability;
@@ -128,6 +130,7 @@ public final class ServerConfig {
         private int maxTextChars = 65_536;
         private int maxListLimit = 1000;
         private int maxConcurrentEmbeds = Math.max(1, Runtime.getRuntime().availableProcessors());
+        private int maxConcurrentSearches = Math.max(1, Runtime.getRuntime().availableProcessors());
         private int maxDocumentChars = 2_000_000;
         private int maxDocumentPages = 1_000;
         private Durability durability = Durability.FULL;
@@ -242,6 +245,16 @@ public final class ServerConfig {
         /** How many embedding calls run at once; the others wait in the embedder queue. */
         public Builder maxConcurrentEmbeds(int maxConcurrentEmbeds) {
             this.maxConcurrentEmbeds = positive(maxConcurrentEmbeds, "maxConcurrentEmbeds");
+            return this;
+        }
+
+        /**
+         * How many searches and recalls run at once (default: the number of cores); the others wait their turn in
+         * arrival order. A search is CPU work: letting more run than there are cores only slices them among each other,
+         * so every one finishes later (the tail grows, the throughput does not).
+         */
+        public Builder maxConcurrentSearches(int maxConcurrentSearches) {
+            this.maxConcurrentSearches = positive(maxConcurrentSearches, "maxConcurrentSearches");
             return this;
         }
 

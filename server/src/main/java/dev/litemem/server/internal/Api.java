@@ -51,6 +51,8 @@ public final class Api {
     final DataFolder folder;
     final Metrics metrics;
     final MeteredEmbedder embedder;
+    /** Searches and recalls running at once (docs/CONCURRENCY.md, "Search admission"). */
+    final MeteredPermits searches;
     final Freezes freezes;
     private final byte[] adminKeyHash;
     private final List<Route> routes = new ArrayList<>();
@@ -66,11 +68,12 @@ public final class Api {
     }
 
     public Api(Limits limits, DataFolder folder, String adminKey, dev.litemem.Embedder embedder, int maxConcurrentEmbeds,
-               int maxOpenTenants, long maxOpenTenantBytes, int readersPerTenant, dev.litemem.Durability durability) {
+               int maxConcurrentSearches, int maxOpenTenants, long maxOpenTenantBytes, int readersPerTenant, dev.litemem.Durability durability) {
         this.limits = limits;
         this.folder = folder;
         this.keys = new TenantKeys(folder.tenants());
         this.embedder = embedder == null ? null : new MeteredEmbedder(embedder, maxConcurrentEmbeds);
+        this.searches = new MeteredPermits(maxConcurrentSearches);
         dev.litemem.LiteMemOptions.Builder options = dev.litemem.LiteMemOptions.builder()
                 .readerConnections(readersPerTenant).durability(durability).actor("litemem-server")
                 // A tenant's file exists from its creation on: missing or empty later means damaged, never "start over".
@@ -82,7 +85,7 @@ public final class Api {
         }
         this.cache = new TenantCache(keys, options.build(), maxOpenTenants, maxOpenTenantBytes, 1 + readersPerTenant);
         this.tenants = new Tenants(folder, keys, cache, creationOptions(durability));
-        this.metrics = new Metrics(cache, this.embedder);
+        this.metrics = new Metrics(cache, this.embedder, searches);
         this.freezes = new Freezes(folder.root().resolve(".frozen"));
         this.adminKeyHash = TenantKeys.sha256(adminKey);
     }
@@ -171,6 +174,7 @@ public final class Api {
         String path = servedPath.replace('<', '{').replace('>', '}');
         routes.add(new Route(method, path));
         boolean tenantWrite = isTenantWrite(method, path);
+        boolean search = isSearch(method, path);
         // Bookmarks: on a tenant's data routes, not on its lifecycle (create, delete, move: freeze, digest, import).
         boolean ofATenant = path.startsWith("/v1/tenants/{tenant}") && !path.equals("/v1/tenants/{tenant}/changes")
                 && !(path.equals("/v1/tenants/{tenant}") && !method.equals("GET"))
@@ -185,7 +189,14 @@ public final class Api {
                 if (ofATenant && method.equals("GET")) {
                     Bookmarks.checkRead(this, ctx);
                 }
-                handler.handle(ctx);
+                if (search) {
+                    searches.call(() -> {
+                        handler.handle(ctx);
+                        return null;
+                    });
+                } else {
+                    handler.handle(ctx);
+                }
                 if (ofATenant && !method.equals("GET") && ctx.statusCode() < 300) {
                     Bookmarks.answerWrite(this, ctx);
                 }
@@ -212,6 +223,17 @@ public final class Api {
             case "DELETE" -> config.routes.delete(servedPath, wrapped);
             default -> throw new IllegalArgumentException(method);
         }
+    }
+
+    /**
+     * The reads that cost CPU in proportion to the data (searches and recalls): at most
+     * {@link dev.litemem.server.ServerConfig.Builder#maxConcurrentSearches} run at once, the others wait in arrival
+     * order. With more running than there are cores, each would be sliced among the others and all finish late: under
+     * 16 connections on 2 cores this took the p99 of a vector search from 21 ms to 7 ms (docs/SERVER.md).
+     */
+    static boolean isSearch(String method, String path) {
+        return "POST".equals(method) && path.startsWith("/v1/tenants/{tenant}/")
+                && (path.endsWith("/search") || path.endsWith("/memories/recall"));
     }
 
     /**

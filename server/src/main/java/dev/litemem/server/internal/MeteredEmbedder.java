@@ -3,8 +3,6 @@ package dev.litemem.server.internal;
 import dev.litemem.Embedder;
 import dev.litemem.Embeddings;
 import java.util.List;
-import java.util.concurrent.Semaphore;
-import java.util.concurrent.atomic.AtomicInteger;
 
 /**
  * The server's one embedder, shared by every tenant: at most {@code permits} embedding calls run at once (the model
@@ -12,21 +10,19 @@ import java.util.concurrent.atomic.AtomicInteger;
  */
 final class MeteredEmbedder implements Embedder {
     private final Embedder delegate;
-    private final Semaphore permits;
-    private final AtomicInteger waiting = new AtomicInteger();
-    private final AtomicInteger running = new AtomicInteger();
+    private final MeteredPermits permits;
 
     MeteredEmbedder(Embedder delegate, int permits) {
         this.delegate = delegate;
-        this.permits = new Semaphore(permits, true);
+        this.permits = new MeteredPermits(permits);
     }
 
     int waiting() {
-        return waiting.get();
+        return permits.waiting();
     }
 
     int running() {
-        return running.get();
+        return permits.running();
     }
 
     @Override
@@ -41,21 +37,11 @@ final class MeteredEmbedder implements Embedder {
 
     @Override
     public Embeddings embed(List<String> texts) {
-        waiting.incrementAndGet();
         try {
-            permits.acquire();
+            return permits.call(() -> delegate.embed(texts));
         } catch (InterruptedException e) {
             Thread.currentThread().interrupt();
             throw new dev.litemem.LiteMemException("interrupted while waiting for the embedder", e);
-        } finally {
-            waiting.decrementAndGet();
-        }
-        running.incrementAndGet();
-        try {
-            return delegate.embed(texts);
-        } finally {
-            running.decrementAndGet();
-            permits.release();
         }
     }
 }
