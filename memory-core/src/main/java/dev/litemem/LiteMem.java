@@ -324,10 +324,10 @@ public final class LiteMem implements AutoCloseable {
         long deleted = 0;
         long through;
         while (true) {
-            List<Long> loaded = new java.util.ArrayList<>();
+            java.util.Map<Long, Long> loaded = new java.util.HashMap<>();
             for (CollectionIndex index : indexes.values()) {
                 if (index.loaded()) {
-                    loaded.add(index.appliedSeq());
+                    loaded.merge(index.collectionId(), index.appliedSeq(), Math::min);
                 }
             }
             long[] result = db.write(h -> {

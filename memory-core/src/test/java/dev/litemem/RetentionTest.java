@@ -93,6 +93,63 @@ class RetentionTest {
     }
 
     @Test
+    void anIdleCollectionsIndexHoldsBackOnlyItsOwnNextChangeAndStaysUsable() {
+        Path file = stores.path("idle.db");
+        try (LiteMem mem = stores.open(file, quiet())) {
+            Collection idle = mem.collection("idle", CollectionSpec.vectors(2, Metric.COSINE));
+            for (int i = 0; i < 5; i++) {
+                idle.upsert(vec("i" + i, 1, i));                            // seq 1..5
+            }
+            idle.checkpointIndex();                                           // index:idle at 5, loaded at 5
+            Collection busy = mem.collection("busy", CollectionSpec.vectors(2, Metric.COSINE));
+            for (int i = 0; i < 20; i++) {
+                busy.upsert(vec("b" + i, 1, i));                            // 6..25
+            }
+            busy.checkpointIndex();                                           // index:busy at 25
+            String loadedFrom = idle.indexStats().source();
+            assertEquals(24, mem.pruneChangeLog().prunedThrough(),
+                    "nobody changed 'idle' after its index's position: it holds nothing back");
+            assertEquals(5, idle.search(new float[] {1, 0}, 20).size());
+            assertEquals(loadedFrom, idle.indexStats().source(), "its loaded index did not start over");
+
+            idle.upsert(vec("i-new", 2, 1));                                  // 26: idle's own next change
+            busy.upsert(vec("b-new", 2, 1));                                  // 27
+            busy.checkpointIndex();                                           // index:busy at 27
+            assertEquals(25, mem.pruneChangeLog().prunedThrough(), "now 'idle' needs 26 and after");
+            assertEquals(6, idle.search(new float[] {1, 0}, 20).size());
+        }
+        try (LiteMem mem = stores.open(file, quiet())) {
+            Collection idle = mem.collection("idle");
+            assertEquals(6, idle.search(new float[] {1, 0}, 20).size(), "the checkpoint at 5 plus change 26");
+            assertEquals("checkpoint", idle.indexStats().source(), "not rebuilt: its own changes were all kept");
+            assertEquals(21, mem.collection("busy").search(new float[] {1, 0}, 50).size());
+        }
+        dev.litemem.check.CheckReport report = dev.litemem.check.StoreCheck.check(file);
+        assertTrue(report.clean(), report.toString());
+    }
+
+    @Test
+    void anIndexWhoseOwnChangesWerePrunedStartsOverFromTheRows() {
+        Path file = stores.path("own.db");
+        try (LiteMem writer = stores.open(file, quiet()); LiteMem reader = stores.open(file, quiet())) {
+            Collection w = writer.collection("notes", CollectionSpec.vectors(2, Metric.COSINE));
+            Collection other = writer.collection("other", CollectionSpec.vectors(2, Metric.COSINE));
+            for (int i = 0; i < 5; i++) {
+                w.upsert(vec("n" + i, 1, i));                               // 1..5
+            }
+            Collection r = reader.collection("notes");
+            assertEquals(5, r.search(new float[] {1, 0}, 50).size());       // the reader's index at 5
+            w.delete("n0");                                                   // 6: an own change past it
+            other.upsert(vec("o", 1, 1));                                     // 7
+            w.checkpointIndex();                                              // the writer's index:notes at 7
+            other.checkpointIndex();
+            assertEquals(6, writer.pruneChangeLog().prunedThrough());
+            List<Hit> hits = r.search(new float[] {1, 0}, 50);
+            assertEquals(4, hits.size(), "the reader's own change 6 was pruned: it started over and saw the delete");
+        }
+    }
+
+    @Test
     void anotherProcessesIndexWhosePositionWasPrunedReloadsAndMissesNothing() {
         Path file = stores.path("p.db");
         try (LiteMem writer = stores.open(file, quiet()); LiteMem reader = stores.open(file, quiet())) {

@@ -259,7 +259,7 @@ final class Checks {
 
     private void indexAgainstRows(String name, long collection, Checkpoints.Verified cp, Set<Long> rows) {
         try {
-            if (Retention.prunedThrough(h) > cp.seq()) {
+            if (Retention.prunedThroughFor(h, collection) > cp.seq()) {
                 return; // the log after it is gone: the loader rebuilds from the rows instead (not damage)
             }
             Set<Long> changedSince = new HashSet<>(h.createQuery("SELECT row_id FROM changes WHERE collection_id = ?"

@@ -188,6 +188,10 @@ public final class CollectionIndex {
         return index != null;
     }
 
+    public long collectionId() {
+        return collectionId;
+    }
+
     /** Applies the committed changes not yet in the index. */
     public void catchUp() {
         if (index == null || !hasPending()) {
@@ -376,7 +380,7 @@ public final class CollectionIndex {
         return db.readSnapshot(h -> {
             Snapshot s = new Snapshot();
             s.maxSeq = h.createQuery("SELECT coalesce(max(seq), 0) FROM changes").mapTo(Long.class).one();
-            s.prunedThrough = Retention.prunedThrough(h);
+            s.prunedThrough = Retention.prunedThroughFor(h, collectionId);
             h.createQuery("SELECT row_id, embedding FROM records WHERE collection_id = ? AND embedding IS NOT NULL")
                     .bind(0, collectionId)
                     .map((rs, ctx) -> s.add(rs.getLong(1), usable(rs.getBytes(2))))
@@ -402,10 +406,9 @@ public final class CollectionIndex {
     private boolean hasPending() {
         long after = appliedSeq;
         // Pending changes, or a position another process's pruning has passed (then the index must start over).
-        return db.readCommitted(h -> h.createQuery("SELECT EXISTS (SELECT 1 FROM changes WHERE collection_id = ? AND seq > ?)"
-                        + " OR coalesce((SELECT CAST(value AS INTEGER) FROM meta WHERE key = '" + Retention.PRUNED_THROUGH
-                        + "'), 0) > ?")
-                .bind(0, collectionId).bind(1, after).bind(2, after).mapTo(Boolean.class).one());
+        return db.readCommitted(h -> Retention.prunedThroughFor(h, collectionId) > after
+                || h.createQuery("SELECT EXISTS (SELECT 1 FROM changes WHERE collection_id = ? AND seq > ?)")
+                        .bind(0, collectionId).bind(1, after).mapTo(Boolean.class).one());
     }
 
     /** Replays committed changes after {@link #appliedSeq}. Caller holds {@link #lock}. */
@@ -454,7 +457,7 @@ public final class CollectionIndex {
 
     private Batch readBatch(Handle h, long after) {
         Batch b = new Batch();
-        if (Retention.prunedThrough(h) > after) {
+        if (Retention.prunedThroughFor(h, collectionId) > after) {
             b.pruned = true;
             return b;
         }
