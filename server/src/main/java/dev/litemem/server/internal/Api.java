@@ -52,6 +52,7 @@ public final class Api {
     final Metrics metrics;
     final MeteredEmbedder embedder;
     final Freezes freezes;
+    final Idempotency idempotency = new Idempotency(this);
     private final byte[] adminKeyHash;
     private final List<Route> routes = new ArrayList<>();
     private volatile boolean ready;
@@ -105,6 +106,11 @@ public final class Api {
     /** How long the change log is held for a replica not heard of (docs/REPLICAS.md). */
     public void replicaHold(java.time.Duration hold) {
         this.replicaHold = hold;
+    }
+
+    /** How long an {@code Idempotency-Key} and its answer are kept (docs/SERVER.md, "Idempotent writes"). */
+    public void idempotencyKeyTtl(java.time.Duration ttl) {
+        idempotency.ttl(ttl);
     }
 
     java.time.Duration replicaHold() {
@@ -185,7 +191,11 @@ public final class Api {
                 if (ofATenant && method.equals("GET")) {
                     Bookmarks.checkRead(this, ctx);
                 }
-                handler.handle(ctx);
+                if (tenantWrite && ctx.header(Idempotency.HEADER) != null) {
+                    idempotency.handle(ctx, method, path, handler);
+                } else {
+                    handler.handle(ctx);
+                }
                 if (ofATenant && !method.equals("GET") && ctx.statusCode() < 300) {
                     Bookmarks.answerWrite(this, ctx);
                 }
@@ -370,6 +380,9 @@ public final class Api {
         try (TenantCache.Lease lease = cache.acquire(name)) {
             LiteMem mem = lease.mem();
             for (CollectionInfo info : mem.collections()) {
+                if (info.name().startsWith("_")) {
+                    continue; // a capability's reserved collection (memory's): no collection name opens it (it 400ed)
+                }
                 long count = mem.collection(info.name()).count();
                 records += count;
                 collections.add(CollectionJson.of(info, count));
