@@ -262,6 +262,47 @@ class IdempotencyKeyTest {
         }
     }
 
+    @Test
+    void theJavaClientReusesACallersKeyAndItsOwnKeyWhenItSendsAWriteAgain() throws Exception {
+        try (TestServer s = new TestServer(stores.dir())) {
+            String key = s.createTenant("acme");
+            dev.litemem.client.HttpMemoryClient client = new dev.litemem.client.HttpMemoryClient(
+                    URI.create(s.server.baseUrl() + "/v1/tenants/acme"), key, Duration.ofSeconds(30));
+            long first = client.withIdempotencyKey("step-1", () -> client.appendJournal("run", "tool", "{\"n\": 1}"));
+            long again = client.withIdempotencyKey("step-1", () -> client.appendJournal("run", "tool", "{\"n\": 1}"));
+            assertEquals(first, again);
+            dev.litemem.InvalidInputException reused = org.junit.jupiter.api.Assertions.assertThrows(
+                    dev.litemem.InvalidInputException.class, () -> client.withIdempotencyKey("step-1",
+                            () -> client.appendJournal("run", "tool", "{\"n\": 2}")));
+            assertEquals("Idempotency-Key", reused.field());
+            // Without a key of the caller's, each call is its own write (a fresh key each).
+            client.appendJournal("run", "tool", "{\"n\": 1}");
+            assertEquals(2, client.readJournal("run", null, 0, 10).size());
+        }
+        // The answer lost with the server (SIGKILL after the commit): the client sends the write again with its key to
+        // the restarted server, gets the first answer, and the journal holds the entry once.
+        int port;
+        String key;
+        try (ChildServer child = ChildServer.start(stores.dir().resolve("child"), 8, TestServer.ADMIN, null,
+                "-Dlitemem.test.pauseAt=idempotent-committed")) {
+            port = URI.create(child.url).getPort();
+            key = new Client(child.url).createTenant();
+            dev.litemem.client.HttpMemoryClient client = new dev.litemem.client.HttpMemoryClient(
+                    URI.create(child.url + "/v1/tenants/acme"), key, Duration.ofSeconds(30), 60);
+            CompletableFuture<Long> write = CompletableFuture.supplyAsync(
+                    () -> client.appendJournal("run", "tool", "{\"n\": 1}"));
+            child.awaitLine(l -> l.equals("paused at idempotent-committed"));
+            child.kill();
+            try (ChildServer restarted = ChildServer.start(stores.dir().resolve("child"), 8, port, TestServer.ADMIN, null)) {
+                restarted.drainOutput();
+                long seq = write.get(120, TimeUnit.SECONDS);
+                List<dev.litemem.work.JournalEntry> entries = client.readJournal("run", null, 0, 10);
+                assertEquals(1, entries.size());
+                assertEquals(seq, entries.get(0).seq());
+            }
+        }
+    }
+
     /** A small client of the child server. */
     private static final class Client {
         final String url;
