@@ -134,6 +134,34 @@ class IdempotencyKeyTest {
         }
     }
 
+    /** A multipart upload is fingerprinted by its parts: the same upload is replayed, another file is refused. */
+    @Test
+    void aMultipartDocumentUploadIsReplayedAndAnotherFileUnderItsKeyRefused() {
+        try (TestServer s = new TestServer(stores.dir())) {
+            String key = s.createTenant("acme");
+            String path = "/v1/tenants/acme/collections/docs/documents?source=guide.md";
+            TestServer.Response first = upload(s, path, key, "# Guide\n\nTea is brewed at 80 degrees.");
+            assertEquals(200, first.status(), first.body());
+            long seq = lastSeq(s, key);
+            TestServer.Response again = upload(s, path, key, "# Guide\n\nTea is brewed at 80 degrees.");
+            assertTrue(replayed(again));
+            assertEquals(first.body(), again.body());
+            assertEquals(seq, lastSeq(s, key));
+            TestServer.Response other = upload(s, path, key, "# Guide\n\nCoffee is brewed at 93 degrees.");
+            assertEquals(422, other.status(), other.body());
+            assertEquals("idempotency-key-reused", other.problemType());
+        }
+    }
+
+    private static TestServer.Response upload(TestServer s, String path, String key, String text) {
+        String body = "--zz\r\nContent-Disposition: form-data; name=\"file\"; filename=\"guide.md\"\r\n"
+                + "Content-Type: text/markdown\r\n\r\n" + text + "\r\n--zz--\r\n";
+        return s.send(HttpRequest.newBuilder(URI.create(s.server.baseUrl() + path)).timeout(Duration.ofSeconds(60))
+                .header("Authorization", "Bearer " + key).header("Idempotency-Key", "\"upload-1\"")
+                .header("Content-Type", "multipart/form-data; boundary=zz")
+                .POST(HttpRequest.BodyPublishers.ofString(body, StandardCharsets.UTF_8)).build());
+    }
+
     @Test
     void theSameKeyWithAnotherRequestIsRefusedAndAMalformedKeySaysWhatAValidOneIs() {
         try (TestServer s = new TestServer(stores.dir())) {

@@ -126,7 +126,7 @@ final class Idempotency {
 
     /**
      * What makes two requests the same: method, route, path parameters, query string and the SHA-256 of the body (of
-     * a multipart body: of each part's name, file name and content, in order).
+     * a multipart body: of each file part's name, file name and content, and each field, by name).
      */
     private String fingerprint(Context ctx, String method, String path) throws Exception {
         MessageDigest d = sha256();
@@ -139,20 +139,27 @@ final class Idempotency {
         String contentType = ctx.contentType() == null ? "" : ctx.contentType().toLowerCase(java.util.Locale.ROOT);
         if (contentType.startsWith("multipart/form-data")) {
             Bodies.checkDeclaredLength(ctx, api.limits.maxBodyBytes());
-            java.util.Collection<jakarta.servlet.http.Part> parts;
+            Map<String, java.util.List<io.javalin.http.UploadedFile>> files;
+            Map<String, java.util.List<String>> fields;
             try {
-                parts = ctx.req().getParts();
+                files = new TreeMap<>(ctx.uploadedFileMap());
+                fields = new TreeMap<>(ctx.formParamMap());
             } catch (Exception e) {
+                // Jetty's ServletException (over the size limit, or malformed), thrown undeclared through Kotlin.
                 ctx.header("Connection", "close");
                 throw Errors.invalid("file", "the multipart body cannot be read: it is malformed, or larger than "
                         + api.limits.maxBodyBytes() + " bytes");
             }
-            for (jakarta.servlet.http.Part part : parts) {
-                d.update(("part " + part.getName() + " " + part.getSubmittedFileName() + "\n")
-                        .getBytes(StandardCharsets.UTF_8));
-                try (java.io.InputStream in = part.getInputStream()) {
-                    d.update(sha256().digest(in.readAllBytes()));
+            for (Map.Entry<String, java.util.List<io.javalin.http.UploadedFile>> part : files.entrySet()) {
+                for (io.javalin.http.UploadedFile file : part.getValue()) {
+                    d.update(("file " + part.getKey() + " " + file.filename() + "\n").getBytes(StandardCharsets.UTF_8));
+                    try (java.io.InputStream in = file.content()) {
+                        d.update(sha256().digest(in.readAllBytes()));
+                    }
                 }
+            }
+            for (Map.Entry<String, java.util.List<String>> field : fields.entrySet()) {
+                d.update(("field " + field.getKey() + " " + field.getValue() + "\n").getBytes(StandardCharsets.UTF_8));
             }
         } else {
             byte[] body = Bodies.readBytes(ctx, api.limits.maxBodyBytes());
