@@ -58,6 +58,7 @@ public final class LiteMem implements AutoCloseable {
     private volatile Optional<Embedder> embedder;
     private volatile MemoryStore memory;
     private volatile WorkStore work;
+    private boolean memoryExpiryScheduled;
 
     private LiteMem(Database db, LiteMemOptions options) {
         this.db = db;
@@ -126,12 +127,14 @@ public final class LiteMem implements AutoCloseable {
     public Collection collection(String name, CollectionSpec spec, LedgerPolicy ledger) {
         checkName(name);
         Objects.requireNonNull(spec, "spec");
+        boolean[] created = {false};
         CollectionInfo info = db.write(h -> CollectionRows.find(h, name).orElseGet(() -> {
-            CollectionInfo created = CollectionRows.insert(h, name, spec);
+            created[0] = true;
+            CollectionInfo made = CollectionRows.insert(h, name, spec);
             if (ledger != null && ledger != LedgerPolicy.NONE) {
                 LedgerRows.setCollectionPolicy(h, CollectionRows.id(h, name), ledger);
             }
-            return created;
+            return made;
         }));
         if (!info.spec().sameVectorSpace(spec)) {
             throw new LiteMemException("collection '" + name + "' already exists with model " + info.spec().model() + ", "
@@ -139,7 +142,7 @@ public final class LiteMem implements AutoCloseable {
                     + " reopened as model " + spec.model() + ", " + spec.dimension() + " dimensions, metric "
                     + spec.metric().id() + ": use another collection name");
         }
-        return cached(info);
+        return created[0] ? cachedUntilRollback(info) : cached(info);
     }
 
     /**
@@ -165,10 +168,25 @@ public final class LiteMem implements AutoCloseable {
                 if (memory == null) {
                     Collection c = reserved(Memory.COLLECTION);
                     long id = c.id();
-                    memory = new MemoryStore(new MemoryBackend(db, id, c::textEmbedder, c::run, c::vectorIndex, c::indexAsIs,
-                            () -> written(id), options.defaultActor()));
-                    if (!isReplica()) { // a replica's memories expire when its primary's do: the feed says so
-                        maintainer.addPeriodic(memory::expireNow);
+                    MemoryStore made = new MemoryStore(new MemoryBackend(db, id, c::textEmbedder, c::run, c::vectorIndex,
+                            c::indexAsIs, () -> written(id), options.defaultActor()));
+                    memory = made;
+                    // Made inside a transaction that rolls back, the reserved collection is gone: so is this store.
+                    db.onRollback(() -> {
+                        synchronized (this) {
+                            if (memory == made) {
+                                memory = null;
+                            }
+                        }
+                    });
+                    if (!memoryExpiryScheduled && !isReplica()) { // a replica's memories expire when its primary's do
+                        memoryExpiryScheduled = true;
+                        maintainer.addPeriodic(() -> {
+                            MemoryStore current = memory;
+                            if (current != null) {
+                                current.expireNow();
+                            }
+                        });
                     }
                 }
                 m = memory;
@@ -212,16 +230,15 @@ public final class LiteMem implements AutoCloseable {
         if (stored.isPresent()) {
             return cached(stored.get());
         }
-        if (db.inWriteTransaction()) {
-            // Made inside the caller's transaction, it would vanish with a rollback while this store kept using it.
-            throw new LiteMemException("the first use of memory() in this file cannot be inside inTransaction: call"
-                    + " mem.memory() once before the transaction");
-        }
         Embedder e = embedder().orElseThrow(() -> new LiteMemException("this store has no embedder for its memory:"
                 + " open it with LiteMemOptions.builder().embedder(...), or add litemem-embedding to the class path"));
         CollectionSpec spec = CollectionSpec.of(e);
-        CollectionInfo info = db.write(h -> CollectionRows.find(h, name).orElseGet(() -> CollectionRows.insert(h, name, spec)));
-        return cached(info);
+        boolean[] created = {false};
+        CollectionInfo info = db.write(h -> CollectionRows.find(h, name).orElseGet(() -> {
+            created[0] = true;
+            return CollectionRows.insert(h, name, spec);
+        }));
+        return created[0] ? cachedUntilRollback(info) : cached(info);
     }
 
     /** Every collection in the file, by name. */
@@ -582,6 +599,22 @@ public final class LiteMem implements AutoCloseable {
             CollectionIndex index = indexes.computeIfAbsent(id, i -> new CollectionIndex(db, i, info, options));
             return new Collection(this, db, id, info, index);
         });
+    }
+
+    /**
+     * {@link #cached} for a collection this thread's write transaction just created: if that transaction rolls back,
+     * the collection's row is gone, and so are its cache entries (a later collection may get the same id).
+     */
+    private Collection cachedUntilRollback(CollectionInfo info) {
+        Collection c = cached(info);
+        db.onRollback(() -> {
+            collections.remove(info.name(), c);
+            CollectionIndex index = indexes.get(c.id());
+            if (index != null && indexes.remove(c.id(), index)) {
+                maintainer.forget(c.id(), index);
+            }
+        });
+        return c;
     }
 
     private Optional<CollectionInfo> find(String name) {

@@ -51,10 +51,19 @@ public final class HttpMemoryClient implements MemoryClient {
             .disable(DeserializationFeature.FAIL_ON_UNKNOWN_PROPERTIES).build();
     /** The bookmark of this thread's last answer that carried one (docs/REPLICAS.md): what a replica waits for. */
     private static final ThreadLocal<String> LAST_BOOKMARK = new ThreadLocal<>();
+    /** The request header that makes a write safe to send again (docs/SERVER.md, "Idempotent writes"). */
+    public static final String IDEMPOTENCY_KEY = "Idempotency-Key";
+    /** How many times a write is sent at most by default: the first time and two retries with its key. */
+    public static final int DEFAULT_ATTEMPTS = 3;
+    private static final Duration FIRST_BACKOFF = Duration.ofMillis(200);
+    private static final Duration MAX_BACKOFF = Duration.ofSeconds(2);
+    /** The Idempotency-Key the caller chose for this thread's next writes ({@link #withIdempotencyKey}). */
+    private static final ThreadLocal<String> CALLER_KEY = new ThreadLocal<>();
     private final HttpClient http;
     private final String tenantUrl;
     private final String key;
     private final Duration timeout;
+    private final int attempts;
 
     /**
      * @param tenantUrl the tenant's URL, for example {@code http://127.0.0.1:8080/v1/tenants/acme}
@@ -62,11 +71,53 @@ public final class HttpMemoryClient implements MemoryClient {
      * @param timeout   for connecting, and for each request's answer
      */
     public HttpMemoryClient(URI tenantUrl, String key, Duration timeout) {
+        this(tenantUrl, key, timeout, DEFAULT_ATTEMPTS);
+    }
+
+    /**
+     * @param attempts how many times a write is sent at most (1: never again): each write carries an
+     *                 {@code Idempotency-Key}, fresh per call unless {@link #withIdempotencyKey} gave one, and is sent
+     *                 again with the same key when the server could not be reached or no answer came (a broken
+     *                 connection, a timeout), or the server answered 409 {@code idempotency-key-in-flight}; the
+     *                 server then answers the first request's answer and writes nothing twice. Waits 200 ms before the
+     *                 first retry, doubling up to 2 s.
+     */
+    public HttpMemoryClient(URI tenantUrl, String key, Duration timeout, int attempts) {
+        if (attempts < 1) {
+            throw new IllegalArgumentException("attempts must be at least 1, was " + attempts);
+        }
         String u = tenantUrl.toString();
         this.tenantUrl = u.endsWith("/") ? u.substring(0, u.length() - 1) : u;
         this.key = key;
         this.timeout = timeout;
+        this.attempts = attempts;
         this.http = HttpClient.newBuilder().connectTimeout(timeout).build();
+    }
+
+    /**
+     * Runs {@code call} with {@code idempotencyKey} on the writes it makes through this client from this thread,
+     * instead of a fresh key per write: calling again with the same key (after a crash of the caller, say) gets the
+     * first answer, and the server writes nothing twice. Give one write per key: a second, different write under the
+     * same key is refused (422 {@code idempotency-key-reused}, an {@link InvalidInputException} of field
+     * {@value #IDEMPOTENCY_KEY}). A key is 1 to 255 printable ASCII characters; a random UUID is best.
+     */
+    public <T> T withIdempotencyKey(String idempotencyKey, java.util.function.Supplier<T> call) {
+        if (idempotencyKey == null || idempotencyKey.isEmpty() || idempotencyKey.length() > 255
+                || !idempotencyKey.chars().allMatch(c -> c >= 0x20 && c <= 0x7e)) {
+            throw new InvalidInputException(IDEMPOTENCY_KEY, "an idempotency key is 1 to 255 printable ASCII"
+                    + " characters (a random UUID is best)");
+        }
+        String outer = CALLER_KEY.get();
+        CALLER_KEY.set(idempotencyKey);
+        try {
+            return call.get();
+        } finally {
+            if (outer == null) {
+                CALLER_KEY.remove();
+            } else {
+                CALLER_KEY.set(outer);
+            }
+        }
     }
 
     @Override
@@ -328,14 +379,32 @@ public final class HttpMemoryClient implements MemoryClient {
         if (body != null) {
             req.header("Content-Type", "application/json");
         }
+        String idempotencyKey = isWrite(method, url) ? (CALLER_KEY.get() != null ? CALLER_KEY.get()
+                : java.util.UUID.randomUUID().toString()) : null;
+        if (idempotencyKey != null) {
+            req.header(IDEMPOTENCY_KEY, sfString(idempotencyKey));
+        }
+        HttpRequest request = req.build();
         HttpResponse<byte[]> res;
-        try {
-            res = http.send(req.build(), HttpResponse.BodyHandlers.ofByteArray());
-        } catch (IOException e) {
-            throw new LiteMemException("the LiteMem server at " + tenantUrl + " cannot be reached: " + e.getMessage(), e);
-        } catch (InterruptedException e) {
-            Thread.currentThread().interrupt();
-            throw new LiteMemException("interrupted while waiting for the LiteMem server", e);
+        for (int attempt = 1; ; attempt++) {
+            boolean last = idempotencyKey == null || attempt >= attempts;
+            try {
+                res = http.send(request, HttpResponse.BodyHandlers.ofByteArray());
+            } catch (IOException e) {
+                if (!last) {
+                    pause(attempt, null); // the request may or may not have arrived: its key makes sending it again safe
+                    continue;
+                }
+                throw new LiteMemException("the LiteMem server at " + tenantUrl + " cannot be reached: " + e.getMessage(), e);
+            } catch (InterruptedException e) {
+                Thread.currentThread().interrupt();
+                throw new LiteMemException("interrupted while waiting for the LiteMem server", e);
+            }
+            if (!last && res.statusCode() == 409 && "idempotency-key-in-flight".equals(problem(res.body()).title())) {
+                pause(attempt, res.headers().firstValue("Retry-After").orElse(null));
+                continue;
+            }
+            break;
         }
         int status = res.statusCode();
         LAST_BOOKMARK.set(res.headers().firstValue(Bookmark.HEADER).orElse(null));
@@ -348,6 +417,35 @@ public final class HttpMemoryClient implements MemoryClient {
             }
         }
         throw failure(status, problem(res.body()));
+    }
+
+    /** Whether the request changes the tenant: every method but GET, except the searches (POST, but reads). */
+    private static boolean isWrite(String method, String url) {
+        String path = url.contains("?") ? url.substring(0, url.indexOf('?')) : url;
+        return !method.equals("GET") && !path.endsWith("/search") && !path.endsWith("/memories/recall");
+    }
+
+    /** The key as an RFC 8941 sf-string, as the header's draft defines it. */
+    private static String sfString(String key) {
+        return "\"" + key.replace("\\", "\\\\").replace("\"", "\\\"") + "\"";
+    }
+
+    /** Waits before sending a write again: Retry-After's seconds when given, else 200 ms doubling up to 2 s. */
+    private static void pause(int attempt, String retryAfter) {
+        long millis = Math.min(MAX_BACKOFF.toMillis(), FIRST_BACKOFF.toMillis() << Math.min(attempt - 1, 10));
+        if (retryAfter != null) {
+            try {
+                millis = Math.min(Long.parseLong(retryAfter.trim()) * 1000, 10_000);
+            } catch (NumberFormatException e) {
+                // An HTTP date or garbage: the backoff above.
+            }
+        }
+        try {
+            Thread.sleep(millis);
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+            throw new LiteMemException("interrupted while waiting to send a write again", e);
+        }
     }
 
     private static byte[] write(Object body) {
@@ -378,7 +476,7 @@ public final class HttpMemoryClient implements MemoryClient {
         if (status == 409 && type.equals("conflict")) {
             return new Conflict();
         }
-        if (status == 400 || status == 413) {
+        if (status == 400 || status == 413 || status == 422) {
             return new InvalidInputException(p.field(), detail);
         }
         if (status == 503) {

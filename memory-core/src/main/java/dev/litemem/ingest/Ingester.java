@@ -173,7 +173,9 @@ public final class Ingester {
         // Extracted, chunked and counted first: a document refused for its limits (or its format) creates nothing.
         DocumentStore.Chunked doc = DocumentStore.chunk(fileName == null ? source : fileName, content, chunking, embedder,
                 limits);
-        Collection collection = collection(embedder);
+        // A collection of another model is refused before anything is embedded; a new one is created only in the
+        // transaction that writes the chunks, so embedding holds no lock even inside Work.onceDeferred.
+        mem.findCollection(collectionName).ifPresent(c -> checkModel(c, embedder));
         EmbeddingCache.Result embedded = EmbeddingCache.embed(embedder, doc.embedTexts(), cacheLookup(embedder));
         List<Record> records = DocumentStore.records(source, source, doc.title(), doc.chunks(),
                 embedded.vectors().toArray(new float[0][]), metadata == null ? Map.of() : metadata);
@@ -182,7 +184,7 @@ public final class Ingester {
         Document row = new Document(source, doc.title(), content.length, now, HexFormat.of().formatHex(sha256),
                 doc.chunks().size(), now);
         String fingerprint = chunking.fingerprint(embedder.modelId());
-        long seq = mem.inTransaction(h -> DocumentStore.replace(h, collection,
+        long seq = mem.inTransaction(h -> DocumentStore.replace(h, collection(embedder),
                 DocumentTable.collectionId(h, collectionName), records, embedder.modelId(), embedded.computed(), row,
                 sha256, fingerprint));
         return new IngestedDocument(row, seq, embedded.computed().size(), embedded.truncated());
@@ -197,12 +199,16 @@ public final class Ingester {
     private Collection collection(Embedder embedder) {
         Collection stored = mem.collection(collectionName);
         Collection collection = actor == null ? stored : stored.as(actor);
+        checkModel(collection, embedder);
+        return collection;
+    }
+
+    private void checkModel(Collection collection, Embedder embedder) {
         if (!collection.info().spec().model().equals(embedder.modelId())) {
             throw new LiteMemException("collection '" + collectionName + "' holds vectors of the model "
                     + collection.info().spec().model() + ", but this store embeds with " + embedder.modelId()
                     + ": ingest into another collection (--collection)");
         }
-        return collection;
     }
 
     private EmbeddingCache.Lookup cacheLookup(Embedder embedder) {

@@ -59,6 +59,7 @@ public final class MemoryServer implements AutoCloseable {
                     embedder, config.maxConcurrentEmbeds, config.maxConcurrentSearches,
                     config.maxOpenTenants, config.maxOpenTenantBytes, config.readerConnectionsPerTenant, config.durability);
             api.replicaHold(config.replicaHold);
+            api.idempotencyKeyTtl(config.idempotencyKeyTtl);
             Api configured = api;
             Javalin app = Javalin.create(c -> {
                 c.startup.showJavalinBanner = false;

@@ -32,6 +32,7 @@ public final class ServerConfig {
     final int ledgerConcurrency;
     final java.time.Duration ledgerPoll;
     final java.time.Duration replicaHold;
+    final java.time.Duration idempotencyKeyTtl;
 
     private ServerConfig(Builder b) {
         this.dataDir = b.dataDir;
@@ -56,6 +57,7 @@ public final class ServerConfig {
         this.ledgerConcurrency = b.ledgerConcurrency;
         this.ledgerPoll = b.ledgerPoll;
         this.replicaHold = b.replicaHold;
+        this.idempotencyKeyTtl = b.idempotencyKeyTtl;
     }
 
     public static Builder builder(Path dataDir) {
@@ -138,6 +140,7 @@ public final class ServerConfig {
         private int ledgerConcurrency = 4;
         private java.time.Duration ledgerPoll = java.time.Duration.ofSeconds(1);
         private java.time.Duration replicaHold = java.time.Duration.ofHours(1);
+        private java.time.Duration idempotencyKeyTtl = java.time.Duration.ofHours(24);
 
         private Builder(Path dataDir) {
             this.dataDir = Objects.requireNonNull(dataDir, "dataDir");
@@ -294,6 +297,19 @@ public final class ServerConfig {
          */
         public Builder replicaHold(java.time.Duration hold) {
             this.replicaHold = Objects.requireNonNull(hold, "hold");
+            return this;
+        }
+
+        /**
+         * How long the answer to a write sent with an {@code Idempotency-Key} is kept for retries (default 24 hours;
+         * docs/SERVER.md, "Idempotent writes"): after that the key is forgotten and the same key runs as new.
+         */
+        public Builder idempotencyKeyTtl(java.time.Duration ttl) {
+            Objects.requireNonNull(ttl, "ttl");
+            if (ttl.isNegative() || ttl.isZero()) {
+                throw new IllegalArgumentException("idempotencyKeyTtl must be positive, was " + ttl);
+            }
+            this.idempotencyKeyTtl = ttl;
             return this;
         }
 

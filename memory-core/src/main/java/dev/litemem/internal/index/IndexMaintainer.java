@@ -65,6 +65,11 @@ public final class IndexMaintainer implements AutoCloseable {
      * maintenance step, at most about every {@value #PERIODIC_MILLIS} ms. Steps run after writes only, so a store
      * nobody writes runs none (never when background work is off).
      */
+    /** Forgets a collection's index (its collection was created in a transaction that rolled back). */
+    public void forget(long collectionId, CollectionIndex index) {
+        written.remove(collectionId, index);
+    }
+
     public void addPeriodic(Runnable task) {
         periodicTasks.add(task);
     }

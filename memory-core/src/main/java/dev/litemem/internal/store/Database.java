@@ -49,6 +49,8 @@ public final class Database implements AutoCloseable {
     private final ReentrantLock writerLock = new ReentrantLock();
     private final ReentrantReadWriteLock lifecycle = new ReentrantReadWriteLock();
     private final ThreadLocal<Handle> currentWrite = new ThreadLocal<>();
+    private final ThreadLocal<Deferred> deferred = new ThreadLocal<>();
+    private final ThreadLocal<java.util.List<Runnable>> rollbackActions = new ThreadLocal<>();
     private final Maintenance.Tasks maintenance;
     private volatile boolean closed;
     private volatile Consumer<String> statementListener;
@@ -147,13 +149,17 @@ public final class Database implements AutoCloseable {
         enter();
         try {
             Handle joined = currentWrite.get();
+            Deferred deferred = this.deferred.get();
             if (joined != null) {
+                if (deferred != null && deferred.handle == joined && deferred.depth == 0) {
+                    return inSavepoint(deferred, work);
+                }
                 return work.apply(joined);
             }
-            if (!writerLock.tryLock()) {
-                readersWanted = true; // a read may hold the writer: from now on reads get connections of their own
-                writerLock.lock();
+            if (deferred != null) {
+                return inSavepoint(deferred.begin(), work);
             }
+            lockWriter();
             try (Handle handle = writerJdbi.open()) {
                 execute(handle, "BEGIN IMMEDIATE");
                 currentWrite.set(handle);
@@ -168,7 +174,9 @@ public final class Database implements AutoCloseable {
                     currentWrite.remove();
                     if (!committed) {
                         rollback(handle);
+                        runRollbackActions(0);
                     }
+                    rollbackActions.remove();
                 }
             } finally {
                 writerLock.unlock();
@@ -177,6 +185,147 @@ public final class Database implements AutoCloseable {
             throw translate(e);
         } finally {
             exit();
+        }
+    }
+
+    private void lockWriter() {
+        if (!writerLock.tryLock()) {
+            readersWanted = true; // a read may hold the writer: from now on reads get connections of their own
+            writerLock.lock();
+        }
+    }
+
+    /**
+     * Registers what undoes an in-memory effect of the calling thread's write transaction (a cache entry made for a row
+     * it wrote) if that transaction rolls back; forgotten when it commits. Outside a write transaction: ignored.
+     */
+    public void onRollback(Runnable undo) {
+        if (currentWrite.get() != null) {
+            java.util.List<Runnable> actions = rollbackActions.get();
+            if (actions == null) {
+                actions = new ArrayList<>();
+                rollbackActions.set(actions);
+            }
+            actions.add(undo);
+        }
+    }
+
+    private void runRollbackActions(int from) {
+        java.util.List<Runnable> actions = rollbackActions.get();
+        if (actions == null) {
+            return;
+        }
+        // Newest first, as the writes were undone.
+        for (int i = actions.size() - 1; i >= from; i--) {
+            actions.remove(i).run();
+        }
+    }
+
+    /**
+     * Runs {@code work} with every write of the calling thread to this file deferred into ONE transaction: it opens
+     * at the work's first write (BEGIN IMMEDIATE, then {@code atBegin} on it), every later write joins it (each in a
+     * savepoint, so a write that fails undoes only itself, as it would alone), and it commits after the work returned
+     * and {@code beforeCommit} ran on it (opening it then if the work wrote nothing). What the work does before its
+     * first write (embedding, a consolidation policy's model call) holds no lock. If the work or either callback
+     * throws, everything rolls back and the exception propagates.
+     */
+    public <T> T deferCommit(java.util.function.Consumer<Handle> atBegin, java.util.function.Supplier<T> work,
+                             java.util.function.BiConsumer<Handle, T> beforeCommit) {
+        if (currentWrite.get() != null || deferred.get() != null) {
+            throw new LiteMemException("a deferred transaction cannot start inside another transaction of this file");
+        }
+        Deferred d = new Deferred(atBegin);
+        deferred.set(d);
+        boolean committed = false;
+        try {
+            T result = work.get();
+            enter();
+            try {
+                if (d.handle == null) {
+                    d.begin();
+                }
+                beforeCommit.accept(d.handle, result);
+                execute(d.handle, "COMMIT");
+                committed = true;
+                signalCommit();
+            } catch (RuntimeException e) {
+                throw translate(e);
+            } finally {
+                exit();
+            }
+            return result;
+        } finally {
+            deferred.remove();
+            if (d.handle != null) {
+                currentWrite.remove();
+                try {
+                    if (!committed) {
+                        rollback(d.handle);
+                        runRollbackActions(0);
+                    }
+                } finally {
+                    rollbackActions.remove();
+                    d.handle.close();
+                    writerLock.unlock();
+                }
+            }
+        }
+    }
+
+    private <T> T inSavepoint(Deferred d, Function<Handle, T> work) {
+        Handle h = d.handle;
+        java.util.List<Runnable> actions = rollbackActions.get();
+        int mark = actions == null ? 0 : actions.size();
+        execute(h, "SAVEPOINT deferred_write");
+        d.depth++;
+        boolean released = false;
+        try {
+            T result = work.apply(h);
+            execute(h, "RELEASE deferred_write");
+            released = true;
+            return result;
+        } finally {
+            d.depth--;
+            if (!released) {
+                execute(h, "ROLLBACK TO deferred_write");
+                execute(h, "RELEASE deferred_write");
+                runRollbackActions(mark);
+            }
+        }
+    }
+
+    /** A thread's transaction of {@link #deferCommit}: not begun until its first write. */
+    private final class Deferred {
+        private final java.util.function.Consumer<Handle> atBegin;
+        private Handle handle;
+        private int depth;
+
+        Deferred(java.util.function.Consumer<Handle> atBegin) {
+            this.atBegin = atBegin;
+        }
+
+        Deferred begin() {
+            lockWriter();
+            Handle h = null;
+            try {
+                h = writerJdbi.open();
+                execute(h, "BEGIN IMMEDIATE");
+            } catch (RuntimeException e) {
+                if (h != null) {
+                    h.close();
+                }
+                writerLock.unlock();
+                throw e;
+            }
+            handle = h;
+            currentWrite.set(h);
+            depth++; // atBegin runs in the transaction itself, not in a savepoint of it
+            try {
+                atBegin.accept(h);
+            } finally {
+                depth--;
+            }
+            return this;
         }
     }
 

@@ -24,6 +24,7 @@ import java.util.List;
 import java.util.Objects;
 import java.util.Optional;
 import java.util.concurrent.Callable;
+import java.util.function.Function;
 import org.jdbi.v3.core.Handle;
 
 /** {@link Work} on the tables {@code work_state}, {@code journal} and {@code idempotency_keys}. */
@@ -248,8 +249,7 @@ public final class WorkStore implements Work {
         }
         return db.write(h -> {
             long now = System.currentTimeMillis();
-            Optional<String> stored = h.createQuery("SELECT result FROM idempotency_keys WHERE key = ? AND " + VISIBLE)
-                    .bind(0, key).bind(1, now).mapTo(String.class).findOne();
+            Optional<String> stored = lookup(h, key, now);
             if (stored.isPresent()) {
                 return stored.get();
             }
@@ -266,20 +266,94 @@ public final class WorkStore implements Work {
                 throw new InvalidInputException("result", "the work of once(key) returned null: return a result"
                         + " (for example \"{}\") so that a repeat can be answered");
             }
-            long expiresAt = now + ttl.toMillis();
-            // A stale row of the key (expired, not swept yet) is replaced.
-            h.createUpdate("INSERT INTO idempotency_keys (key, result, created_at, expires_at) VALUES (?, ?, ?, ?)"
-                            + " ON CONFLICT (key) DO UPDATE SET result = excluded.result,"
-                            + " created_at = excluded.created_at, expires_at = excluded.expires_at")
-                    .bind(0, key).bind(1, result).bind(2, now).bind(3, expiresAt).execute();
-            ObjectNode o = Json.MAPPER.createObjectNode();
-            o.put("key", key);
-            o.put("result", result);
-            o.put("created_at", now);
-            o.put("expires_at", expiresAt);
-            log(h, IDEMPOTENCY, key, null, "insert", now, toJson(o));
+            store(h, key, ttl, result, now);
             return result;
         });
+    }
+
+    @Override
+    @SuppressWarnings("unchecked")
+    public <T, X extends Exception> Once<T> onceDeferred(String key, Duration ttl, Step<T, X> work,
+                                                         Function<T, String> result) throws X {
+        checkKey(key, "key");
+        Objects.requireNonNull(work, "work");
+        Objects.requireNonNull(result, "result");
+        if (ttl == null || ttl.isNegative() || ttl.isZero()) {
+            throw new InvalidInputException("ttl", "the time to live must be positive, was " + ttl);
+        }
+        Optional<String> before = stored(key);
+        if (before.isPresent()) {
+            return new Once<>(null, before.get(), true);
+        }
+        String[] rendered = new String[1];
+        try {
+            T value = db.deferCommit(h -> {
+                Optional<String> meanwhile = lookup(h, key, System.currentTimeMillis());
+                if (meanwhile.isPresent()) {
+                    throw new Repeated(meanwhile.get());
+                }
+            }, () -> {
+                try {
+                    return work.run();
+                } catch (RuntimeException e) {
+                    throw e;
+                } catch (Exception e) {
+                    throw new Checked(e);
+                }
+            }, (h, v) -> {
+                rendered[0] = result.apply(v);
+                if (rendered[0] != null) {
+                    store(h, key, ttl, rendered[0], System.currentTimeMillis());
+                }
+            });
+            return new Once<>(value, rendered[0], false);
+        } catch (Repeated r) {
+            return new Once<>(null, r.result, true);
+        } catch (Checked c) {
+            throw (X) c.getCause();
+        }
+    }
+
+    @Override
+    public Optional<String> stored(String key) {
+        checkKey(key, "key");
+        return db.read(h -> lookup(h, key, System.currentTimeMillis()));
+    }
+
+    private static Optional<String> lookup(Handle h, String key, long now) {
+        return h.createQuery("SELECT result FROM idempotency_keys WHERE key = ? AND " + VISIBLE)
+                .bind(0, key).bind(1, now).mapTo(String.class).findOne();
+    }
+
+    private void store(Handle h, String key, Duration ttl, String result, long now) {
+        long expiresAt = now + ttl.toMillis();
+        // A stale row of the key (expired, not swept yet) is replaced.
+        h.createUpdate("INSERT INTO idempotency_keys (key, result, created_at, expires_at) VALUES (?, ?, ?, ?)"
+                        + " ON CONFLICT (key) DO UPDATE SET result = excluded.result,"
+                        + " created_at = excluded.created_at, expires_at = excluded.expires_at")
+                .bind(0, key).bind(1, result).bind(2, now).bind(3, expiresAt).execute();
+        ObjectNode o = Json.MAPPER.createObjectNode();
+        o.put("key", key);
+        o.put("result", result);
+        o.put("created_at", now);
+        o.put("expires_at", expiresAt);
+        log(h, IDEMPOTENCY, key, null, "insert", now, toJson(o));
+    }
+
+    /** Ends a deferred work whose key another writer stored meanwhile (its writes roll back). */
+    private static final class Repeated extends RuntimeException {
+        private final String result;
+
+        Repeated(String result) {
+            super(null, null, false, false);
+            this.result = result;
+        }
+    }
+
+    private static final class Checked extends RuntimeException {
+        Checked(Exception cause) {
+            super(cause);
+        }
     }
 
     // ---------------------------------------------------------------- expiry

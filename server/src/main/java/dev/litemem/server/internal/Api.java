@@ -54,6 +54,7 @@ public final class Api {
     /** Searches and recalls running at once (docs/CONCURRENCY.md, "Search admission"). */
     final MeteredPermits searches;
     final Freezes freezes;
+    final Idempotency idempotency = new Idempotency(this);
     private final byte[] adminKeyHash;
     private final List<Route> routes = new ArrayList<>();
     private volatile boolean ready;
@@ -108,6 +109,11 @@ public final class Api {
     /** How long the change log is held for a replica not heard of (docs/REPLICAS.md). */
     public void replicaHold(java.time.Duration hold) {
         this.replicaHold = hold;
+    }
+
+    /** How long an {@code Idempotency-Key} and its answer are kept (docs/SERVER.md, "Idempotent writes"). */
+    public void idempotencyKeyTtl(java.time.Duration ttl) {
+        idempotency.ttl(ttl);
     }
 
     java.time.Duration replicaHold() {
@@ -194,6 +200,8 @@ public final class Api {
                         handler.handle(ctx);
                         return null;
                     });
+                } else if (tenantWrite && ctx.header(Idempotency.HEADER) != null) {
+                    idempotency.handle(ctx, method, path, handler);
                 } else {
                     handler.handle(ctx);
                 }
@@ -392,6 +400,9 @@ public final class Api {
         try (TenantCache.Lease lease = cache.acquire(name)) {
             LiteMem mem = lease.mem();
             for (CollectionInfo info : mem.collections()) {
+                if (info.name().startsWith("_")) {
+                    continue; // a capability's reserved collection (memory's): no collection name opens it (it 400ed)
+                }
                 long count = mem.collection(info.name()).count();
                 records += count;
                 collections.add(CollectionJson.of(info, count));

@@ -47,6 +47,14 @@ final class Bodies {
     }
 
     static byte[] readBytes(Context ctx, long maxBytes) {
+        byte[] read = ctx.attribute(Idempotency.BODY_READ);
+        if (read != null) {
+            // Read already, to fingerprint a request with an Idempotency-Key; this route's own limit still holds.
+            if (read.length > maxBytes) {
+                throw tooLarge(maxBytes);
+            }
+            return read;
+        }
         long declared = ctx.req().getContentLengthLong();
         if (declared > maxBytes) {
             refuse(ctx);
