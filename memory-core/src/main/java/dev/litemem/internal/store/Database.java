@@ -22,7 +22,6 @@ import org.jdbi.v3.core.Jdbi;
 import org.jdbi.v3.core.statement.SqlLogger;
 import org.jdbi.v3.core.statement.SqlStatements;
 import org.jdbi.v3.core.statement.StatementContext;
-import org.jdbi.v3.core.statement.StatementExceptions;
 import org.sqlite.SQLiteConfig;
 import org.sqlite.SQLiteErrorCode;
 import org.sqlite.SQLiteException;
@@ -130,12 +129,10 @@ public final class Database implements AutoCloseable {
     }
 
     private static Jdbi configure(Jdbi jdbi) {
-        // Bound arguments are user text and vectors: keep them out of every exception message.
-        jdbi.getConfig(StatementExceptions.class).setMessageRendering(StatementExceptions.MessageRendering.NONE);
-        // Parsed SQL is cached per parser and template engine: the same ones for every file, so a store opened for
-        // the first time does not parse again what others did (it was most of the CPU a cold tenant cost).
-        jdbi.getConfig(SqlStatements.class).setSqlParser(SharedSql.PARSER).setTemplateEngine(SharedSql.TEMPLATES);
-        return jdbi;
+        // Bound arguments are user text and vectors: kept out of every exception message. Parsed SQL is cached per
+        // parser and template engine: the same ones for every file, so a store opened for the first time does not
+        // parse again what others did (it was most of the CPU a cold tenant cost).
+        return SharedSql.configure(jdbi);
     }
 
     /**

@@ -17,13 +17,24 @@ import org.jdbi.v3.core.statement.TemplateEngine;
  * parse every statement again (ANTLR lexing) on each file's first use of it. The caches are bounded (least recently
  * used out), so statements built with literal values (row-id lists) cannot grow them without end.
  */
-final class SharedSql {
+public final class SharedSql {
     /** Jdbi's default parser (":name" and "?" parameters); its own cache is bounded and thread-safe. */
     static final SqlParser PARSER = new ColonPrefixSqlParser();
     /** Jdbi's default template engine ({@code <name>} attributes) behind one bounded cache of parsed templates. */
     static final TemplateEngine TEMPLATES = new CachedTemplates(new DefinedAttributeTemplateEngine(), 2_000);
 
     private SharedSql() {
+    }
+
+    /**
+     * Gives a Jdbi the shared parser and template engine, and keeps bound arguments (user text and vectors) out of
+     * every exception message. For every Jdbi on a LiteMem file: the stores' and the file check's.
+     */
+    public static org.jdbi.v3.core.Jdbi configure(org.jdbi.v3.core.Jdbi jdbi) {
+        jdbi.getConfig(org.jdbi.v3.core.statement.StatementExceptions.class)
+                .setMessageRendering(org.jdbi.v3.core.statement.StatementExceptions.MessageRendering.NONE);
+        jdbi.getConfig(org.jdbi.v3.core.statement.SqlStatements.class).setSqlParser(PARSER).setTemplateEngine(TEMPLATES);
+        return jdbi;
     }
 
     private static final class CachedTemplates implements TemplateEngine.Parsing {
