@@ -73,11 +73,16 @@ public final class TenantCache implements AutoCloseable {
 
     /** @param options how tenant stores open; {@code createIfMissing(false)}: a tenant's file exists from its creation on */
     TenantCache(TenantKeys keys, LiteMemOptions options, int maxOpen, long maxBytes, int connectionsPerTenant) {
-        this(keys, options, maxOpen, maxBytes, connectionsPerTenant, FileDescriptors.probe(connectionsPerTenant));
+        this(keys, options, maxOpen, maxBytes, connectionsPerTenant, FileDescriptors.probe(connectionsPerTenant), true);
     }
 
     TenantCache(TenantKeys keys, LiteMemOptions options, int maxOpen, long maxBytes, int connectionsPerTenant,
                 FileDescriptors descriptors) {
+        this(keys, options, maxOpen, maxBytes, connectionsPerTenant, descriptors, true);
+    }
+
+    TenantCache(TenantKeys keys, LiteMemOptions options, int maxOpen, long maxBytes, int connectionsPerTenant,
+                FileDescriptors descriptors, boolean logBound) {
         this.keys = keys;
         this.options = options;
         this.descriptors = descriptors;
@@ -85,7 +90,7 @@ public final class TenantCache implements AutoCloseable {
         this.maxBytes = maxBytes;
         this.connectionsPerTenant = connectionsPerTenant;
         closer.allowCoreThreadTimeOut(true);
-        if (descriptors.known()) {
+        if (descriptors.known() && logBound) {
             LOG.info("Open tenants: at most {} (configured {}; file descriptor limit {}, {} open at start, {} per open"
                             + " tenant, {} kept for connections and the rest)", this.maxOpen, maxOpen, descriptors.limit(),
                     descriptors.openAtStart(), descriptors.perTenant(), descriptors.reserve());
