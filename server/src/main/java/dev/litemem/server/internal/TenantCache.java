@@ -48,6 +48,10 @@ public final class TenantCache implements AutoCloseable {
     private final FileDescriptors descriptors;
     /** Whether a tenant's file gets the quick check before its store opens (on by default; tests of other things may not). */
     private final boolean checkOnOpen = !Boolean.getBoolean("litemem.server.skipOpenCheck");
+    /** The tenant files as their stores left them: one unchanged since needs no quick check. */
+    private final ClosedFiles closedFiles;
+    private final java.util.concurrent.atomic.AtomicLong openChecksRun = new java.util.concurrent.atomic.AtomicLong();
+    private final java.util.concurrent.atomic.AtomicLong openChecksSkipped = new java.util.concurrent.atomic.AtomicLong();
     private final Object lock = new Object();
     private final LinkedHashMap<String, Entry> open = new LinkedHashMap<>(64, 0.75f, true);
     /** Names being created or deleted: no lease is given on them meanwhile. */
@@ -86,6 +90,7 @@ public final class TenantCache implements AutoCloseable {
         this.keys = keys;
         this.options = options;
         this.descriptors = descriptors;
+        this.closedFiles = new ClosedFiles(keys.dir().resolveSibling(".checked"));
         this.maxOpen = Math.min(maxOpen, descriptors.tenantBound());
         this.maxBytes = maxBytes;
         this.connectionsPerTenant = connectionsPerTenant;
@@ -249,9 +254,15 @@ public final class TenantCache implements AutoCloseable {
     }
 
     void unreserve(String name) {
+        closedFiles.forget(name); // created anew or deleted: what its file was when closed no longer matters
         synchronized (lock) {
             reserved.remove(name);
         }
+    }
+
+    /** Quick checks run when tenants opened, and skipped because the file was unchanged since its store closed. */
+    long[] openChecks() {
+        return new long[] {openChecksRun.get(), openChecksSkipped.get()};
     }
 
     /**
@@ -493,7 +504,12 @@ public final class TenantCache implements AutoCloseable {
             }
             Path file = keys.dbFile(name);
             if (checkOnOpen) {
-                checkBeforeOpening(name, file);
+                if (closedFiles.unchangedSinceClosed(name, file)) {
+                    openChecksSkipped.incrementAndGet();
+                } else {
+                    openChecksRun.incrementAndGet();
+                    checkBeforeOpening(name, file);
+                }
             }
             LiteMem m = LiteMem.open(file, options);
             long size;
@@ -529,6 +545,9 @@ public final class TenantCache implements AutoCloseable {
             }
             try {
                 m.close();
+                if (checkOnOpen) {
+                    closedFiles.closed(name, keys.dbFile(name));
+                }
             } catch (RuntimeException e) {
                 LOG.warn("closing tenant '{}' failed: {}", name, e.getMessage());
             }
