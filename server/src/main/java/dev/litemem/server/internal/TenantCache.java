@@ -48,7 +48,7 @@ public final class TenantCache implements AutoCloseable {
     private final FileDescriptors descriptors;
     /** Whether a tenant's file gets the quick check before its store opens (on by default; tests of other things may not). */
     private final boolean checkOnOpen = !Boolean.getBoolean("litemem.server.skipOpenCheck");
-    /** The tenant files as their stores left them: one unchanged since needs no quick check. */
+    /** The tenant files as their stores left them: one unchanged since needs no quick check ({@code DATA/.checked}). */
     private final ClosedFiles closedFiles;
     private final java.util.concurrent.atomic.AtomicLong openChecksRun = new java.util.concurrent.atomic.AtomicLong();
     private final java.util.concurrent.atomic.AtomicLong openChecksSkipped = new java.util.concurrent.atomic.AtomicLong();
@@ -451,6 +451,9 @@ public final class TenantCache implements AutoCloseable {
         for (Entry e : all) {
             e.close();
         }
+        if (checkOnOpen) {
+            closedFiles.save();
+        }
     }
 
     /** One request's hold on an open tenant. */
@@ -492,6 +495,8 @@ public final class TenantCache implements AutoCloseable {
         /** Taken out of the map (evicted, deleted or the cache closed): its bytes no longer count. Under lock. */
         boolean removed;
         volatile LiteMem mem;
+        /** The file as the store opened it, when it was unchanged since its last close (under this entry's monitor). */
+        private ClosedFiles.Fingerprint openedAs;
 
         Entry(String name) {
             this.name = name;
@@ -504,7 +509,8 @@ public final class TenantCache implements AutoCloseable {
             }
             Path file = keys.dbFile(name);
             if (checkOnOpen) {
-                if (closedFiles.unchangedSinceClosed(name, file)) {
+                openedAs = closedFiles.unchangedSinceClosed(name, file);
+                if (openedAs != null) {
                     openChecksSkipped.incrementAndGet();
                 } else {
                     openChecksRun.incrementAndGet();
@@ -546,7 +552,7 @@ public final class TenantCache implements AutoCloseable {
             try {
                 m.close();
                 if (checkOnOpen) {
-                    closedFiles.closed(name, keys.dbFile(name));
+                    closedFiles.closed(name, keys.dbFile(name), openedAs);
                 }
             } catch (RuntimeException e) {
                 LOG.warn("closing tenant '{}' failed: {}", name, e.getMessage());

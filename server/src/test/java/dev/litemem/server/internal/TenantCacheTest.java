@@ -63,8 +63,8 @@ class TenantCacheTest {
             cache.acquire("b").close();
             assertArrayEquals(new long[] {2, 0}, cache.openChecks(), "never closed by a server: checked");
         }
-        Path record = dir.resolve(".checked").resolve("a");
-        assertTrue(Files.exists(record), "recorded when the store closed");
+        Path record = dir.resolve(".checked");
+        assertTrue(readString(record).contains("\na "), "recorded when the store closed, kept when the cache closed");
         // Changed by something else than the server (here another LiteMem writing it): checked again.
         try (dev.litemem.LiteMem other = dev.litemem.LiteMem.open(keys.dbFile("b"), LiteMemOptions.builder()
                 .useBundledEmbedder(false).createIfMissing(false).build())) {
@@ -86,7 +86,16 @@ class TenantCacheTest {
         } catch (InterruptedException e) {
             throw new AssertionError(e);
         }
-        assertFalse(Files.exists(record), "a deleted tenant's record goes with it");
+        assertFalse(readString(record).contains("\na "), "a deleted tenant's record goes with it");
+        assertTrue(readString(record).contains("\nb "));
+    }
+
+    private static String readString(Path file) {
+        try {
+            return Files.readString(file);
+        } catch (java.io.IOException e) {
+            throw new java.io.UncheckedIOException(e);
+        }
     }
 
     @Test
