@@ -45,6 +45,7 @@ final class Cli {
         command.add("-XX:TieredStopAtLevel=1");
         command.add("-XX:+UseSerialGC");
         command.add("-Dlitemem.test.embedder=" + testEmbedder);
+        command.add("-Dlitemem.server.warmUpMillis=0"); // servers it starts skip the start-up warm-up (1.5 s each)
         command.add(Main.class.getName());
         command.addAll(List.of(args));
         ProcessBuilder pb = new ProcessBuilder(command).directory(workDir.toFile());

@@ -61,6 +61,8 @@ public record Bookmark(String tenant, String incarnation, long seq) implements C
 
     @Override
     public String toString() {
-        return String.format(java.util.Locale.ROOT, "lm1.%s.%019d.%s", incarnation, seq, tenant);
+        // "lm1.%s.%019d.%s" without String.format, which was a third of a bookmark's cost on every write answered.
+        String digits = Long.toString(seq); // seq >= 0 (checked when made)
+        return "lm1." + incarnation + "." + "0".repeat(19 - digits.length()) + digits + "." + tenant;
     }
 }

@@ -7,6 +7,7 @@ import dev.litemem.server.internal.Api;
 import dev.litemem.server.internal.DataDirLock;
 import dev.litemem.server.internal.DataFolder;
 import dev.litemem.server.internal.ServerLedger;
+import dev.litemem.server.internal.WarmUp;
 import io.javalin.Javalin;
 import java.nio.file.Path;
 import java.util.List;
@@ -69,6 +70,9 @@ public final class MemoryServer implements AutoCloseable {
                 configured.configure(c);
                 c.jetty.modifyServer(configured::configureJetty);
             });
+            if (!config.warmUp.isZero()) {
+                WarmUp.run(config.warmUp); // before listening: the first requests find the code compiled
+            }
             ledger = config.ledgerUrl == null ? null
                     : new ServerLedger(api, config.ledgerUrl, config.ledgerConcurrency, config.ledgerPoll);
             app.start();

@@ -10,6 +10,9 @@ import java.util.Objects;
  * Build with {@link #builder(Path)}; the defaults suit a single machine.
  */
 public final class ServerConfig {
+    /** The system property that sets the default warm-up, in milliseconds (0: none). */
+    public static final String WARM_UP_PROPERTY = "litemem.server.warmUpMillis";
+    static final long DEFAULT_WARM_UP_MILLIS = 1_500;
     final Path dataDir;
     final String host;
     final int port;
@@ -33,6 +36,7 @@ public final class ServerConfig {
     final java.time.Duration ledgerPoll;
     final java.time.Duration replicaHold;
     final java.time.Duration idempotencyKeyTtl;
+    final java.time.Duration warmUp;
 
     private ServerConfig(Builder b) {
         this.dataDir = b.dataDir;
@@ -58,6 +62,7 @@ public final class ServerConfig {
         this.ledgerPoll = b.ledgerPoll;
         this.replicaHold = b.replicaHold;
         this.idempotencyKeyTtl = b.idempotencyKeyTtl;
+        this.warmUp = b.warmUp;
     }
 
     public static Builder builder(Path dataDir) {
@@ -117,6 +122,11 @@ public final class ServerConfig {
         return maxDocumentPages;
     }
 
+    /** How long the server warms up before it listens; zero: not at all. See {@link Builder#warmUp}. */
+    public java.time.Duration warmUp() {
+        return warmUp;
+    }
+
     public static final class Builder {
         private final Path dataDir;
         private String host = "127.0.0.1";
@@ -141,6 +151,8 @@ public final class ServerConfig {
         private java.time.Duration ledgerPoll = java.time.Duration.ofSeconds(1);
         private java.time.Duration replicaHold = java.time.Duration.ofHours(1);
         private java.time.Duration idempotencyKeyTtl = java.time.Duration.ofHours(24);
+        private java.time.Duration warmUp = java.time.Duration.ofMillis(
+                Math.max(0, Long.getLong(WARM_UP_PROPERTY, DEFAULT_WARM_UP_MILLIS)));
 
         private Builder(Path dataDir) {
             this.dataDir = Objects.requireNonNull(dataDir, "dataDir");
@@ -310,6 +322,20 @@ public final class ServerConfig {
                 throw new IllegalArgumentException("idempotencyKeyTtl must be positive, was " + ttl);
             }
             this.idempotencyKeyTtl = ttl;
+            return this;
+        }
+
+        /**
+         * How long the server runs cold tenants' first queries on scratch tenants of its own before it listens, so the
+         * first requests after a restart find the code compiled (docs/SERVER.md, "Cold tenants"). Default 1.5 s, or
+         * the system property {@code litemem.server.warmUpMillis}; {@link java.time.Duration#ZERO} turns it off.
+         */
+        public Builder warmUp(java.time.Duration budget) {
+            Objects.requireNonNull(budget, "budget");
+            if (budget.isNegative()) {
+                throw new IllegalArgumentException("warmUp must not be negative, was " + budget);
+            }
+            this.warmUp = budget;
             return this;
         }
 

@@ -13,6 +13,6 @@ public final class ChildServerMain {
 
     public static void main(String[] args) {
         MemoryServer.run(ServerConfig.builder(Path.of(args[0])).port(args.length > 2 ? Integer.parseInt(args[2]) : 0).embedder(new WordHashEmbedder())
-                .maxOpenTenants(Integer.parseInt(args[1])).build());
+                .maxOpenTenants(Integer.parseInt(args[1])).warmUp(java.time.Duration.ZERO).build());
     }
 }

@@ -40,7 +40,7 @@ final class ColdTenants {
 
     /** What the first queries measured. */
     record Result(int tenants, int clients, long[] sortedNanos, int errors, long fdsAtEnd,
-                  double seconds) {
+                  double seconds, Cpu cpu) {
         double millisAt(double quantile) {
             return sortedNanos[Math.min(sortedNanos.length - 1, (int) Math.ceil(quantile * sortedNanos.length) - 1)] / 1e6;
         }
@@ -48,9 +48,84 @@ final class ColdTenants {
         @Override
         public String toString() {
             return String.format("cold tenants: %d tenants x %d vectors, %d clients: first query p50 %.2f ms, p90 %.2f ms,"
-                            + " p99 %.2f ms, max %.2f ms, errors %d, %.1f s in all (%.0f/s); open fds %d",
+                            + " p99 %.2f ms, max %.2f ms, errors %d, %.1f s in all (%.0f/s); open fds %d; %s",
                     tenants, RECORDS, clients, millisAt(0.5), millisAt(0.9), millisAt(0.99),
-                    sortedNanos[sortedNanos.length - 1] / 1e6, errors, seconds, tenants / seconds, fdsAtEnd);
+                    sortedNanos[sortedNanos.length - 1] / 1e6, errors, seconds, tenants / seconds, fdsAtEnd,
+                    cpu.perQuery(tenants));
+        }
+    }
+
+    /**
+     * CPU time spent while the first queries ran, in nanoseconds: the whole process, the client threads (the test's
+     * own and their HTTP clients' selector and worker threads, all in this JVM), the other Java threads (the
+     * server's), and the rest (the JVM's own threads: JIT compilers, GC, threads that ended during the round).
+     * Garbage collection count and time and JIT compilation time beside.
+     */
+    record Cpu(long process, long clients, long server, long gcCount, long gcMillis, long jitMillis) {
+        String perQuery(int queries) {
+            return String.format("CPU per first query %.2f ms (server threads %.2f, clients %.2f, JVM/JIT/GC %.2f);"
+                            + " GC %d collections %d ms, JIT %d ms; load %s",
+                    process / 1e6 / queries, server / 1e6 / queries, clients / 1e6 / queries,
+                    (process - clients - server) / 1e6 / queries, gcCount, gcMillis, jitMillis, loadAverage());
+        }
+    }
+
+    /** A snapshot of the counters {@link Cpu} is the difference of. */
+    private static final class CpuClock {
+        private final long process = processCpuNanos();
+        private final Map<Long, Long> threads = threadCpuNanos();
+        private final long gcCount = gc(true);
+        private final long gcMillis = gc(false);
+        private final long jitMillis = java.lang.management.ManagementFactory.getCompilationMXBean().getTotalCompilationTime();
+
+        Cpu since(java.util.Set<Long> clientThreads, long endedClientNanos) {
+            long clients = endedClientNanos;
+            long server = 0;
+            for (Map.Entry<Long, Long> now : threadCpuNanos().entrySet()) {
+                long spent = now.getValue() - threads.getOrDefault(now.getKey(), 0L);
+                if (clientThreads.contains(now.getKey())) {
+                    clients += spent;
+                } else {
+                    server += spent;
+                }
+            }
+            return new Cpu(processCpuNanos() - process, clients, server, gc(true) - gcCount, gc(false) - gcMillis,
+                    java.lang.management.ManagementFactory.getCompilationMXBean().getTotalCompilationTime() - jitMillis);
+        }
+
+        private static long processCpuNanos() {
+            return ((com.sun.management.OperatingSystemMXBean) java.lang.management.ManagementFactory
+                    .getOperatingSystemMXBean()).getProcessCpuTime();
+        }
+
+        private static Map<Long, Long> threadCpuNanos() {
+            java.lang.management.ThreadMXBean mx = java.lang.management.ManagementFactory.getThreadMXBean();
+            Map<Long, Long> cpu = new java.util.HashMap<>();
+            for (long id : mx.getAllThreadIds()) {
+                long nanos = mx.getThreadCpuTime(id);
+                if (nanos >= 0) {
+                    cpu.put(id, nanos);
+                }
+            }
+            return cpu;
+        }
+
+        private static long gc(boolean count) {
+            long sum = 0;
+            for (var gc : java.lang.management.ManagementFactory.getGarbageCollectorMXBeans()) {
+                sum += Math.max(0, count ? gc.getCollectionCount() : gc.getCollectionTime());
+            }
+            return sum;
+        }
+    }
+
+    /** The machine's load averages (1, 5, 15 minutes), as /proc/loadavg has them. */
+    static String loadAverage() {
+        try {
+            String[] f = Files.readString(Path.of("/proc/loadavg")).trim().split("\\s+");
+            return f[0] + " " + f[1] + " " + f[2];
+        } catch (IOException | RuntimeException e) {
+            return "unknown";
         }
     }
 
@@ -117,11 +192,24 @@ final class ColdTenants {
         AtomicInteger errors = new AtomicInteger();
         ConcurrentLinkedQueue<Long> nanos = new ConcurrentLinkedQueue<>();
         CountDownLatch done = new CountDownLatch(clients);
+        // The clients' HTTP clients, kept reachable until the CPU is counted (their selector threads live as long).
+        List<HttpClient> httpClients = new ArrayList<>();
+        for (int c = 0; c < clients; c++) {
+            int client = c;
+            httpClients.add(HttpClient.newBuilder().connectTimeout(Duration.ofSeconds(10))
+                    .executor(java.util.concurrent.Executors.newSingleThreadExecutor(r -> {
+                        Thread t = new Thread(r, "cold-client-" + client + "-http");
+                        t.setDaemon(true);
+                        return t;
+                    })).build());
+        }
+        java.util.concurrent.atomic.AtomicLong clientNanos = new java.util.concurrent.atomic.AtomicLong();
+        CpuClock clock = new CpuClock();
         long started = System.nanoTime();
         for (int c = 0; c < clients; c++) {
             int client = c;
             Thread thread = new Thread(() -> {
-                HttpClient http = HttpClient.newBuilder().connectTimeout(Duration.ofSeconds(10)).build();
+                HttpClient http = httpClients.get(client);
                 Random random = new Random(client);
                 try {
                     for (int t = next.getAndIncrement(); t < tenants; t = next.getAndIncrement()) {
@@ -147,6 +235,7 @@ final class ColdTenants {
                 } catch (InterruptedException e) {
                     Thread.currentThread().interrupt();
                 } finally {
+                    clientNanos.addAndGet(java.lang.management.ManagementFactory.getThreadMXBean().getCurrentThreadCpuTime());
                     done.countDown();
                 }
             }, "cold-client-" + c);
@@ -154,8 +243,19 @@ final class ColdTenants {
         }
         done.await();
         double seconds = (System.nanoTime() - started) / 1e9;
+        java.util.Set<Long> clientThreads = new java.util.HashSet<>();
+        for (Thread t : Thread.getAllStackTraces().keySet()) {
+            // The HTTP clients' threads (selector managers are named HttpClient-N-...); the client threads themselves
+            // have ended and counted their own CPU time.
+            if (t.getName().startsWith("cold-client-") || t.getName().startsWith("HttpClient-")) {
+                clientThreads.add(t.getId());
+            }
+        }
+        Cpu cpu = clock.since(clientThreads, clientNanos.get());
         long[] sorted = nanos.stream().mapToLong(Long::longValue).sorted().toArray();
-        return new Result(tenants, clients, sorted, errors.get(), openFds(), seconds);
+        Result result = new Result(tenants, clients, sorted, errors.get(), openFds(), seconds, cpu);
+        httpClients.forEach(h -> ((java.util.concurrent.ExecutorService) h.executor().orElseThrow()).shutdown());
+        return result;
     }
 
     static long openFds() {

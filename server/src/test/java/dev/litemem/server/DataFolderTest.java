@@ -94,7 +94,8 @@ class DataFolderTest {
                     "{\"records\": [{\"id\": \"n\", \"text\": \"first write\"}]}"));
             assertEquals(404, status(s, "GET", "/v1/tenants/acme/collections/notes/records/a", freshKey));
         }
-        assertEquals(List.of(".exports", ".quarantine", ".server.lock", ".trash", "admin.key", "tenants"), list(stores.dir()));
+        assertEquals(List.of(".checked", ".exports", ".quarantine", ".server.lock", ".trash", "admin.key", "tenants"),
+                list(stores.dir()));
         assertEquals(List.of("acme.db", "acme.key", "fresh.db", "fresh.key"), list(stores.path("tenants")));
         assertEquals(List.of(), list(stores.path(".exports")));
         for (String d : new String[] {"", "tenants", ".exports", ".trash", ".quarantine"}) {

@@ -18,11 +18,9 @@ import java.util.function.Consumer;
 import java.util.function.Function;
 import org.jdbi.v3.core.ConnectionFactory;
 import org.jdbi.v3.core.Handle;
-import org.jdbi.v3.core.Jdbi;
 import org.jdbi.v3.core.statement.SqlLogger;
 import org.jdbi.v3.core.statement.SqlStatements;
 import org.jdbi.v3.core.statement.StatementContext;
-import org.jdbi.v3.core.statement.StatementExceptions;
 import org.sqlite.SQLiteConfig;
 import org.sqlite.SQLiteErrorCode;
 import org.sqlite.SQLiteException;
@@ -44,8 +42,10 @@ public final class Database implements AutoCloseable {
     private final Connection writer;
     private final List<Connection> readers = new ArrayList<>();
     private final BlockingQueue<Connection> idleReaders;
-    private final Jdbi writerJdbi;
-    private final Jdbi readerJdbi;
+    private final ConnectionFactory writerSource;
+    private final ConnectionFactory readerSource;
+    /** Set by {@link #onStatement}: given to every handle opened from then on. */
+    private volatile SqlLogger statementLogger;
     private final ReentrantLock writerLock = new ReentrantLock();
     private final ReentrantReadWriteLock lifecycle = new ReentrantReadWriteLock();
     private final ThreadLocal<Handle> currentWrite = new ThreadLocal<>();
@@ -71,12 +71,14 @@ public final class Database implements AutoCloseable {
                 Files.createDirectories(parent);
             }
             this.writer = connect(false);
-            this.writerJdbi = configure(Jdbi.create(new SharedConnection(writer)));
-            Migrations.migrate(writerJdbi, file, schemaVersion);
+            this.writerSource = new SharedConnection(writer);
+            try (Handle h = handle(writerSource)) {
+                Migrations.migrate(h, file, schemaVersion);
+            }
             // Readers open on demand, up to readerConnections: a store read by one thread at a time (most tenants of
             // a server) holds two connections, not 1 + readerConnections.
             this.idleReaders = new ArrayBlockingQueue<>(options.readerConnections());
-            this.readerJdbi = configure(Jdbi.create(new PooledReaders()));
+            this.readerSource = new PooledReaders();
         } catch (SQLException | java.io.IOException e) {
             closeQuietly();
             throw new LiteMemException("cannot open " + file + ": " + e.getMessage(), e);
@@ -131,13 +133,17 @@ public final class Database implements AutoCloseable {
         return c;
     }
 
-    private static Jdbi configure(Jdbi jdbi) {
-        // Bound arguments are user text and vectors: keep them out of every exception message.
-        jdbi.getConfig(StatementExceptions.class).setMessageRendering(StatementExceptions.MessageRendering.NONE);
-        // Parsed SQL is cached per parser and template engine: the same ones for every file, so a store opened for
-        // the first time does not parse again what others did (it was most of the CPU a cold tenant cost).
-        jdbi.getConfig(SqlStatements.class).setSqlParser(SharedSql.PARSER).setTemplateEngine(SharedSql.TEMPLATES);
-        return jdbi;
+    /**
+     * A handle on a connection of {@code source}, from the process's one Jdbi: its configuration is not built again
+     * per file, and parsed SQL is cached for every file (both were most of the CPU a cold tenant cost).
+     */
+    private Handle handle(ConnectionFactory source) {
+        Handle h = SharedSql.open(source);
+        SqlLogger logger = statementLogger;
+        if (logger != null) {
+            h.getConfig(SqlStatements.class).setSqlLogger(logger);
+        }
+        return h;
     }
 
     /**
@@ -160,7 +166,7 @@ public final class Database implements AutoCloseable {
                 return inSavepoint(deferred.begin(), work);
             }
             lockWriter();
-            try (Handle handle = writerJdbi.open()) {
+            try (Handle handle = handle(writerSource)) {
                 execute(handle, "BEGIN IMMEDIATE");
                 currentWrite.set(handle);
                 boolean committed = false;
@@ -308,7 +314,7 @@ public final class Database implements AutoCloseable {
             lockWriter();
             Handle h = null;
             try {
-                h = writerJdbi.open();
+                h = handle(writerSource);
                 execute(h, "BEGIN IMMEDIATE");
             } catch (RuntimeException e) {
                 if (h != null) {
@@ -390,14 +396,14 @@ public final class Database implements AutoCloseable {
      */
     private <T> T onReader(Function<Handle, T> work, boolean readersOnly) {
         if (!readersOnly && !readersWanted && currentWrite.get() == null && writerLock.tryLock()) {
-            try (Handle handle = writerJdbi.open()) {
+            try (Handle handle = handle(writerSource)) {
                 return work.apply(handle);
             } finally {
                 writerLock.unlock();
             }
         }
         readersWanted = true;
-        try (Handle handle = readerJdbi.open()) {
+        try (Handle handle = handle(readerSource)) {
             return work.apply(handle);
         }
     }
@@ -489,8 +495,7 @@ public final class Database implements AutoCloseable {
                 listener.accept(context.getRenderedSql());
             }
         };
-        writerJdbi.getConfig(SqlStatements.class).setSqlLogger(logger);
-        readerJdbi.getConfig(SqlStatements.class).setSqlLogger(logger);
+        statementLogger = logger;
         statementListener = listener;
     }
 

@@ -4,7 +4,6 @@ import dev.litemem.IncompatibleFileException;
 import java.nio.file.Path;
 import java.util.List;
 import org.jdbi.v3.core.Handle;
-import org.jdbi.v3.core.Jdbi;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
@@ -15,48 +14,49 @@ public final class Migrations {
     private Migrations() {
     }
 
-    /** Migrates the file up to {@code target} (normally {@link Schema#CURRENT_VERSION}; lower in tests). */
-    static void migrate(Jdbi jdbi, Path file, int target) {
-        try (Handle h = jdbi.open()) {
-            int start = currentVersion(h);
-            if (start >= target) {
-                return; // the common case: one statement
-            }
-            for (int version = start; version < target; version = currentVersion(h)) {
-                h.execute("BEGIN IMMEDIATE");
-                boolean committed = false;
-                try {
-                    // Re-read inside the transaction: another process may have migrated in the meantime.
-                    int now = currentVersion(h);
-                    if (now != version) {
-                        h.execute("COMMIT");
-                        committed = true;
-                        continue;
-                    }
-                    int applicationId = h.createQuery("PRAGMA application_id").mapTo(Integer.class).one();
-                    if (version > 0 && applicationId != Schema.APPLICATION_ID) {
-                        throw new IncompatibleFileException(file + " is not a LiteMem file");
-                    }
-                    List<String> steps = Schema.MIGRATIONS.get(version);
-                    for (String sql : steps) {
-                        h.execute(sql);
-                    }
-                    if (version == 0) {
-                        h.execute("PRAGMA application_id = " + Schema.APPLICATION_ID);
-                    }
-                    h.execute("PRAGMA user_version = " + (version + 1));
+    /**
+     * Migrates the file of the writer handle {@code h} up to {@code target} (normally {@link Schema#CURRENT_VERSION};
+     * lower in tests).
+     */
+    static void migrate(Handle h, Path file, int target) {
+        int start = currentVersion(h);
+        if (start >= target) {
+            return; // the common case: one statement
+        }
+        for (int version = start; version < target; version = currentVersion(h)) {
+            h.execute("BEGIN IMMEDIATE");
+            boolean committed = false;
+            try {
+                // Re-read inside the transaction: another process may have migrated in the meantime.
+                int now = currentVersion(h);
+                if (now != version) {
                     h.execute("COMMIT");
                     committed = true;
-                } finally {
-                    if (!committed) {
-                        h.execute("ROLLBACK");
-                    }
+                    continue;
+                }
+                int applicationId = h.createQuery("PRAGMA application_id").mapTo(Integer.class).one();
+                if (version > 0 && applicationId != Schema.APPLICATION_ID) {
+                    throw new IncompatibleFileException(file + " is not a LiteMem file");
+                }
+                List<String> steps = Schema.MIGRATIONS.get(version);
+                for (String sql : steps) {
+                    h.execute(sql);
+                }
+                if (version == 0) {
+                    h.execute("PRAGMA application_id = " + Schema.APPLICATION_ID);
+                }
+                h.execute("PRAGMA user_version = " + (version + 1));
+                h.execute("COMMIT");
+                committed = true;
+            } finally {
+                if (!committed) {
+                    h.execute("ROLLBACK");
                 }
             }
-            int end = currentVersion(h);
-            if (start > 0 && end > start) {
-                LOG.info("Migrated {} from schema version {} to {}", file, start, end);
-            }
+        }
+        int end = currentVersion(h);
+        if (start > 0 && end > start) {
+            LOG.info("Migrated {} from schema version {} to {}", file, start, end);
         }
     }
 

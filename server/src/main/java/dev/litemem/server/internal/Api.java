@@ -69,7 +69,16 @@ public final class Api {
     }
 
     public Api(Limits limits, DataFolder folder, String adminKey, dev.litemem.Embedder embedder, int maxConcurrentEmbeds,
-               int maxConcurrentSearches, int maxOpenTenants, long maxOpenTenantBytes, int readersPerTenant, dev.litemem.Durability durability) {
+               int maxConcurrentSearches, int maxOpenTenants, long maxOpenTenantBytes, int readersPerTenant,
+               dev.litemem.Durability durability) {
+        this(limits, folder, adminKey, embedder, maxConcurrentEmbeds, maxConcurrentSearches, maxOpenTenants,
+                maxOpenTenantBytes, readersPerTenant, durability, true);
+    }
+
+    /** @param logBound whether the tenant cache logs its bound (not for the {@link WarmUp}'s scratch server) */
+    Api(Limits limits, DataFolder folder, String adminKey, dev.litemem.Embedder embedder, int maxConcurrentEmbeds,
+        int maxConcurrentSearches, int maxOpenTenants, long maxOpenTenantBytes, int readersPerTenant,
+        dev.litemem.Durability durability, boolean logBound) {
         this.limits = limits;
         this.folder = folder;
         this.keys = new TenantKeys(folder.tenants());
@@ -84,7 +93,8 @@ public final class Api {
         } else {
             options.useBundledEmbedder(false);
         }
-        this.cache = new TenantCache(keys, options.build(), maxOpenTenants, maxOpenTenantBytes, 1 + readersPerTenant);
+        this.cache = new TenantCache(keys, options.build(), maxOpenTenants, maxOpenTenantBytes, 1 + readersPerTenant,
+                FileDescriptors.probe(1 + readersPerTenant), logBound);
         this.tenants = new Tenants(folder, keys, cache, creationOptions(durability));
         this.metrics = new Metrics(cache, this.embedder, searches);
         this.freezes = new Freezes(folder.root().resolve(".frozen"));

@@ -48,6 +48,10 @@ public final class TenantCache implements AutoCloseable {
     private final FileDescriptors descriptors;
     /** Whether a tenant's file gets the quick check before its store opens (on by default; tests of other things may not). */
     private final boolean checkOnOpen = !Boolean.getBoolean("litemem.server.skipOpenCheck");
+    /** The tenant files as their stores left them: one unchanged since needs no quick check ({@code DATA/.checked}). */
+    private final ClosedFiles closedFiles;
+    private final java.util.concurrent.atomic.AtomicLong openChecksRun = new java.util.concurrent.atomic.AtomicLong();
+    private final java.util.concurrent.atomic.AtomicLong openChecksSkipped = new java.util.concurrent.atomic.AtomicLong();
     private final Object lock = new Object();
     private final LinkedHashMap<String, Entry> open = new LinkedHashMap<>(64, 0.75f, true);
     /** Names being created or deleted: no lease is given on them meanwhile. */
@@ -73,19 +77,25 @@ public final class TenantCache implements AutoCloseable {
 
     /** @param options how tenant stores open; {@code createIfMissing(false)}: a tenant's file exists from its creation on */
     TenantCache(TenantKeys keys, LiteMemOptions options, int maxOpen, long maxBytes, int connectionsPerTenant) {
-        this(keys, options, maxOpen, maxBytes, connectionsPerTenant, FileDescriptors.probe(connectionsPerTenant));
+        this(keys, options, maxOpen, maxBytes, connectionsPerTenant, FileDescriptors.probe(connectionsPerTenant), true);
     }
 
     TenantCache(TenantKeys keys, LiteMemOptions options, int maxOpen, long maxBytes, int connectionsPerTenant,
                 FileDescriptors descriptors) {
+        this(keys, options, maxOpen, maxBytes, connectionsPerTenant, descriptors, true);
+    }
+
+    TenantCache(TenantKeys keys, LiteMemOptions options, int maxOpen, long maxBytes, int connectionsPerTenant,
+                FileDescriptors descriptors, boolean logBound) {
         this.keys = keys;
         this.options = options;
         this.descriptors = descriptors;
+        this.closedFiles = new ClosedFiles(keys.dir().resolveSibling(".checked"));
         this.maxOpen = Math.min(maxOpen, descriptors.tenantBound());
         this.maxBytes = maxBytes;
         this.connectionsPerTenant = connectionsPerTenant;
         closer.allowCoreThreadTimeOut(true);
-        if (descriptors.known()) {
+        if (descriptors.known() && logBound) {
             LOG.info("Open tenants: at most {} (configured {}; file descriptor limit {}, {} open at start, {} per open"
                             + " tenant, {} kept for connections and the rest)", this.maxOpen, maxOpen, descriptors.limit(),
                     descriptors.openAtStart(), descriptors.perTenant(), descriptors.reserve());
@@ -244,9 +254,15 @@ public final class TenantCache implements AutoCloseable {
     }
 
     void unreserve(String name) {
+        closedFiles.forget(name); // created anew or deleted: what its file was when closed no longer matters
         synchronized (lock) {
             reserved.remove(name);
         }
+    }
+
+    /** Quick checks run when tenants opened, and skipped because the file was unchanged since its store closed. */
+    long[] openChecks() {
+        return new long[] {openChecksRun.get(), openChecksSkipped.get()};
     }
 
     /**
@@ -435,6 +451,9 @@ public final class TenantCache implements AutoCloseable {
         for (Entry e : all) {
             e.close();
         }
+        if (checkOnOpen) {
+            closedFiles.save();
+        }
     }
 
     /** One request's hold on an open tenant. */
@@ -476,6 +495,8 @@ public final class TenantCache implements AutoCloseable {
         /** Taken out of the map (evicted, deleted or the cache closed): its bytes no longer count. Under lock. */
         boolean removed;
         volatile LiteMem mem;
+        /** The file as the store opened it, when it was unchanged since its last close (under this entry's monitor). */
+        private ClosedFiles.Fingerprint openedAs;
 
         Entry(String name) {
             this.name = name;
@@ -488,7 +509,13 @@ public final class TenantCache implements AutoCloseable {
             }
             Path file = keys.dbFile(name);
             if (checkOnOpen) {
-                checkBeforeOpening(name, file);
+                openedAs = closedFiles.unchangedSinceClosed(name, file);
+                if (openedAs != null) {
+                    openChecksSkipped.incrementAndGet();
+                } else {
+                    openChecksRun.incrementAndGet();
+                    checkBeforeOpening(name, file);
+                }
             }
             LiteMem m = LiteMem.open(file, options);
             long size;
@@ -524,6 +551,9 @@ public final class TenantCache implements AutoCloseable {
             }
             try {
                 m.close();
+                if (checkOnOpen) {
+                    closedFiles.closed(name, keys.dbFile(name), openedAs);
+                }
             } catch (RuntimeException e) {
                 LOG.warn("closing tenant '{}' failed: {}", name, e.getMessage());
             }

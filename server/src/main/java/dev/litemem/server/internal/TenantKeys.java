@@ -69,6 +69,11 @@ public final class TenantKeys {
         return name;
     }
 
+    /** The tenants folder ({@code DATA/tenants}). */
+    Path dir() {
+        return dir;
+    }
+
     Path dbFile(String name) {
         return dir.resolve(checkName(name) + DB_SUFFIX);
     }

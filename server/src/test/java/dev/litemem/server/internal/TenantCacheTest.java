@@ -1,5 +1,6 @@
 package dev.litemem.server.internal;
 
+import static org.junit.jupiter.api.Assertions.assertArrayEquals;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertThrows;
@@ -50,6 +51,51 @@ class TenantCacheTest {
     private static void write(TenantCache.Lease lease, String id) {
         lease.mem().collection("v", CollectionSpec.vectors(2, Metric.COSINE))
                 .upsert(Record.builder().id(id).vector(new float[] {1, 0}).build());
+    }
+
+    @Test
+    void aFileUnchangedSinceItsStoreClosedOpensWithoutTheQuickCheckAndAChangedOneIsCheckedAgain() {
+        create("a", "b");
+        try (TenantCache cache = cache(keys, 4, Long.MAX_VALUE)) {
+            try (TenantCache.Lease a = cache.acquire("a")) {
+                write(a, "x");
+            }
+            cache.acquire("b").close();
+            assertArrayEquals(new long[] {2, 0}, cache.openChecks(), "never closed by a server: checked");
+        }
+        Path record = dir.resolve(".checked");
+        assertTrue(readString(record).contains("\na "), "recorded when the store closed, kept when the cache closed");
+        // Changed by something else than the server (here another LiteMem writing it): checked again.
+        try (dev.litemem.LiteMem other = dev.litemem.LiteMem.open(keys.dbFile("b"), LiteMemOptions.builder()
+                .useBundledEmbedder(false).createIfMissing(false).build())) {
+            other.collection("v", CollectionSpec.vectors(2, Metric.COSINE))
+                    .upsert(Record.builder().id("outside").vector(new float[] {0, 1}).build());
+        }
+        try (TenantCache cache = cache(keys, 4, Long.MAX_VALUE)) {
+            try (TenantCache.Lease a = cache.acquire("a")) {
+                assertTrue(a.mem().collection("v").get("x").isPresent());
+            }
+            assertArrayEquals(new long[] {0, 1}, cache.openChecks(), "a: unchanged since closed, not checked");
+            try (TenantCache.Lease b = cache.acquire("b")) {
+                assertTrue(b.mem().collection("v").get("outside").isPresent());
+            }
+            assertArrayEquals(new long[] {1, 1}, cache.openChecks(), "b: written by another, checked");
+        }
+        try (TenantCache cache = cache(keys, 4, Long.MAX_VALUE)) {
+            tenants(cache).delete("a");
+        } catch (InterruptedException e) {
+            throw new AssertionError(e);
+        }
+        assertFalse(readString(record).contains("\na "), "a deleted tenant's record goes with it");
+        assertTrue(readString(record).contains("\nb "));
+    }
+
+    private static String readString(Path file) {
+        try {
+            return Files.readString(file);
+        } catch (java.io.IOException e) {
+            throw new java.io.UncheckedIOException(e);
+        }
     }
 
     @Test

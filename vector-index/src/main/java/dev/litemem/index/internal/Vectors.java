@@ -21,10 +21,11 @@ final class Vectors {
     }
 
     static Prepared prepare(float[] source, int dimension, Metric metric, String what) {
-        float[] vector = checkedCopy(source, dimension, metric, what);
+        double norm = checkedNorm(source, dimension, metric, what);
+        float[] vector = source.clone();
         int hash = SourceHash.of(vector);
         if (metric == Metric.COSINE) {
-            normalizeInPlace(vector);
+            scale(vector, norm); // the norm of the check, not computed again: the same as normalizeInPlace's
         }
         return new Prepared(vector, hash);
     }
@@ -42,6 +43,12 @@ final class Vectors {
     }
 
     static float[] checkedCopy(float[] source, int dimension, Metric metric, String what) {
+        checkedNorm(source, dimension, metric, what);
+        return source.clone();
+    }
+
+    /** Checks the vector (length, finite, not all zeros under cosine) and returns its squared norm. */
+    private static double checkedNorm(float[] source, int dimension, Metric metric, String what) {
         if (source == null) {
             throw new IndexException(what + " is null");
         }
@@ -58,7 +65,7 @@ final class Vectors {
         if (metric == Metric.COSINE && norm == 0) {
             throw new IndexException(what + " is all zeros, which has no cosine similarity to anything");
         }
-        return source.clone();
+        return norm;
     }
 
     static void normalizeInPlace(float[] vector) {
@@ -66,6 +73,11 @@ final class Vectors {
         for (float x : vector) {
             norm += (double) x * x;
         }
+        scale(vector, norm);
+    }
+
+    /** Divides the vector by the square root of {@code norm}, its squared norm. */
+    private static void scale(float[] vector, double norm) {
         float inverse = (float) (1 / Math.sqrt(norm));
         for (int i = 0; i < vector.length; i++) {
             vector[i] *= inverse;

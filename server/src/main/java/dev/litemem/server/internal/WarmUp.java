@@ -1,0 +1,197 @@
+package dev.litemem.server.internal;
+
+import dev.litemem.CollectionSpec;
+import dev.litemem.Durability;
+import dev.litemem.LiteMem;
+import dev.litemem.LiteMemOptions;
+import dev.litemem.Record;
+import dev.litemem.index.Metric;
+import io.javalin.Javalin;
+import java.io.IOException;
+import java.net.URI;
+import java.net.http.HttpClient;
+import java.net.http.HttpRequest;
+import java.net.http.HttpResponse;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.nio.file.StandardCopyOption;
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Random;
+import java.util.concurrent.atomic.AtomicInteger;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+/**
+ * Runs the path of a cold tenant's first query before the server listens, so the first real requests after a restart
+ * do not run interpreted code while the JIT compiles it (docs/SERVER.md, "Cold tenants"): a scratch server on a
+ * scratch data folder in the system's temporary folder (a few tenants of 200 vectors, fewer open at once than there
+ * are, so every query opens a tenant: check, open, search, close) on a loopback port, asked by two client threads for
+ * about the time given; then stopped and its folder deleted. It touches nothing of the real data folder and loads no
+ * embedding model.
+ */
+public final class WarmUp {
+    private static final Logger LOG = LoggerFactory.getLogger(WarmUp.class);
+    private static final int TENANTS = 6;
+    private static final int OPEN_AT_ONCE = 2;
+    private static final int RECORDS = 200;
+    private static final int DIMENSION = 384;
+    private static final int CLIENTS = 2;
+    private static final String ADMIN_KEY = "litemem-warm-up-admin-key";
+
+    /** What a warm-up did: first queries answered, failed ones, and its wall time. */
+    public record Result(int queries, int errors, long millis) {
+    }
+
+    private WarmUp() {
+    }
+
+    /**
+     * Runs first queries for about {@code budget} (setting the scratch server up and stopping it add to it). Never throws: a warm-up that fails is
+     * logged and the server starts as it would without one.
+     */
+    public static Result run(Duration budget) {
+        long started = System.nanoTime();
+        Path dir = null;
+        try {
+            dir = Files.createTempDirectory("litemem-warm-up-");
+            Result r = serve(dir, budget, started);
+            LOG.info("Warmed up in {} ms: {} first queries of scratch tenants ({} failed); turn off with"
+                    + " ServerConfig.warmUp(Duration.ZERO) or -Dlitemem.server.warmUpMillis=0", r.millis(), r.queries(),
+                    r.errors());
+            return r;
+        } catch (IOException | RuntimeException e) {
+            LOG.warn("The warm-up failed, the server starts without it: {}", e.toString());
+            return new Result(0, 1, millisSince(started));
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+            return new Result(0, 1, millisSince(started));
+        } finally {
+            if (dir != null) {
+                delete(dir);
+            }
+        }
+    }
+
+    private static Result serve(Path dir, Duration budget, long started) throws IOException, InterruptedException {
+        Path data = dir.resolve("data");
+        Durability durability = Durability.NORMAL; // scratch files: no fsync worth waiting for
+        DataFolder folder = DataFolder.open(data, Api.creationOptions(durability));
+        Api api = new Api(new Api.Limits(1 << 20, 10, 10, 1000, 10, 1000, 1), folder, ADMIN_KEY, null, 1,
+                Math.max(1, Runtime.getRuntime().availableProcessors()), OPEN_AT_ONCE, 1L << 30, 1, durability, false);
+        try {
+            List<String> keys = writeTenants(data, api.keys);
+            Javalin app = Javalin.create(c -> {
+                c.startup.showJavalinBanner = false;
+                c.startup.showOldJavalinVersionWarning = false;
+                c.jetty.host = "127.0.0.1";
+                c.jetty.port = 0;
+                api.configure(c);
+                c.jetty.modifyServer(api::configureJetty);
+            });
+            app.start();
+            try {
+                api.markReady();
+                // The budget is for the queries: setting up (classes loaded, Jetty started) comes on top of it.
+                return ask("http://127.0.0.1:" + app.port(), keys, System.nanoTime() + budget.toNanos(), started);
+            } finally {
+                app.stop();
+            }
+        } finally {
+            api.close();
+        }
+    }
+
+    /** One store of 200 random vectors, copied as every scratch tenant (with a key file each, as the server writes). */
+    private static List<String> writeTenants(Path data, TenantKeys keys) throws IOException {
+        Path template = data.resolve("warm-up-template.db");
+        Random random = new Random(11);
+        try (LiteMem mem = LiteMem.open(template, LiteMemOptions.builder().useBundledEmbedder(false)
+                .backgroundIndexing(false).durability(Durability.NORMAL).build())) {
+            List<Record> records = new ArrayList<>();
+            for (int i = 0; i < RECORDS; i++) {
+                records.add(Record.builder().id("r" + i).text("note " + i).vector(vector(random)).build());
+            }
+            mem.collection("notes", CollectionSpec.vectors(DIMENSION, Metric.COSINE)).upsertAll(records);
+        }
+        List<String> tenantKeys = new ArrayList<>();
+        for (int t = 0; t < TENANTS; t++) {
+            String name = "warm-up-" + t;
+            Files.copy(template, keys.dbFile(name), StandardCopyOption.REPLACE_EXISTING); // in the owner-only tenants folder
+            tenantKeys.add(keys.commitNewKey(name));
+        }
+        Files.delete(template);
+        return tenantKeys;
+    }
+
+    /** The first query of tenant after tenant (each opened anew: more tenants than may be open) until the deadline. */
+    private static Result ask(String baseUrl, List<String> keys, long deadline, long started) throws InterruptedException {
+        AtomicInteger next = new AtomicInteger();
+        AtomicInteger queries = new AtomicInteger();
+        AtomicInteger errors = new AtomicInteger();
+        List<Thread> clients = new ArrayList<>();
+        for (int c = 0; c < CLIENTS; c++) {
+            Random random = new Random(c);
+            Thread client = new Thread(() -> {
+                HttpClient http = HttpClient.newBuilder().connectTimeout(Duration.ofSeconds(5)).build();
+                while (System.nanoTime() < deadline && errors.get() < 10) {
+                    int t = Math.floorMod(next.getAndIncrement(), keys.size());
+                    HttpRequest request = HttpRequest.newBuilder(URI.create(baseUrl + "/v1/tenants/warm-up-" + t
+                                    + "/collections/notes/search"))
+                            .timeout(Duration.ofSeconds(10))
+                            .header("Authorization", "Bearer " + keys.get(t)).header("Content-Type", "application/json")
+                            .POST(HttpRequest.BodyPublishers.ofString(searchBody(random), StandardCharsets.UTF_8)).build();
+                    try {
+                        HttpResponse<String> r = http.send(request, HttpResponse.BodyHandlers.ofString());
+                        (r.statusCode() == 200 ? queries : errors).incrementAndGet();
+                    } catch (IOException e) {
+                        errors.incrementAndGet();
+                    } catch (InterruptedException e) {
+                        Thread.currentThread().interrupt();
+                        return;
+                    }
+                }
+            }, "litemem-warm-up-" + c);
+            client.setDaemon(true);
+            client.start();
+            clients.add(client);
+        }
+        for (Thread client : clients) {
+            client.join();
+        }
+        return new Result(queries.get(), errors.get(), millisSince(started));
+    }
+
+    private static String searchBody(Random random) {
+        StringBuilder b = new StringBuilder("{\"k\": 10, \"vector\": [");
+        float[] v = vector(random);
+        for (int i = 0; i < v.length; i++) {
+            b.append(i == 0 ? "" : ",").append(v[i]);
+        }
+        return b.append("]}").toString();
+    }
+
+    private static float[] vector(Random random) {
+        float[] v = new float[DIMENSION];
+        for (int i = 0; i < v.length; i++) {
+            v[i] = (float) random.nextGaussian();
+        }
+        return v;
+    }
+
+    private static void delete(Path dir) {
+        try (var paths = Files.walk(dir)) {
+            for (Path p : paths.sorted(java.util.Comparator.reverseOrder()).toList()) {
+                Files.deleteIfExists(p);
+            }
+        } catch (IOException | java.io.UncheckedIOException e) {
+            LOG.warn("The warm-up's scratch folder {} could not be deleted: {}", dir, e.toString());
+        }
+    }
+
+    private static long millisSince(long started) {
+        return (System.nanoTime() - started) / 1_000_000;
+    }
+}
