@@ -215,7 +215,8 @@ public final class Api {
                 } else {
                     handler.handle(ctx);
                 }
-                if (ofATenant && !method.equals("GET") && ctx.statusCode() < 300) {
+                // Searches and recalls are POSTs but reads: no bookmark (it cost a read of the log per search).
+                if (ofATenant && !method.equals("GET") && !search && ctx.statusCode() < 300) {
                     Bookmarks.answerWrite(this, ctx);
                 }
             } catch (Exception e) {
