@@ -5,6 +5,7 @@ import dev.litemem.internal.index.IndexMaintainer;
 import dev.litemem.internal.memory.MemoryBackend;
 import dev.litemem.internal.memory.MemoryStore;
 import dev.litemem.internal.store.ChangeLog;
+import dev.litemem.internal.store.RowTriggers;
 import dev.litemem.internal.store.CollectionRows;
 import dev.litemem.internal.store.Database;
 import dev.litemem.internal.store.EmbeddingCache;
@@ -82,7 +83,32 @@ public final class LiteMem implements AutoCloseable {
     public static LiteMem open(Path file, LiteMemOptions options) {
         Objects.requireNonNull(file, "file");
         Objects.requireNonNull(options, "options");
-        return new LiteMem(Database.open(file, options), options);
+        Database db = Database.open(file, options);
+        try {
+            syncRowTriggers(db);
+        } catch (RuntimeException e) {
+            db.close();
+            throw e;
+        }
+        return new LiteMem(db, options);
+    }
+
+    /**
+     * With change images on, makes the row-image triggers match the tables (a migration or a user's DDL may have
+     * changed a table's shape since they were made); a read when nothing changed, the common case.
+     */
+    private static void syncRowTriggers(Database db) {
+        boolean stale = db.read(h -> {
+            try {
+                return LedgerRows.meta(h, ChangeLog.IMAGES_KEY).map("all"::equals).orElse(false)
+                        && RowTriggers.outOfDate(h.getConnection());
+            } catch (java.sql.SQLException e) {
+                throw new LiteMemException("cannot read the row-image triggers: " + e.getMessage(), e);
+            }
+        });
+        if (stale) {
+            db.write(h -> LedgerRows.meta(h, ChangeLog.IMAGES_KEY).map("all"::equals).orElse(false) && RowTriggers.sync(h));
+        }
     }
 
     public Path path() {
@@ -298,18 +324,23 @@ public final class LiteMem implements AutoCloseable {
     }
 
     /**
-     * Makes every change-log entry written from now on keep its after-image (the row as written, and a record's
-     * vector), or only those bound for the ledger again (the default). A point-in-time backup ({@code litemem backup})
-     * turns it on: restoring to any sequence number needs the image of every change. A per-file setting (meta key
-     * {@code change_images = all}), so every process that writes the file keeps them; it costs the size of each
-     * changed row once more in the log until the log is pruned. Transactions already under way finish as they began.
+     * Turns row images on or off (off is the default). On, every row change of every table that holds data, LiteMem's
+     * and the users' own, is logged in its transaction with the row before and after (an entry of entity {@code row},
+     * docs/ARCHITECTURE.md, "Row images and the state hash"), by triggers generated from each table's columns: what a
+     * point-in-time backup ({@code litemem backup}, which turns it on) replays and verifies. A per-file setting (meta
+     * key {@code change_images = all}), so every process that writes the file keeps them; it costs the changed rows
+     * (twice for an update) in the log until the log is pruned. Off drops the triggers. Calling it with {@code true}
+     * again re-creates the triggers of tables whose shape changed since (as {@link #open} does). Transactions already
+     * under way finish as they began.
      */
     public void keepChangeImages(boolean all) {
         db.write(h -> {
             if (all) {
                 LedgerRows.setMeta(h, ChangeLog.IMAGES_KEY, "all");
+                RowTriggers.sync(h);
             } else {
                 h.createUpdate("DELETE FROM meta WHERE key = ?").bind(0, ChangeLog.IMAGES_KEY).execute();
+                RowTriggers.dropAll(h);
             }
             return null;
         });

@@ -3,6 +3,7 @@ package dev.litemem.backup;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import dev.litemem.LiteMem;
 import dev.litemem.RowHashes;
+import dev.litemem.changes.RowImages;
 import java.io.IOException;
 import java.io.InputStream;
 import java.nio.charset.StandardCharsets;
@@ -40,6 +41,8 @@ public final class Backup {
     static final int SEGMENT_ENTRIES = 5_000;
     private static final Pattern TENANT = Pattern.compile("[A-Za-z0-9][A-Za-z0-9._-]{0,127}");
     static final ObjectMapper JSON = new ObjectMapper();
+    /** The state hash version this backup writes: every row ({@link RowImages}). */
+    static final int HASH = RowImages.HASH_VERSION;
 
     /**
      * What a pass did.
@@ -104,11 +107,9 @@ public final class Backup {
     public static Result run(LiteMem mem, String tenant, BlobStore store, Options options) {
         checkTenant(tenant);
         long started = System.nanoTime();
-        boolean turnedOn = false;
-        if (!mem.keepsChangeImages()) {
-            mem.keepChangeImages(true);
-            turnedOn = true;
-        }
+        boolean turnedOn = !mem.keepsChangeImages();
+        // Always: also re-creates the row-image triggers of tables that changed shape (then the chain needs a new base).
+        mem.keepChangeImages(true);
         String consumer = consumerName(store);
         Manifest manifest = Manifest.read(store, tenant).orElse(Manifest.empty(tenant));
         int deleted = collectGarbage(store, manifest);
@@ -135,9 +136,9 @@ public final class Backup {
                 manifest.write(store);
                 mem.registerChangeLogConsumer(consumer, newBase.seq(), true);
                 bytes += newBase.bytes();
-                chain = new Chain(newBase.seq(), StateHash.ofHex(newBase.state()));
+                chain = new Chain(newBase.seq(), StateHash.ofHex(newBase.state()), newBase.schema());
             }
-            Batch batch = readBatch(mem, chain.position);
+            Batch batch = readBatch(mem, chain.position, chain.schema);
             if (batch.needsBase) {
                 if (newBase != null && chain.position == newBase.seq()) {
                     throw new BackupException("the change log of " + tenant + " cannot follow the base just taken at"
@@ -151,7 +152,7 @@ public final class Backup {
             }
             StateHash state = chain.state;
             for (SegmentEntry e : batch.entries) {
-                state = apply(state, e, batch.collections);
+                state = apply(HASH, state, e, batch.collections);
             }
             long to = batch.entries.get(batch.entries.size() - 1).seq();
             Segment segment = new Segment(chain.position, to, incarnation, batch.entries, batch.collections);
@@ -161,7 +162,7 @@ public final class Backup {
             store.put(key, encoded);
             segments.add(new Manifest.SegmentRef(chain.position, to, incarnation, key, sha, encoded.length,
                     batch.entries.size(), batch.entries.get(0).at(), batch.entries.get(batch.entries.size() - 1).at(),
-                    state.hex()));
+                    state.hex(), HASH, batch.schema));
             manifest = manifest.with(bases, segments);
             manifest.write(store);
             // Acknowledged only now that the manifest names the segment: a crash before it re-reads these entries.
@@ -169,7 +170,7 @@ public final class Backup {
             bytes += encoded.length;
             written++;
             entries += batch.entries.size();
-            chain = new Chain(to, state);
+            chain = new Chain(to, state, batch.schema);
         }
         deleted += retain(store, manifest, options);
         return new Result(tenant, turnedOn, newBase, written, entries, bytes, chain.position,
@@ -228,10 +229,13 @@ public final class Backup {
         return n;
     }
 
-    private record Chain(long position, StateHash state) {
+    private record Chain(long position, StateHash state, String schema) {
     }
 
-    /** Where the newest base of this incarnation and the segments after it without a gap end, or null for none. */
+    /**
+     * Where the newest base of this incarnation and the segments after it without a gap end, or null for none (also
+     * when that base has an older state hash: a chain is continued only with the hash it started with).
+     */
     private static Chain chainEnd(List<Manifest.Base> bases, List<Manifest.SegmentRef> segments, String incarnation) {
         Manifest.Base newest = null;
         for (Manifest.Base b : bases) {
@@ -239,20 +243,37 @@ public final class Backup {
                 newest = b;
             }
         }
-        if (newest == null) {
+        if (newest == null || newest.hashVersion() != HASH) {
             return null;
         }
-        Chain chain = new Chain(newest.seq(), StateHash.ofHex(newest.state()));
+        Chain chain = new Chain(newest.seq(), StateHash.ofHex(newest.state()), newest.schema());
         for (Manifest.SegmentRef s : segments) {
             if (s.incarnation().equals(incarnation) && s.from() == chain.position) {
-                chain = new Chain(s.to(), StateHash.ofHex(s.state()));
+                chain = new Chain(s.to(), StateHash.ofHex(s.state()), s.schema());
             }
         }
         return chain;
     }
 
-    /** The state after one entry: only records of users' collections count (see {@link #counts}). */
-    static StateHash apply(StateHash state, SegmentEntry e, Map<Long, String> collections) {
+    /**
+     * The state after one entry. Version 2: a row image moves it by its row before and after (every table that holds
+     * data); other entries are logged beside their row images and do not count. Version 1: only records of users'
+     * collections count (see {@link #counts}), by the entry's RowHash v1 hashes.
+     */
+    static StateHash apply(int hashVersion, StateHash state, SegmentEntry e, Map<Long, String> collections) {
+        if (hashVersion >= 2) {
+            if (!RowImages.isRowImage(e.entity())) {
+                return state;
+            }
+            RowImages.Image image = RowImages.parse(e.image());
+            if (image.before() != null) {
+                state = state.minus(RowImages.rowHash(e.key(), image.columns(), image.before()));
+            }
+            if (image.after() != null) {
+                state = state.plus(RowImages.rowHash(e.key(), image.columns(), image.after()));
+            }
+            return state;
+        }
         if (!counts(e, collections)) {
             return state;
         }
@@ -276,20 +297,28 @@ public final class Backup {
         }
     }
 
-    private record Batch(List<SegmentEntry> entries, Map<Long, String> collections, boolean needsBase) {
+    private record Batch(List<SegmentEntry> entries, Map<Long, String> collections, boolean needsBase, String schema) {
     }
 
-    /** The next entries after {@code position}, in one read transaction; needsBase when they cannot follow it. */
-    private static Batch readBatch(LiteMem mem, long position) {
+    /**
+     * The next entries after {@code position}, in one read transaction; needsBase when they cannot follow it: entries
+     * gone or without images, or a schema fingerprint other than the chain's (a table changed shape, or row images
+     * were off for a while: entries since the chain's end may miss rows or columns).
+     */
+    private static Batch readBatch(LiteMem mem, long position, String schema) {
         try {
-            return mem.<Batch, SQLException>withReadHandle(h -> readBatch(h.getConnection(), position));
+            return mem.<Batch, SQLException>withReadHandle(h -> readBatch(h.getConnection(), position, schema));
         } catch (SQLException e) {
             throw new BackupException("cannot read the change log: " + e.getMessage(), e);
         }
     }
 
-    private static Batch readBatch(Connection c, long position) throws SQLException {
+    private static Batch readBatch(Connection c, long position, String chainSchema) throws SQLException {
         {
+            String schema = RowImages.schemaFingerprint(c);
+            if (!schema.equals(chainSchema)) {
+                return new Batch(List.of(), Map.of(), true, schema);
+            }
             long pruned = 0;
             try (PreparedStatement s = c.prepareStatement("SELECT value FROM meta WHERE key = 'changelog.pruned_through'");
                  ResultSet rs = s.executeQuery()) {
@@ -313,17 +342,15 @@ public final class Backup {
                 }
             }
             if (entries.isEmpty()) {
-                return new Batch(entries, Map.of(), pruned > position);
+                return new Batch(entries, Map.of(), pruned > position, schema);
             }
             long expected = position + 1;
             Set<Long> ids = new HashSet<>();
             for (SegmentEntry e : entries) {
                 // Seqs above the pruning mark are consecutive (a rolled-back write gives its seq back): a gap means
-                // entries this chain needs are gone; an entry of a record without its image cannot be replayed.
-                boolean missingImage = (e.isRecord() || dev.litemem.changes.EntityImages.replays(e.entity()))
-                        && e.after() != null && e.image() == null;
-                if (e.seq() != expected++ || missingImage) {
-                    return new Batch(List.of(), Map.of(), true);
+                // entries this chain needs are gone. A time without row images shows in the schema fingerprint.
+                if (e.seq() != expected++) {
+                    return new Batch(List.of(), Map.of(), true, schema);
                 }
                 if (e.collectionId() != null) {
                     ids.add(e.collectionId());
@@ -333,7 +360,7 @@ public final class Backup {
             for (long id : ids) {
                 collections.put(id, collectionRow(c, id));
             }
-            return new Batch(entries, collections, false);
+            return new Batch(entries, collections, false, schema);
         }
     }
 
@@ -372,14 +399,16 @@ public final class Backup {
             long size = mem.exportTo(copy);
             long seq;
             StateHash state;
+            String schema;
             try (Connection c = DriverManager.getConnection("jdbc:sqlite:" + copy)) {
                 seq = lastSequence(c);
                 state = stateOf(c);
+                schema = RowImages.schemaFingerprint(c);
             }
             String sha = sha256(copy);
             String key = String.format("%s/base/%020d-%s.db", tenant, seq, sha);
             store.put(key, copy);
-            return new Manifest.Base(seq, at, incarnation, key, sha, size, state.hex());
+            return new Manifest.Base(seq, at, incarnation, key, sha, size, state.hex(), HASH, schema);
         } catch (IOException | SQLException e) {
             throw new BackupException("cannot take a base snapshot of " + tenant + " (" + e.getMessage() + "): check"
                     + " that the temporary folder (java.io.tmpdir) has room for a copy of the file", e);
@@ -396,8 +425,18 @@ public final class Backup {
         }
     }
 
-    /** The state hash of a file's rows: every record of a user's collection, by {@link RowHashes#ofRecordRow}. */
+    /**
+     * The state hash (version 2) of a file: the sum of the row hashes of every row of every table that holds data
+     * ({@link RowImages#scan}).
+     */
     static StateHash stateOf(Connection c) throws SQLException {
+        StateHash[] state = {StateHash.EMPTY};
+        RowImages.scan(c, (table, hash) -> state[0] = state[0].plus(hash));
+        return state[0];
+    }
+
+    /** The state hash of version 1: every record of a user's collection, by {@link RowHashes#ofRecordRow}. */
+    static StateHash recordStateOf(Connection c) throws SQLException {
         StateHash state = StateHash.EMPTY;
         try (PreparedStatement s = c.prepareStatement("SELECT r.id, r.text, r.metadata, r.source, r.chunk,"
                 + " r.created_at, r.updated_at, r.embedding FROM records r JOIN collections k ON k.id = r.collection_id"

@@ -5,6 +5,7 @@ import com.fasterxml.jackson.core.JsonParser;
 import com.fasterxml.jackson.core.JsonToken;
 import com.fasterxml.jackson.databind.JsonNode;
 import dev.litemem.LiteMem;
+import dev.litemem.changes.RowImages;
 import java.io.IOException;
 import java.nio.channels.FileChannel;
 import java.nio.file.Files;
@@ -21,33 +22,47 @@ import java.time.Instant;
 import java.util.ArrayList;
 import java.util.HashSet;
 import java.util.Iterator;
+import java.util.LinkedHashMap;
 import java.util.List;
+import java.util.Map;
 import java.util.Set;
 import java.util.UUID;
 import java.util.stream.Stream;
 
 /**
  * Rebuilds a tenant's file as it was at a sequence number or a time (docs/OPERATIONS.md, "Backup and restore"): the
- * newest base at or before the point, then the records' changes up to it in order, into a temp file beside the
- * target; a new incarnation; then verification (SQLite's integrity_check, and the state hash of the restored records
- * equal to the manifest's at that point) and only then a rename into place. A restore killed at any moment leaves the
- * target as it was (and at most a temp file {@code .NAME.restore-*}, removed by the next restore to that target).
+ * newest base at or before the point, then the row images up to it in order (every table that holds data), into a
+ * temp file beside the target; a new incarnation; then verification (SQLite's integrity_check, and the state hash of
+ * every restored row equal to the manifest's at that point) and only then a rename into place. A restore killed at any
+ * moment leaves the target as it was (and at most a temp file {@code .NAME.restore-*}, removed by the next restore to
+ * that target). A base written with state hash version 1 (a format 1 manifest) is restored as that version did:
+ * records, memories and work state replayed from their entity images, the records verified.
  */
 public final class Restore {
     private static final JsonFactory JSON_FACTORY = new JsonFactory();
+    /**
+     * Tables whose row images a restore leaves out: empty, always, but for the test that proves every table's replay
+     * matters (a restore without any one of them must fail its verification).
+     */
+    static volatile Set<String> skippedTables = Set.of();
 
     /**
      * What a restore did.
      *
      * @param seq            the sequence number the file was restored to
      * @param baseSeq        the base it started from
-     * @param applied        record changes applied after the base
-     * @param notReplayed    changes of other kinds (memories, work state, ledger events) between the base and the
-     *                       point: those tables are as of the base
+     * @param applied        changes applied after the base (row images; with hash version 1, record, memory and
+     *                       work-state entries)
+     * @param notReplayed    log entries between the base and the point that are not rows (ledger events: the
+     *                       restored file's log counts as pruned to the point); with hash version 1 also the changes of
+     *                       tables it does not replay, which are then as of the base
      * @param incarnation    the restored file's new incarnation
+     * @param hashVersion    the state hash verified: 2 = every row of every table in {@code rows}; 1 = records of
+     *                       users' collections only (a base written before format 2)
+     * @param rows           rows per table covered by the verified hash (empty for version 1)
      */
     public record Result(String tenant, long seq, long baseSeq, long applied, long notReplayed, String incarnation,
-                         String stateHash, long millis) {
+                         String stateHash, long millis, int hashVersion, Map<String, Long> rows) {
     }
 
     private Restore() {
@@ -80,12 +95,14 @@ public final class Restore {
                 throw new BackupException(plan.base.key() + " fails its checksum: the backup is damaged (restore to a"
                         + " point after a newer base, or from another copy)");
             }
-            long[] counts = replay(temp, plan);
+            int version = plan.base.hashVersion();
+            long[] counts = version >= 2 ? replayRows(temp, plan) : replay(temp, plan);
             String incarnation;
             try (LiteMem mem = LiteMem.open(temp)) {
                 incarnation = mem.newIncarnation();
             }
-            StateHash restored = verify(temp, plan.expected);
+            Map<String, Long> rows = new LinkedHashMap<>();
+            StateHash restored = verify(temp, plan.expected, version, rows);
             fsync(temp);
             if (Files.exists(absolute) && !force) {
                 throw new BackupException(target + " appeared while restoring: it was left unchanged; restore again"
@@ -97,7 +114,7 @@ public final class Restore {
             Files.move(temp, absolute, StandardCopyOption.ATOMIC_MOVE, StandardCopyOption.REPLACE_EXISTING);
             fsyncFolder(folder);
             return new Result(tenant, plan.seq, plan.base.seq(), counts[0], counts[1], incarnation, restored.hex(),
-                    (System.nanoTime() - started) / 1_000_000);
+                    (System.nanoTime() - started) / 1_000_000, version, Map.copyOf(rows));
         } catch (IOException e) {
             throw new BackupException("cannot restore into " + folder + " (" + e + "): check that it is writable and"
                     + " has room for the file", e);
@@ -164,11 +181,13 @@ public final class Restore {
                         + " is damaged");
             }
             segments.add(segment);
-            for (SegmentEntry e : segment.entries()) {
-                if (seq != null && e.seq() > seq || time != null && e.at() > time.toEpochMilli()) {
+            long[] at = effectiveTimes(segment.entries());
+            for (int i = 0; i < segment.entries().size(); i++) {
+                SegmentEntry e = segment.entries().get(i);
+                if (seq != null && e.seq() > seq || time != null && at[i] > time.toEpochMilli()) {
                     break outer;
                 }
-                state = Backup.apply(state, e, segment.collections());
+                state = Backup.apply(base.hashVersion(), state, e, segment.collections());
                 point = e.seq();
             }
             if (!state.equals(StateHash.ofHex(ref.state()))) {
@@ -180,8 +199,84 @@ public final class Restore {
     }
 
     /**
-     * Applies the plan's record, memory and work-state changes to the base copy in one transaction; returns {applied,
-     * not replayed}.
+     * The time of each entry that a restore by time compares: its own, but for a row image the earlier of its own and
+     * the next log entry's that is not a row image. A row image is stamped by SQLite when its statement runs, while the
+     * entry its transaction logs next carries the time the writer took before the transaction: a row image at or after
+     * that time belongs to that transaction and goes with it, never without it.
+     */
+    static long[] effectiveTimes(List<SegmentEntry> entries) {
+        long[] at = new long[entries.size()];
+        long next = Long.MAX_VALUE;
+        for (int i = entries.size() - 1; i >= 0; i--) {
+            SegmentEntry e = entries.get(i);
+            if (RowImages.isRowImage(e.entity())) {
+                at[i] = Math.min(e.at(), next);
+            } else {
+                at[i] = e.at();
+                next = e.at();
+            }
+        }
+        return at;
+    }
+
+    /**
+     * Applies the plan's row images to the base copy in one transaction, with the file's own row triggers and foreign
+     * keys off (the images already hold every row a statement, a trigger or a cascade changed); returns {applied,
+     * ledger events}.
+     */
+    private static long[] replayRows(Path file, Plan plan) {
+        long applied = 0;
+        long events = 0;
+        try (Connection c = DriverManager.getConnection("jdbc:sqlite:" + file)) {
+            try (Statement s = c.createStatement()) {
+                s.execute("PRAGMA foreign_keys = OFF");
+            }
+            c.setAutoCommit(false);
+            String images = null;
+            try (Statement s = c.createStatement();
+                 ResultSet rs = s.executeQuery("SELECT value FROM meta WHERE key = 'change_images'")) {
+                if (rs.next()) {
+                    images = rs.getString(1);
+                }
+            }
+            try (Statement s = c.createStatement()) {
+                s.executeUpdate("DELETE FROM meta WHERE key = 'change_images'");
+            }
+            try (RowImages.Applier applier = new RowImages.Applier(c)) {
+                for (Segment segment : plan.segments) {
+                    for (SegmentEntry e : segment.entries()) {
+                        if (e.seq() > plan.seq) {
+                            break;
+                        }
+                        if (RowImages.isRowImage(e.entity())) {
+                            if (skippedTables.contains(e.key())) {
+                                continue;
+                            }
+                            applier.apply(e.key(), RowImages.parse(e.image()));
+                            applied++;
+                        } else if ("event".equals(e.entity())) {
+                            events++;
+                        }
+                    }
+                }
+            }
+            if (images != null) {
+                try (PreparedStatement s = c.prepareStatement("INSERT INTO meta (key, value) VALUES ('change_images', ?)")) {
+                    s.setString(1, images);
+                    s.executeUpdate();
+                }
+            }
+            resetLog(c, plan);
+            c.commit();
+        } catch (SQLException | dev.litemem.LiteMemException e) {
+            throw new BackupException("cannot apply the backup's row images to the restored file: " + e.getMessage(), e);
+        }
+        return new long[] {applied, events};
+    }
+
+    /**
+     * Hash version 1: applies the plan's record, memory and work-state changes to the base copy in one transaction;
+     * returns {applied, not replayed}.
      */
     private static long[] replay(Path file, Plan plan) {
         long applied = 0;
@@ -229,24 +324,29 @@ public final class Restore {
                     }
                 }
             }
-            try (Statement s = c.createStatement()) {
-                // The base's index checkpoints do not know the replayed rows: the index is rebuilt from the rows.
-                s.executeUpdate("DELETE FROM index_checkpoint_pages");
-                s.executeUpdate("DELETE FROM index_checkpoints");
-                // The source's readers of the log are not this file's; the log between the base and the point was
-                // not copied, so it counts as pruned (readers start over from a snapshot, as for a new incarnation).
-                s.executeUpdate("DELETE FROM changelog_consumers");
-                s.executeUpdate("UPDATE sqlite_sequence SET seq = max(seq, " + plan.seq + ") WHERE name = 'changes'");
-                s.executeUpdate("INSERT INTO sqlite_sequence (name, seq) SELECT 'changes', " + plan.seq
-                        + " WHERE NOT EXISTS (SELECT 1 FROM sqlite_sequence WHERE name = 'changes')");
-                s.executeUpdate("INSERT INTO meta (key, value) VALUES ('changelog.pruned_through', '" + plan.seq
-                        + "') ON CONFLICT (key) DO UPDATE SET value = excluded.value");
-            }
+            resetLog(c, plan);
             c.commit();
         } catch (SQLException e) {
             throw new BackupException("cannot apply the backup's changes to the restored file: " + e.getMessage(), e);
         }
         return new long[] {applied, other};
+    }
+
+    /** What every restore does to the copy besides the rows: drops derived state, counts the log as pruned to the point. */
+    private static void resetLog(Connection c, Plan plan) throws SQLException {
+        try (Statement s = c.createStatement()) {
+            // The base's index checkpoints do not know the replayed rows: the index is rebuilt from the rows.
+            s.executeUpdate("DELETE FROM index_checkpoint_pages");
+            s.executeUpdate("DELETE FROM index_checkpoints");
+            // The source's readers of the log are not this file's; the log between the base and the point was
+            // not copied, so it counts as pruned (readers start over from a snapshot, as for a new incarnation).
+            s.executeUpdate("DELETE FROM changelog_consumers");
+            s.executeUpdate("UPDATE sqlite_sequence SET seq = max(seq, " + plan.seq + ") WHERE name = 'changes'");
+            s.executeUpdate("INSERT INTO sqlite_sequence (name, seq) SELECT 'changes', " + plan.seq
+                    + " WHERE NOT EXISTS (SELECT 1 FROM sqlite_sequence WHERE name = 'changes')");
+            s.executeUpdate("INSERT INTO meta (key, value) VALUES ('changelog.pruned_through', '" + plan.seq
+                    + "') ON CONFLICT (key) DO UPDATE SET value = excluded.value");
+        }
     }
 
     private static Set<Long> collectionIds(Connection c) throws SQLException {
@@ -350,8 +450,8 @@ public final class Restore {
         insert.executeUpdate();
     }
 
-    /** integrity_check, then the restored records' state hash against the expected one. */
-    private static StateHash verify(Path file, StateHash expected) {
+    /** integrity_check, then the restored file's state hash (of that version) against the expected one. */
+    private static StateHash verify(Path file, StateHash expected, int version, Map<String, Long> rows) {
         try (Connection c = DriverManager.getConnection("jdbc:sqlite:" + file)) {
             List<String> problems = new ArrayList<>();
             try (Statement s = c.createStatement(); ResultSet rs = s.executeQuery("PRAGMA integrity_check")) {
@@ -364,11 +464,18 @@ public final class Restore {
                         + " problems, first: " + problems.get(0) + "): nothing was put in place; the backup's base may"
                         + " be damaged");
             }
-            StateHash actual = Backup.stateOf(c);
+            StateHash actual;
+            if (version >= 2) {
+                StateHash[] sum = {StateHash.EMPTY};
+                rows.putAll(RowImages.scan(c, (table, hash) -> sum[0] = sum[0].plus(hash)));
+                actual = sum[0];
+            } else {
+                actual = Backup.recordStateOf(c);
+            }
             if (!actual.equals(expected)) {
-                throw new BackupException("the restored file's records hash to " + actual.hex() + ", but the backup"
-                        + " recorded " + expected.hex() + " for that point: nothing was put in place; the backup is"
-                        + " damaged or was written by an incompatible LiteMem");
+                throw new BackupException("the restored file's " + (version >= 2 ? "rows" : "records") + " hash to "
+                        + actual.hex() + ", but the backup recorded " + expected.hex() + " for that point: nothing was"
+                        + " put in place; the backup is damaged or was written by an incompatible LiteMem");
             }
             return actual;
         } catch (SQLException e) {

@@ -22,10 +22,10 @@ import picocli.CommandLine.Spec;
 
 @Command(name = "backup", mixinStandardHelpOptions = true,
         description = {"Backs tenant files up for point-in-time restore: a base snapshot per tenant, then the change log",
-                "with the after-image of every change, as immutable checksummed objects and a manifest per tenant",
-                "(docs/OPERATIONS.md, \"Backup and restore\"). Incremental: run it again to add the new changes.",
-                "Turns on each file's change images (every change keeps its after-image) and holds its change log",
-                "until backed up."})
+                "with the row image of every row change (every table that holds data, yours too), as immutable",
+                "checksummed objects and a manifest per tenant (docs/OPERATIONS.md, \"Backup and restore\").",
+                "Incremental: run it again to add the new changes. Turns on each file's change images (row triggers",
+                "log every row change) and holds its change log until backed up."})
 final class BackupCommand implements Callable<Integer> {
     @CommandLine.ArgGroup(multiplicity = "1")
     Source source;
@@ -161,8 +161,8 @@ final class BackupCommand implements Callable<Integer> {
 
     private static void report(PrintWriter out, Backup.Result r) {
         if (r.imagesTurnedOn()) {
-            out.printf("%s: turned on change images: every change of this file now keeps its after-image (point-in-time"
-                    + " restore needs them)%n", r.tenant());
+            out.printf("%s: turned on change images: every row change of this file is now logged with its row before"
+                    + " and after (point-in-time restore needs them)%n", r.tenant());
         }
         if (r.newBase() != null) {
             out.printf("%s: base snapshot at seq %d (%,d bytes)%n", r.tenant(), r.newBase().seq(), r.newBase().bytes());

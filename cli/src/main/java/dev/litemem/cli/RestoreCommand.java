@@ -59,13 +59,27 @@ final class RestoreCommand implements Callable<Integer> {
         }
         try (BlobStore store = s3.open(from)) {
             Restore.Result r = Restore.run(store, tenant, to, seq, time, force);
-            spec.commandLine().getOut().printf("Restored %s to %s at seq %d (base seq %d, %,d changes of records, memories and work state applied)"
-                    + " in %d ms; verified: integrity_check ok, records hash %s; new incarnation %s%n", r.tenant(), to,
-                    r.seq(), r.baseSeq(), r.applied(), r.millis(), r.stateHash(), r.incarnation());
-            if (r.notReplayed() > 0) {
-                spec.commandLine().getErr().printf("litemem: %,d changes of ledger events or other tables"
-                        + " between seq %d and %d are not replayed: those tables are as of seq %d%n", r.notReplayed(),
-                        r.baseSeq(), r.seq(), r.baseSeq());
+            long rows = r.rows().values().stream().mapToLong(Long::longValue).sum();
+            if (r.hashVersion() >= 2) {
+                spec.commandLine().getOut().printf("Restored %s to %s at seq %d (base seq %d, %,d row changes applied)"
+                        + " in %d ms; verified: integrity_check ok, state hash v2 over %,d rows of %d tables %s; new"
+                        + " incarnation %s%n", r.tenant(), to, r.seq(), r.baseSeq(), r.applied(), r.millis(), rows,
+                        r.rows().size(), r.stateHash(), r.incarnation());
+                if (r.notReplayed() > 0) {
+                    spec.commandLine().getErr().printf("litemem: %,d ledger events between seq %d and %d are log"
+                            + " entries, not rows: the restored file's log starts at seq %d (what was shipped is in"
+                            + " the central ledger)%n", r.notReplayed(), r.baseSeq(), r.seq(), r.seq());
+                }
+            } else {
+                spec.commandLine().getOut().printf("Restored %s to %s at seq %d (base seq %d, %,d changes of records,"
+                        + " memories and work state applied) in %d ms; verified: integrity_check ok, records hash (v1,"
+                        + " a backup written before state hash v2: only records are verified) %s; new incarnation %s%n",
+                        r.tenant(), to, r.seq(), r.baseSeq(), r.applied(), r.millis(), r.stateHash(), r.incarnation());
+                if (r.notReplayed() > 0) {
+                    spec.commandLine().getErr().printf("litemem: %,d changes of ledger events or other tables"
+                            + " between seq %d and %d are not replayed: those tables are as of seq %d%n",
+                            r.notReplayed(), r.baseSeq(), r.seq(), r.baseSeq());
+                }
             }
         }
         return Main.EXIT_OK;

@@ -2,8 +2,11 @@ package dev.litemem.migrate;
 
 import dev.litemem.IncompatibleFileException;
 import dev.litemem.LiteMemException;
+import dev.litemem.internal.store.ChangeLog;
 import dev.litemem.internal.store.FileCheck;
+import dev.litemem.internal.store.LedgerRows;
 import dev.litemem.internal.store.Migrations;
+import dev.litemem.internal.store.RowTriggers;
 import dev.litemem.internal.store.Schema;
 import java.nio.file.Path;
 import java.sql.Connection;
@@ -67,6 +70,8 @@ public final class FileMigration {
                 Migrations.migrateInTransaction(h, file);
                 List<Integer> pending = pending(h, user, Schema.CURRENT_VERSION);
                 if (!pending.isEmpty()) {
+                    // A user migration may drop a column a row-image trigger names: they are re-created below.
+                    RowTriggers.dropAll(h);
                     h.execute("CREATE TABLE IF NOT EXISTS " + TABLE + " (version INTEGER PRIMARY KEY, name TEXT NOT NULL,"
                             + " sha256 TEXT NOT NULL, applied_at INTEGER NOT NULL)");
                     for (UserMigration u : user) {
@@ -74,6 +79,10 @@ public final class FileMigration {
                             apply(h, u);
                         }
                     }
+                }
+                if ((before < Schema.CURRENT_VERSION || !pending.isEmpty())
+                        && LedgerRows.meta(h, ChangeLog.IMAGES_KEY).map("all"::equals).orElse(false)) {
+                    RowTriggers.sync(h); // the tables' new shapes, in the same transaction
                 }
                 if (before == Schema.CURRENT_VERSION && pending.isEmpty()) {
                     return new MigrationResult(file, MigrationResult.Status.CURRENT, before, before, List.of(), null);

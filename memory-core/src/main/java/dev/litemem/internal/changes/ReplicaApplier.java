@@ -13,6 +13,8 @@ import dev.litemem.internal.store.CollectionRows;
 import dev.litemem.internal.store.Consumers;
 import dev.litemem.internal.store.Database;
 import dev.litemem.internal.store.LedgerRows;
+import dev.litemem.internal.store.ChangeLog;
+import dev.litemem.internal.store.RowTriggers;
 import dev.litemem.internal.store.RecordRows;
 import dev.litemem.internal.store.RecordWriter;
 import dev.litemem.internal.store.ReplicaMeta;
@@ -61,6 +63,10 @@ public final class ReplicaApplier implements ReplicaFile {
                 Consumers.remove(h, p.name());
             }
             LedgerRows.newIncarnation(h);
+            // The primary's row images (a backup of it turned them on) would log every applied row here a second
+            // time: a replica follows its primary's feed and is not itself backed up from a log of its own.
+            h.createUpdate("DELETE FROM meta WHERE key = ?").bind(0, ChangeLog.IMAGES_KEY).execute();
+            RowTriggers.dropAll(h);
             LedgerRows.setMeta(h, ReplicaMeta.OF, of);
             LedgerRows.setMeta(h, ReplicaMeta.ID, replicaId);
             LedgerRows.setMeta(h, ReplicaMeta.INCARNATION, primaryIncarnation);

@@ -25,8 +25,10 @@ public final class ChangeLog implements AutoCloseable {
     /** The entity of an explicit ledger event. */
     public static final String EVENT = "event";
     /**
-     * The meta key that makes every entry keep its after-image ({@code all}; absent or anything else: only entries
-     * bound for the ledger). Point-in-time restore needs the image of every change; see {@code LiteMem.keepChangeImages}.
+     * The meta key that turns on row images ({@code all}; absent or anything else: off): the row triggers of
+     * {@link RowTriggers} log every row change of every table that holds data, with the row before and after, which is
+     * what point-in-time restore replays; see {@code LiteMem.keepChangeImages}. An entry logged here keeps its entity
+     * after-image only when bound for the ledger either way (with row images on it would be a third copy of the row).
      */
     public static final String IMAGES_KEY = "change_images";
     private final Handle handle;
@@ -36,7 +38,6 @@ public final class ChangeLog implements AutoCloseable {
     /** Whether this log writes a replica's changes, applied from its primary's feed (the only writer a replica takes). */
     private final boolean replicaApply;
     private boolean replicaChecked;
-    private Boolean allImages;
 
     public ChangeLog(Handle h) {
         this(h, false);
@@ -107,9 +108,9 @@ public final class ChangeLog implements AutoCloseable {
         insert.setString(11, actor == null ? null : actor.requestId());
         // Only an entry bound for the ledger keeps its image: the shipper replays it, while for any other change it would
         // be a second copy of the row (text and vector) kept until the log is pruned. Every entry keeps its hashes.
-        // With change_images = all (a backup for point-in-time restore asked for it) every entry keeps its image.
+        // Point-in-time restore replays the row images the row triggers log (change_images = all), not these.
         boolean outbox = inOutbox(entity, collectionId);
-        boolean keepImage = outbox || allImages();
+        boolean keepImage = outbox;
         insert.setString(12, keepImage ? image : null);
         insert.setBytes(13, keepImage ? imageVector : null);
         insert.setBytes(14, beforeSha256);
@@ -135,15 +136,6 @@ public final class ChangeLog implements AutoCloseable {
                     + " writes. Write through the replica (Replica.put/delete send writes to the primary) or to the"
                     + " primary's server; for a writable copy, export the tenant from the server instead");
         }
-    }
-
-    /** Whether every entry keeps its image: the meta setting, read once per instance inside the caller's transaction. */
-    private boolean allImages() {
-        if (allImages == null) {
-            allImages = handle.createQuery("SELECT value = 'all' FROM meta WHERE key = ?").bind(0, IMAGES_KEY)
-                    .mapTo(Boolean.class).findOne().orElse(false);
-        }
-        return allImages;
     }
 
     /** Whether a change of this entity (in this collection, or outside collections when null) goes to the ledger. */

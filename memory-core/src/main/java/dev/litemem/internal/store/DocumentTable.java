@@ -36,8 +36,13 @@ public final class DocumentTable {
     }
 
     public static void upsert(Handle h, long collectionId, Document d, byte[] sha256, String chunker) {
-        h.createUpdate("INSERT OR REPLACE INTO documents (collection_id, path, title, size, modified_at, content_sha256,"
-                        + " chunker, chunks, ingested_at) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?)")
+        // An upsert, not INSERT OR REPLACE: a replaced row is deleted without firing delete triggers, so its row
+        // image (RowTriggers) would miss the delete.
+        h.createUpdate("INSERT INTO documents (collection_id, path, title, size, modified_at, content_sha256,"
+                        + " chunker, chunks, ingested_at) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?) ON CONFLICT (collection_id,"
+                        + " path) DO UPDATE SET title = excluded.title, size = excluded.size, modified_at ="
+                        + " excluded.modified_at, content_sha256 = excluded.content_sha256, chunker = excluded.chunker,"
+                        + " chunks = excluded.chunks, ingested_at = excluded.ingested_at")
                 .bind(0, collectionId).bind(1, d.path()).bind(2, d.title()).bind(3, d.size())
                 .bind(4, d.modified().toEpochMilli()).bind(5, sha256).bind(6, chunker).bind(7, d.chunks())
                 .bind(8, d.ingested().toEpochMilli()).execute();

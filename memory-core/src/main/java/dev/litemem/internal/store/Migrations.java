@@ -39,6 +39,8 @@ public final class Migrations {
                     throw new IncompatibleFileException(file + " is not a LiteMem file");
                 }
                 List<String> steps = Schema.MIGRATIONS.get(version);
+                // A step may drop or rebuild a table a row-image trigger names: LiteMem.open re-creates them after.
+                RowTriggers.dropAll(h);
                 for (String sql : steps) {
                     h.execute(sql);
                 }
@@ -73,6 +75,9 @@ public final class Migrations {
         if (start > Schema.CURRENT_VERSION) {
             throw new IncompatibleFileException(file + " was written by a newer LiteMem (schema version " + start
                     + "; this LiteMem reads up to " + Schema.CURRENT_VERSION + "): upgrade LiteMem to migrate it");
+        }
+        if (start < Schema.CURRENT_VERSION) {
+            RowTriggers.dropAll(h); // re-created by the caller (or the next LiteMem.open) once the tables are migrated
         }
         for (int version = start; version < Schema.CURRENT_VERSION; version++) {
             for (String sql : Schema.MIGRATIONS.get(version)) {

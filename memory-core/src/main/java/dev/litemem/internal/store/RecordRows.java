@@ -76,7 +76,7 @@ public final class RecordRows {
     public static List<Change> changesSince(Handle h, long afterSeq, int limit) {
         return h.createQuery("SELECT c.seq, c.at, k.name, c.record_id, c.op, c.actor, c.entity, c.on_behalf_of, c.model,"
                         + " c.authority, c.request_id FROM changes c LEFT JOIN collections k ON k.id = c.collection_id"
-                        + " WHERE c.seq > ? ORDER BY c.seq LIMIT ?")
+                        + " WHERE c.seq > ? AND c.entity <> '" + RowTriggers.ENTITY + "' ORDER BY c.seq LIMIT ?")
                 .bind(0, afterSeq).bind(1, limit)
                 .map((rs, ctx) -> {
                     String actor = rs.getString(6);

@@ -3,6 +3,7 @@ package dev.litemem.internal.store;
 import static org.junit.jupiter.api.Assertions.assertArrayEquals;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertNull;
+import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import com.fasterxml.jackson.databind.JsonNode;
 import dev.litemem.Collection;
@@ -69,7 +70,7 @@ class ChangeImagesTest {
     }
 
     @Test
-    void keepChangeImagesMakesEveryEntryKeepItsImageUntilTurnedOff() throws Exception {
+    void keepChangeImagesLogsEveryRowChangeAsARowImageUntilTurnedOff() throws Exception {
         try (LiteMem mem = stores.open("all-images.db")) {
             Collection notes = mem.collection("notes", CollectionSpec.vectors(2, Metric.L2));
             notes.upsert(Record.builder().id("before").text("t").vector(new float[] {1, 0}).build());
@@ -80,14 +81,17 @@ class ChangeImagesTest {
             mem.keepChangeImages(false);
             notes.upsert(Record.builder().id("after").text("t").vector(new float[] {1, 1}).build());
             List<Object[]> rows = mem.withReadHandle(h -> h.createQuery("SELECT record_id, image, image_vector,"
-                    + " after_sha256 FROM changes ORDER BY seq").map((rs, ctx) -> new Object[] {rs.getString(1),
+                    + " after_sha256 FROM changes WHERE entity <> 'row' ORDER BY seq").map((rs, ctx) -> new Object[] {rs.getString(1),
                     rs.getString(2), rs.getBytes(3), rs.getBytes(4)}).list());
             assertNull(rows.get(0)[1], "written before the setting");
             assertEquals("during", rows.get(1)[0]);
-            assertArrayEquals(new float[] {0, 1}, VectorCodec.decode((byte[]) rows.get(1)[2]));
-            assertArrayEquals((byte[]) rows.get(1)[3], RowHash.of("record", (String) rows.get(1)[1], (byte[]) rows.get(1)[2]),
-                    "the kept image is the one its hash was made of");
+            assertNull(rows.get(1)[1], "outside the outbox the entry keeps no image: its row image has the row");
+            assertEquals(32, ((byte[]) rows.get(1)[3]).length, "but its row hash");
             assertNull(rows.get(2)[1], "written after the setting was turned off");
+            List<String> rowImages = mem.withReadHandle(h -> h.createQuery("SELECT image FROM changes WHERE entity ="
+                    + " 'row' AND record_id = 'records'").mapTo(String.class).list());
+            assertEquals(1, rowImages.size(), "and its row image, logged by the row triggers only while images are on");
+            assertTrue(rowImages.get(0).contains("\"during\""), rowImages.get(0));
         }
     }
 }
