@@ -34,16 +34,21 @@ public final class KeywordSearch {
             return;
         }
         String match = String.join(" OR ", phrases);
-        List<Scored> best = db.read(h -> {
-            List<Scored> pruned = pruned(h, where, phrases, match, n);
-            return pruned != null ? pruned : ranked(h, where, match, n, null);
-        });
+        // One read transaction: the bounds, the rounds and a fallback all see the same snapshot of the index (a
+        // commit between them could otherwise leave a bound computed from older counts).
+        List<Scored> best = db.read(h -> h.isInTransaction() ? best(h, where, phrases, match, n)
+                : h.inTransaction(t -> best(t, where, phrases, match, n)));
         int rank = 0;
         for (Scored s : best) {
             Candidate c = candidates.computeIfAbsent(s.rowId(), Candidate::new);
             c.keywordRank = ++rank;
             c.keywordScore = (float) s.score();
         }
+    }
+
+    private static List<Scored> best(Handle h, SqlWhere where, List<String> phrases, String match, int n) {
+        List<Scored> pruned = pruned(h, where, phrases, match, n);
+        return pruned != null ? pruned : ranked(h, where, match, n, null);
     }
 
     /** A row and its score (-bm25: higher is better). */
