@@ -92,7 +92,7 @@ class KeywordPruningTest {
                 for (SqlWhere where : wheres) {
                     for (int n : new int[] {1, 10, 40}) {
                         List<KeywordSearch.Scored> exact = db.read(h -> KeywordSearch.ranked(h, where, match, n, null));
-                        List<KeywordSearch.Scored> got = db.read(h -> KeywordSearch.pruned(h, where, phrases, match, n));
+                        List<KeywordSearch.Scored> got = db.read(h -> KeywordSearch.pruned(h, where, phrases, match, n, 0));
                         if (got != null) {
                             pruned++;
                             assertEquals(exact, got, query + " n=" + n);
@@ -116,7 +116,7 @@ class KeywordPruningTest {
             assertEquals(shortRow, exact.get(0).rowId(), "the short text scores best");
             // The first round scores the 100 rows of best bound (all long texts): the short one is outside, so the
             // answer must come from a later round or from scoring every match, never from the first round alone.
-            List<KeywordSearch.Scored> got = db.read(h -> KeywordSearch.pruned(h, where, phrases, match, 1));
+            List<KeywordSearch.Scored> got = db.read(h -> KeywordSearch.pruned(h, where, phrases, match, 1, 0));
             if (got != null) {
                 assertEquals(exact, got);
             }
