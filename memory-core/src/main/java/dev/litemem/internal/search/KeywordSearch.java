@@ -8,55 +8,153 @@ import java.util.List;
 import java.util.Locale;
 import java.util.Map;
 import java.util.Set;
+import org.jdbi.v3.core.Handle;
 
 /** BM25 over the FTS5 index of record text, restricted to one collection and an optional filter. */
 public final class KeywordSearch {
     static final int MAX_TERMS = 64;
+    /** Pruning on (the default); -Dlitemem.keyword.prune=false scores every match, for comparisons. */
+    static final boolean PRUNE = !"false".equals(System.getProperty("litemem.keyword.prune"));
+    /** The first round scores the rows of the FIRST_FACTOR * n (at least FIRST_MIN) best bounds. */
+    static final int FIRST_FACTOR = 8;
+    static final int FIRST_MIN = 100;
+    /**
+     * Below this many rows in the index, scoring every match costs no more than pruning (measured: no gain at 10,000
+     * rows, a quarter less at 100,000): no pruning. -Dlitemem.keyword.pruneMinRows=N sets it, e.g. 0 to run the
+     * pruning on small evaluation sets.
+     */
+    static final long MIN_ROWS = Long.getLong("litemem.keyword.pruneMinRows", 50_000);
 
     private KeywordSearch() {
     }
 
     /** Ranks the best {@code n} rows of {@code where} by BM25 into {@code candidates} (their keyword rank and score). */
     static void search(Database db, SqlWhere where, String text, int n, Map<Long, Candidate> candidates) {
-        String match = matchExpression(text);
-        if (match.isEmpty()) {
+        List<String> phrases = phrases(text);
+        if (phrases.isEmpty()) {
             return;
         }
-        // bm25() is lower-is-better; negate it so every score in LiteMem is higher-is-better. Equal scores are ordered by
-        // row id, so two files with the same rows (a replica and its primary) rank and cut them alike.
+        String match = String.join(" OR ", phrases);
+        // One read transaction: the bounds, the rounds and a fallback all see the same snapshot of the index (a
+        // commit between them could otherwise leave a bound computed from older counts).
+        List<Scored> best = db.read(h -> h.isInTransaction() ? best(h, where, phrases, match, n)
+                : h.inTransaction(t -> best(t, where, phrases, match, n)));
+        int rank = 0;
+        for (Scored s : best) {
+            Candidate c = candidates.computeIfAbsent(s.rowId(), Candidate::new);
+            c.keywordRank = ++rank;
+            c.keywordScore = (float) s.score();
+        }
+    }
+
+    private static List<Scored> best(Handle h, SqlWhere where, List<String> phrases, String match, int n) {
+        List<Scored> pruned = pruned(h, where, phrases, match, n, MIN_ROWS);
+        return pruned != null ? pruned : ranked(h, where, match, n, null);
+    }
+
+    /** A row and its score (-bm25: higher is better). */
+    record Scored(long rowId, double score) {
+    }
+
+    /**
+     * The exact top {@code n} found by scoring only the rows whose BM25 bound can reach it ({@link TopBm25}), or null
+     * when that cannot be shown cheaply or the index has fewer than {@code minRows} rows (then every match is scored).
+     */
+    static List<Scored> pruned(Handle h, SqlWhere where, List<String> phrases, String match, int n, long minRows) {
+        if (!PRUNE) {
+            return null;
+        }
+        TopBm25 bounds = TopBm25.of(h, phrases, minRows);
+        if (bounds == null) {
+            return null;
+        }
+        int count = Math.max(FIRST_FACTOR * n, FIRST_MIN);
+        // Scoring a large part of the matches through the row-id filter costs more than scoring them all.
+        if (count * 3L > bounds.listedRows()) {
+            return null;
+        }
+        double[] outside = new double[1];
+        long[] first = bounds.best(count, outside);
+        List<Scored> ranked = ranked(h, where, match, n, first);
+        // Exact when no row left out can reach the n-th score (strictly: a tie could win on its lower row id).
+        if (ranked.size() == n && ranked.get(n - 1).score() > outside[0]) {
+            return ranked;
+        }
+        if (ranked.size() < n) {
+            return null; // the filter keeps few of the best-bound rows: no threshold to cut at
+        }
+        // Second round: every other row whose bound reaches the first round's n-th score (the true n-th score is at
+        // least that), and nothing else; the two rounds' rows merged are then the exact top n.
+        double threshold = ranked.get(n - 1).score();
+        if (threshold <= bounds.unlisted()) {
+            return null; // a row matching only the unlisted phrases could reach it
+        }
+        long[] second = bounds.atLeast(threshold, first);
+        if ((long) (first.length + second.length) * 3 > bounds.listedRows()) {
+            return null;
+        }
+        if (second.length == 0) {
+            return ranked;
+        }
+        List<Scored> merged = new ArrayList<>(ranked);
+        merged.addAll(ranked(h, where, match, n, second));
+        merged.sort(BEST_FIRST);
+        return new ArrayList<>(merged.subList(0, Math.min(n, merged.size())));
+    }
+
+    /** bm25()'s order: better score first, equal scores by row id. */
+    private static final java.util.Comparator<Scored> BEST_FIRST = java.util.Comparator.comparingDouble((Scored s) -> -s.score())
+            .thenComparingLong(Scored::rowId);
+
+    /**
+     * The best {@code n} rows of {@code where} matching {@code match}, by BM25 (equal scores by row id, so two files
+     * with the same rows, a replica and its primary, rank and cut them alike); only rows of {@code only} when not null.
+     */
+    static List<Scored> ranked(Handle h, SqlWhere where, String match, int n, long[] only) {
+        // bm25() is lower-is-better; it is negated so every score in LiteMem is higher-is-better. The row-id filter is
+        // written +rowid so SQLite checks it on each match instead of handing it to FTS5, which would run the query
+        // (and bm25's document counts) again for every listed row.
+        String subset = only == null ? "" : " AND +records_fts.rowid IN (SELECT value FROM json_each(?))";
         SqlWhere.OwnRows own = where.ownRows();
+        org.jdbi.v3.core.statement.Query q;
+        int next;
         if (own != null) {
             // The capability's table alone decides (memory's scope): no read of each matching record's row, which
             // cost as much as the ranking itself when a query matches tens of thousands of rows.
-            db.read(h -> {
-                var q = h.createQuery("SELECT records_fts.rowid, -bm25(records_fts) AS score FROM records_fts JOIN "
-                        + own.table() + " ON " + own.alias() + ".row_id = records_fts.rowid WHERE records_fts MATCH ?"
-                        + " AND (" + own.clause() + ") ORDER BY bm25(records_fts), records_fts.rowid LIMIT " + n).bind(0, match);
-                for (int i = 0; i < own.params().size(); i++) {
-                    q.bind(i + 1, own.params().get(i));
-                }
-                rank(q, candidates);
-                return null;
-            });
-            return;
+            q = h.createQuery("SELECT records_fts.rowid, -bm25(records_fts) AS score FROM records_fts JOIN "
+                    + own.table() + " ON " + own.alias() + ".row_id = records_fts.rowid WHERE records_fts MATCH ?" + subset
+                    + " AND (" + own.clause() + ") ORDER BY bm25(records_fts), records_fts.rowid LIMIT " + n);
+            next = bindSubset(q.bind(0, match), only);
+            for (int i = 0; i < own.params().size(); i++) {
+                q.bind(next + i, own.params().get(i));
+            }
+        } else {
+            q = h.createQuery("SELECT r.row_id, -bm25(records_fts) AS score FROM records_fts"
+                    + " JOIN records r ON r.row_id = records_fts.rowid" + where.joins() + " WHERE records_fts MATCH ?" + subset
+                    + " AND " + where.sql() + " ORDER BY bm25(records_fts), r.row_id LIMIT " + n);
+            next = bindSubset(q.bind(0, match), only);
+            where.bind(q, next);
         }
-        db.read(h -> {
-            rank(where.bind(h.createQuery("SELECT r.row_id, -bm25(records_fts) AS score FROM records_fts"
-                            + " JOIN records r ON r.row_id = records_fts.rowid" + where.joins() + " WHERE records_fts MATCH ? AND " + where.sql()
-                            + " ORDER BY bm25(records_fts), r.row_id LIMIT " + n).bind(0, match), 1), candidates);
-            return null;
-        });
+        return q.map((rs, ctx) -> new Scored(rs.getLong(1), rs.getDouble(2))).list();
     }
 
-    /** Row ids and scores, best first, into the candidates' keyword rank and score. */
-    private static void rank(org.jdbi.v3.core.statement.Query q, Map<Long, Candidate> candidates) {
-        int[] rank = {0};
-        q.map((rs, ctx) -> {
-            Candidate c = candidates.computeIfAbsent(rs.getLong(1), Candidate::new);
-            c.keywordRank = ++rank[0];
-            c.keywordScore = rs.getFloat(2);
-            return c;
-        }).forEach(c -> { });
+    /** Binds the row-id list after the match (index 1) when there is one; the next free index. */
+    private static int bindSubset(org.jdbi.v3.core.statement.Query q, long[] only) {
+        if (only == null) {
+            return 1;
+        }
+        StringBuilder json = new StringBuilder(only.length * 7 + 2).append('[');
+        for (int i = 0; i < only.length; i++) {
+            json.append(i == 0 ? "" : ",").append(only[i]);
+        }
+        q.bind(1, json.append(']').toString());
+        return 2;
+    }
+
+    /** The quoted phrases of {@link #matchExpression}. */
+    static List<String> phrases(String text) {
+        String match = matchExpression(text);
+        return match.isEmpty() ? List.of() : List.of(match.split(" OR "));
     }
 
     /**
