@@ -1,14 +1,13 @@
 package dev.litemem.backup;
 
+import dev.litemem.internal.DurableFiles;
 import java.io.IOException;
 import java.io.OutputStream;
-import java.nio.channels.FileChannel;
 import java.nio.file.AtomicMoveNotSupportedException;
 import java.nio.file.Files;
 import java.nio.file.NoSuchFileException;
 import java.nio.file.Path;
 import java.nio.file.StandardCopyOption;
-import java.nio.file.StandardOpenOption;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Optional;
@@ -51,37 +50,14 @@ public final class DirectoryBlobStore implements BlobStore {
         Path temp = target.resolveSibling(TEMP_PREFIX + UUID.randomUUID());
         try {
             Files.createDirectories(target.getParent());
-            writer.write(temp);
-            try (FileChannel ch = FileChannel.open(temp, StandardOpenOption.WRITE)) {
-                ch.force(true);
-            }
-            try {
-                Files.move(temp, target, StandardCopyOption.ATOMIC_MOVE, StandardCopyOption.REPLACE_EXISTING);
-            } catch (AtomicMoveNotSupportedException e) {
-                throw new BackupException("the backup folder " + root + " does not support atomic renames: use a local"
-                        + " file system", e);
-            }
-            fsyncFolder(target.getParent());
+            // A temp file left by a crash is removed by deleteTempFiles.
+            DurableFiles.replace(target, temp, writer::write, true);
+        } catch (AtomicMoveNotSupportedException e) {
+            throw new BackupException("the backup folder " + root + " does not support atomic renames: use a local"
+                    + " file system", e);
         } catch (IOException e) {
             throw new BackupException("cannot write " + key + " in " + root + " (" + e + "): check that the folder is"
                     + " writable and has room", e);
-        } finally {
-            try {
-                Files.deleteIfExists(temp);
-            } catch (IOException e) {
-                // The write's own outcome is what matters; a left temp file is removed by deleteTempFiles.
-            }
-        }
-    }
-
-    private static void fsyncFolder(Path folder) throws IOException {
-        try (FileChannel ch = FileChannel.open(folder, StandardOpenOption.READ)) {
-            ch.force(true);
-        } catch (IOException e) {
-            // Some file systems cannot open a folder for fsync; the rename is still atomic there.
-            if (!(e instanceof java.nio.file.AccessDeniedException)) {
-                throw e;
-            }
         }
     }
 

@@ -1,16 +1,13 @@
 package dev.litemem.cli.cluster;
 
+import dev.litemem.internal.DurableFiles;
 import dev.litemem.InvalidInputException;
 import dev.litemem.LiteMemException;
 import java.io.IOException;
-import java.nio.channels.FileChannel;
 import java.nio.charset.StandardCharsets;
-import java.nio.file.AtomicMoveNotSupportedException;
 import java.nio.file.Files;
 import java.nio.file.NoSuchFileException;
 import java.nio.file.Path;
-import java.nio.file.StandardCopyOption;
-import java.nio.file.StandardOpenOption;
 import java.util.Collections;
 import java.util.List;
 import java.util.Map;
@@ -100,22 +97,9 @@ public final class Placement {
 
     static void writeAtomically(Path file, String text) {
         Path abs = file.toAbsolutePath();
-        Path tmp = abs.resolveSibling(abs.getFileName() + ".tmp");
         try {
-            Files.writeString(tmp, text, StandardCharsets.UTF_8);
-            try (FileChannel ch = FileChannel.open(tmp, StandardOpenOption.WRITE)) {
-                ch.force(true);
-            }
-            try {
-                Files.move(tmp, abs, StandardCopyOption.ATOMIC_MOVE, StandardCopyOption.REPLACE_EXISTING);
-            } catch (AtomicMoveNotSupportedException e) {
-                Files.move(tmp, abs, StandardCopyOption.REPLACE_EXISTING);
-            }
-            try (FileChannel dir = FileChannel.open(abs.getParent(), StandardOpenOption.READ)) {
-                dir.force(true);
-            } catch (IOException | UnsupportedOperationException e) {
-                // Folders cannot be synced here: the rename is still atomic.
-            }
+            DurableFiles.replace(abs, abs.resolveSibling(abs.getFileName() + ".tmp"),
+                    tmp -> Files.writeString(tmp, text, StandardCharsets.UTF_8), false);
         } catch (IOException e) {
             throw new LiteMemException("cannot write " + abs + ": " + e.getMessage(), e);
         }

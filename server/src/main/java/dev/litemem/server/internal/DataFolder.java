@@ -2,11 +2,10 @@ package dev.litemem.server.internal;
 
 import dev.litemem.LiteMem;
 import dev.litemem.LiteMemOptions;
+import dev.litemem.internal.DurableFiles;
 import dev.litemem.server.ServerException;
 import java.io.IOException;
-import java.nio.channels.FileChannel;
 import java.nio.charset.StandardCharsets;
-import java.nio.file.AtomicMoveNotSupportedException;
 import java.nio.file.DirectoryStream;
 import java.nio.file.FileVisitResult;
 import java.nio.file.Files;
@@ -14,8 +13,6 @@ import java.nio.file.LinkOption;
 import java.nio.file.NoSuchFileException;
 import java.nio.file.Path;
 import java.nio.file.SimpleFileVisitor;
-import java.nio.file.StandardCopyOption;
-import java.nio.file.StandardOpenOption;
 import java.nio.file.attribute.BasicFileAttributes;
 import java.nio.file.attribute.PosixFilePermissions;
 import java.time.Instant;
@@ -306,19 +303,17 @@ public final class DataFolder {
     // ---- file-system helpers
 
     static void move(Path from, Path to) throws IOException {
-        try {
-            Files.move(from, to, StandardCopyOption.ATOMIC_MOVE);
-        } catch (AtomicMoveNotSupportedException e) {
-            Files.move(from, to);
-        }
+        DurableFiles.move(from, to, false);
     }
 
     /** Makes the renames in a directory durable (a no-op where directories cannot be opened, as on Windows). */
     static void syncDirectory(Path dir) {
-        try (FileChannel ch = FileChannel.open(dir, StandardOpenOption.READ)) {
-            ch.force(true);
-        } catch (IOException | UnsupportedOperationException e) {
-            // Not supported here: renames are still atomic, only their durability on power loss is the OS's.
+        try {
+            DurableFiles.fsyncFolder(dir);
+        } catch (IOException e) {
+            // Best effort, as before: the renames themselves are done and atomic; a failing folder fsync only weakens
+            // their survival of a power loss, which the operation's caller cannot do better about.
+            LOG.warn("could not fsync the folder {}: {}", dir, e.toString());
         }
     }
 

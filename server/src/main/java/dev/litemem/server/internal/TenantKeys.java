@@ -119,9 +119,7 @@ public final class TenantKeys {
                 Files.deleteIfExists(tmp);
                 OwnerOnlyFiles.create(tmp);
                 Files.write(tmp, HexFormat.of().formatHex(hash).getBytes(StandardCharsets.US_ASCII));
-                try (var ch = java.nio.channels.FileChannel.open(tmp, java.nio.file.StandardOpenOption.WRITE)) {
-                    ch.force(true);
-                }
+                dev.litemem.internal.DurableFiles.fsync(tmp);
                 DataFolder.move(tmp, file);
                 DataFolder.syncDirectory(dir);
             } catch (IOException e) {

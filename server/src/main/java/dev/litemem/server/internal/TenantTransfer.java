@@ -153,9 +153,7 @@ final class TenantTransfer {
                 out.write(buffer, 0, n);
             }
         }
-        try (var ch = java.nio.channels.FileChannel.open(target, StandardOpenOption.WRITE)) {
-            ch.force(true);
-        }
+        dev.litemem.internal.DurableFiles.fsync(target);
         DataFolder.ownerOnly(target, "rw-------");
         LiteMemOptions check = LiteMemOptions.builder().createIfMissing(false).useBundledEmbedder(false)
                 .backgroundIndexing(false).readerConnections(1).build();
