@@ -12,7 +12,7 @@ import java.util.Objects;
 public final class ServerConfig {
     /** The system property that sets the default warm-up, in milliseconds (0: none). */
     public static final String WARM_UP_PROPERTY = "litemem.server.warmUpMillis";
-    static final long DEFAULT_WARM_UP_MILLIS = 1_500;
+    static final long DEFAULT_WARM_UP_MILLIS = 10_000;
     final Path dataDir;
     final String host;
     final int port;
@@ -326,9 +326,10 @@ public final class ServerConfig {
         }
 
         /**
-         * How long the server runs cold tenants' first queries on scratch tenants of its own before it listens, so the
-         * first requests after a restart find the code compiled (docs/SERVER.md, "Cold tenants"). Default 1.5 s, or
-         * the system property {@code litemem.server.warmUpMillis}; {@link java.time.Duration#ZERO} turns it off.
+         * At most how long the server runs cold tenants' first queries on scratch tenants of its own before it listens,
+         * so the first requests after a restart find the code compiled (docs/SERVER.md, "Cold tenants"); it stops
+         * sooner once the JIT has caught up. Default 10 s, or the system property {@code litemem.server.warmUpMillis};
+         * {@link java.time.Duration#ZERO} turns it off.
          */
         public Builder warmUp(java.time.Duration budget) {
             Objects.requireNonNull(budget, "budget");

@@ -266,6 +266,13 @@ final class ColdTenants {
         }
     }
 
+    /**
+     * {@code ColdTenants DIR TENANTS CLIENTS [PORT [ROUNDS [in-process|server-jvm]]]}. {@code in-process} (the default)
+     * starts the server in this JVM, beside the clients. {@code server-jvm} starts it as its own process ({@code
+     * ServeCommand}, this classpath, options from {@code -Dcold.serverJvmOptions}), as {@code litemem serve} runs,
+     * and stops it with SIGTERM after each round: the clients are then a separate, long-lived process, as agents
+     * are, and from round 1 on only the server's JVM is new. Its CPU time is read from /proc.
+     */
     public static void main(String[] args) throws Exception {
         Path dir = Path.of(args[0]);
         int tenants = Integer.parseInt(args[1]);
@@ -278,11 +285,97 @@ final class ColdTenants {
             System.out.printf("wrote %d tenants in %.1f s%n", tenants, (System.nanoTime() - t0) / 1e9);
         }
         int rounds = args.length > 4 ? Integer.parseInt(args[4]) : 1;
+        boolean serverJvm = args.length > 5 && args[5].equals("server-jvm");
         for (int round = 0; round < rounds; round++) {
             long fdsBefore = openFds();
-            try (MemoryServer server = MemoryServer.start(ServerConfig.builder(data).port(port).adminKey(ADMIN).build())) {
-                Result r = firstQueries(server.baseUrl(), tenants, clients);
-                System.out.println("round " + round + ": " + r + " (fds before the server " + fdsBefore + ")");
+            if (serverJvm) {
+                try (ServerProcess server = ServerProcess.start(data, port, dir.resolve("server-" + round + ".log"))) {
+                    long cpuBefore = server.cpuNanos();
+                    Result r = firstQueries(server.baseUrl, tenants, clients);
+                    double serverCpu = (server.cpuNanos() - cpuBefore) / 1e6 / tenants;
+                    System.out.printf("round %d (server JVM ready in %.1f s): %s; server process CPU per first query"
+                            + " %.2f ms, its open fds %d%n", round, server.readySeconds, r, serverCpu, server.openFds());
+                }
+            } else {
+                try (MemoryServer server = MemoryServer.start(ServerConfig.builder(data).port(port).adminKey(ADMIN).build())) {
+                    Result r = firstQueries(server.baseUrl(), tenants, clients);
+                    System.out.println("round " + round + ": " + r + " (fds before the server " + fdsBefore + ")");
+                }
+            }
+        }
+    }
+
+    /** {@code litemem serve} in its own JVM on the data folder, ready when /health answers; stopped with SIGTERM. */
+    static final class ServerProcess implements AutoCloseable {
+        final Process process;
+        final String baseUrl;
+        final double readySeconds;
+
+        private ServerProcess(Process process, String baseUrl, double readySeconds) {
+            this.process = process;
+            this.baseUrl = baseUrl;
+            this.readySeconds = readySeconds;
+        }
+
+        static ServerProcess start(Path data, int port, Path log) throws IOException, InterruptedException {
+            if (port == 0) {
+                try (java.net.ServerSocket s = new java.net.ServerSocket(0, 1, java.net.InetAddress.getLoopbackAddress())) {
+                    port = s.getLocalPort();
+                }
+            }
+            List<String> command = new ArrayList<>(List.of(Path.of(System.getProperty("java.home"), "bin", "java").toString(),
+                    "--add-modules", "jdk.incubator.vector"));
+            String options = System.getProperty("cold.serverJvmOptions", "").trim();
+            if (!options.isEmpty()) {
+                command.addAll(List.of(options.split("\\s+")));
+            }
+            command.addAll(List.of("-cp", System.getProperty("java.class.path"), ServeCommand.class.getName(),
+                    "--data", data.toString(), "--port", Integer.toString(port)));
+            ProcessBuilder builder = new ProcessBuilder(command).redirectErrorStream(true).redirectOutput(log.toFile());
+            builder.environment().put("LITEMEM_ADMIN_KEY", ADMIN);
+            long started = System.nanoTime();
+            Process process = builder.start();
+            String baseUrl = "http://127.0.0.1:" + port;
+            HttpClient http = HttpClient.newHttpClient();
+            while (true) {
+                if (!process.isAlive()) {
+                    throw new IOException("the server process ended with " + process.exitValue() + "; see " + log);
+                }
+                try {
+                    if (http.send(HttpRequest.newBuilder(URI.create(baseUrl + "/health")).build(),
+                            HttpResponse.BodyHandlers.discarding()).statusCode() == 200) {
+                        break;
+                    }
+                } catch (IOException notYet) {
+                    // not listening yet
+                }
+                if (System.nanoTime() - started > 180_000_000_000L) {
+                    process.destroyForcibly();
+                    throw new IOException("the server did not answer /health within 180 s; see " + log);
+                }
+                Thread.sleep(20);
+            }
+            return new ServerProcess(process, baseUrl, (System.nanoTime() - started) / 1e9);
+        }
+
+        /** User and system CPU time of the server process (/proc/PID/stat, in clock ticks of 10 ms). */
+        long cpuNanos() throws IOException {
+            String stat = Files.readString(Path.of("/proc/" + process.pid() + "/stat"));
+            String[] f = stat.substring(stat.lastIndexOf(')') + 2).split(" ");
+            return (Long.parseLong(f[11]) + Long.parseLong(f[12])) * 10_000_000L;
+        }
+
+        long openFds() throws IOException {
+            try (Stream<Path> fds = Files.list(Path.of("/proc/" + process.pid() + "/fd"))) {
+                return fds.count();
+            }
+        }
+
+        @Override
+        public void close() throws InterruptedException {
+            process.destroy(); // SIGTERM: the shutdown hook closes the tenants (and notes the files it closed)
+            if (!process.waitFor(120, java.util.concurrent.TimeUnit.SECONDS)) {
+                process.destroyForcibly();
             }
         }
     }

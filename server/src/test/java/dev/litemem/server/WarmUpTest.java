@@ -1,6 +1,7 @@
 package dev.litemem.server;
 
 import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertThrows;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
@@ -29,6 +30,8 @@ class WarmUpTest {
         WarmUp.Result r = WarmUp.run(Duration.ofMillis(300));
         assertEquals(0, r.errors(), r.toString());
         assertTrue(r.queries() > 0, "no first query was answered: " + r);
+        assertFalse(r.settled(), "300 ms is inside the busy phase, which never counts as caught up: " + r);
+        assertTrue(r.millis() < 60_000, "the time limit holds: " + r);
         assertEquals(before, scratchFolders(), "the warm-up's scratch folder is deleted");
     }
 

@@ -28,9 +28,15 @@ import org.slf4j.LoggerFactory;
  * Runs the path of a cold tenant's first query before the server listens, so the first real requests after a restart
  * do not run interpreted code while the JIT compiles it (docs/SERVER.md, "Cold tenants"): a scratch server on a
  * scratch data folder in the system's temporary folder (a few tenants of 200 vectors, fewer open at once than there
- * are, so every query opens a tenant: check, open, search, close) on a loopback port, asked by two client threads for
- * about the time given; then stopped and its folder deleted. It touches nothing of the real data folder and loads no
- * embedding model.
+ * are, so every query opens a tenant: check, open, search, close) on a loopback port, then stopped and its folder
+ * deleted. It touches nothing of the real data folder and loads no embedding model.
+ *
+ * <p>How long: until the JIT has caught up, at most the time given. First {@link #BUSY_CLIENTS} client threads at
+ * once for {@link #BUSY_MILLIS} (more requests than search permits: the queueing paths run too), then one, which
+ * leaves the compiler threads a core: compiled code is installed only for methods still in use, so a warm-up that
+ * keeps every core busy and then stops leaves the compile queue behind it, and the first real requests pay for it.
+ * Caught up means the compilers spent under {@link #SETTLED_PERCENT}% of {@link #WINDOW_MILLIS} ms windows, twice
+ * in a row ({@link java.lang.management.CompilationMXBean}; a JVM without it runs until the time given).
  */
 public final class WarmUp {
     private static final Logger LOG = LoggerFactory.getLogger(WarmUp.class);
@@ -38,19 +44,22 @@ public final class WarmUp {
     private static final int OPEN_AT_ONCE = 2;
     private static final int RECORDS = 200;
     private static final int DIMENSION = 384;
-    private static final int CLIENTS = 2;
+    static final int BUSY_CLIENTS = 8;
+    static final long BUSY_MILLIS = 1_000;
+    static final long WINDOW_MILLIS = 250;
+    static final int SETTLED_PERCENT = 5;
     private static final String ADMIN_KEY = "litemem-warm-up-admin-key";
 
-    /** What a warm-up did: first queries answered, failed ones, and its wall time. */
-    public record Result(int queries, int errors, long millis) {
+    /** What a warm-up did: first queries answered, failed ones, its wall time, and whether the JIT caught up. */
+    public record Result(int queries, int errors, long millis, boolean settled) {
     }
 
     private WarmUp() {
     }
 
     /**
-     * Runs first queries for about {@code budget} (setting the scratch server up and stopping it add to it). Never throws: a warm-up that fails is
-     * logged and the server starts as it would without one.
+     * Runs first queries until the JIT has caught up or {@code budget} has passed (setting the scratch server up and
+     * stopping it add to it). Never throws: a warm-up that fails is logged and the server starts as it would without one.
      */
     public static Result run(Duration budget) {
         long started = System.nanoTime();
@@ -58,16 +67,16 @@ public final class WarmUp {
         try {
             dir = Files.createTempDirectory("litemem-warm-up-");
             Result r = serve(dir, budget, started);
-            LOG.info("Warmed up in {} ms: {} first queries of scratch tenants ({} failed); turn off with"
+            LOG.info("Warmed up in {} ms: {} first queries of scratch tenants ({} failed), {}; turn off with"
                     + " ServerConfig.warmUp(Duration.ZERO) or -Dlitemem.server.warmUpMillis=0", r.millis(), r.queries(),
-                    r.errors());
+                    r.errors(), r.settled() ? "the JIT caught up" : "stopped at the time limit with the JIT still compiling");
             return r;
         } catch (IOException | RuntimeException e) {
             LOG.warn("The warm-up failed, the server starts without it: {}", e.toString());
-            return new Result(0, 1, millisSince(started));
+            return new Result(0, 1, millisSince(started), false);
         } catch (InterruptedException e) {
             Thread.currentThread().interrupt();
-            return new Result(0, 1, millisSince(started));
+            return new Result(0, 1, millisSince(started), false);
         } finally {
             if (dir != null) {
                 delete(dir);
@@ -95,7 +104,7 @@ public final class WarmUp {
             try {
                 api.markReady();
                 // The budget is for the queries: setting up (classes loaded, Jetty started) comes on top of it.
-                return ask("http://127.0.0.1:" + app.port(), keys, System.nanoTime() + budget.toNanos(), started);
+                return ask("http://127.0.0.1:" + app.port(), keys, budget, started);
             } finally {
                 app.stop();
             }
@@ -112,7 +121,8 @@ public final class WarmUp {
                 .backgroundIndexing(false).durability(Durability.NORMAL).build())) {
             List<Record> records = new ArrayList<>();
             for (int i = 0; i < RECORDS; i++) {
-                records.add(Record.builder().id("r" + i).text("note " + i).vector(vector(random)).build());
+                records.add(Record.builder().id("r" + i).text("note " + i).metadata(java.util.Map.of("n", i))
+                        .vector(vector(random)).build());
             }
             mem.collection("notes", CollectionSpec.vectors(DIMENSION, Metric.COSINE)).upsertAll(records);
         }
@@ -126,17 +136,25 @@ public final class WarmUp {
         return tenantKeys;
     }
 
-    /** The first query of tenant after tenant (each opened anew: more tenants than may be open) until the deadline. */
-    private static Result ask(String baseUrl, List<String> keys, long deadline, long started) throws InterruptedException {
+    /**
+     * The first query of tenant after tenant (each opened anew: more tenants than may be open), from
+     * {@link #BUSY_CLIENTS} threads, then one, until the JIT has caught up or the budget has passed.
+     */
+    private static Result ask(String baseUrl, List<String> keys, Duration budget, long started) throws InterruptedException {
+        long begin = System.nanoTime();
+        long deadline = begin + budget.toNanos();
         AtomicInteger next = new AtomicInteger();
         AtomicInteger queries = new AtomicInteger();
         AtomicInteger errors = new AtomicInteger();
+        // Client i asks while i < allowed; 0 stops them all.
+        AtomicInteger allowed = new AtomicInteger(BUSY_CLIENTS);
         List<Thread> clients = new ArrayList<>();
-        for (int c = 0; c < CLIENTS; c++) {
+        for (int c = 0; c < BUSY_CLIENTS; c++) {
+            int client = c;
             Random random = new Random(c);
-            Thread client = new Thread(() -> {
+            Thread thread = new Thread(() -> {
                 HttpClient http = HttpClient.newBuilder().connectTimeout(Duration.ofSeconds(5)).build();
-                while (System.nanoTime() < deadline && errors.get() < 10) {
+                while (client < allowed.get() && errors.get() < 10) {
                     int t = Math.floorMod(next.getAndIncrement(), keys.size());
                     HttpRequest request = HttpRequest.newBuilder(URI.create(baseUrl + "/v1/tenants/warm-up-" + t
                                     + "/collections/notes/search"))
@@ -154,14 +172,43 @@ public final class WarmUp {
                     }
                 }
             }, "litemem-warm-up-" + c);
-            client.setDaemon(true);
-            client.start();
-            clients.add(client);
+            thread.setDaemon(true);
+            thread.start();
+            clients.add(thread);
         }
-        for (Thread client : clients) {
-            client.join();
+        boolean settled = false;
+        try {
+            java.lang.management.CompilationMXBean jit = java.lang.management.ManagementFactory.getCompilationMXBean();
+            boolean measurable = jit != null && jit.isCompilationTimeMonitoringSupported();
+            long compiled = measurable ? jit.getTotalCompilationTime() : 0;
+            int quietWindows = 0;
+            while (System.nanoTime() < deadline && errors.get() < 10) {
+                Thread.sleep(Math.min(WINDOW_MILLIS, Math.max(1, (deadline - System.nanoTime()) / 1_000_000)));
+                long busy = (System.nanoTime() - begin) / 1_000_000;
+                if (busy >= BUSY_MILLIS) {
+                    allowed.set(1);
+                }
+                if (measurable) {
+                    long now = jit.getTotalCompilationTime();
+                    // Only windows after the busy phase count: one client is what the compilers get a core beside.
+                    quietWindows = busy >= BUSY_MILLIS + WINDOW_MILLIS && (now - compiled) * 100 < SETTLED_PERCENT * WINDOW_MILLIS
+                            ? quietWindows + 1 : 0;
+                    LOG.debug("Warm-up at {} ms: {} queries, the JIT compiled for {} ms of the last window", busy,
+                            queries.get(), now - compiled);
+                    compiled = now;
+                    if (quietWindows >= 2) {
+                        settled = true;
+                        break;
+                    }
+                }
+            }
+        } finally {
+            allowed.set(0);
+            for (Thread client : clients) {
+                client.join();
+            }
         }
-        return new Result(queries.get(), errors.get(), millisSince(started));
+        return new Result(queries.get(), errors.get(), millisSince(started), settled);
     }
 
     private static String searchBody(Random random) {
