@@ -31,7 +31,6 @@ import java.net.http.HttpRequest;
 import java.net.http.HttpResponse;
 import java.nio.file.Files;
 import java.nio.file.Path;
-import java.nio.file.StandardCopyOption;
 import java.security.SecureRandom;
 import java.time.Duration;
 import java.time.Instant;
@@ -635,13 +634,17 @@ public final class Replica implements MemoryClient {
         try (LiteMem snapshot = LiteMem.open(next, options)) {
             snapshot.replicaFile().markAsReplicaOfSnapshot(of, replicaId);
         }
+        // Durable before it replaces the old file: a crash after the swap must not leave a file whose pages never
+        // reached the disk (the snapshot was written through the page cache).
+        dev.litemem.internal.DurableFiles.fsync(next);
         swap.writeLock().lock();
         try {
             if (local != null) {
                 local.close();
             }
             deleteWithSidecars(file);
-            Files.move(next, file, StandardCopyOption.ATOMIC_MOVE, StandardCopyOption.REPLACE_EXISTING);
+            dev.litemem.internal.DurableFiles.move(next, file, true);
+            dev.litemem.internal.DurableFiles.fsyncFolder(file.toAbsolutePath().getParent());
             local = LiteMem.open(file, options);
             ReplicaFile.State s = local.replicaFile().state().orElseThrow();
             position = s.position();

@@ -7,7 +7,6 @@ import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.NoSuchFileException;
 import java.nio.file.Path;
-import java.nio.file.StandardCopyOption;
 import java.nio.file.StandardOpenOption;
 import java.nio.file.attribute.BasicFileAttributes;
 import java.util.List;
@@ -117,9 +116,10 @@ final class ClosedFiles {
                 .append(Long.toHexString(f.crc())).append('\n'));
         Path tmp = file.resolveSibling(file.getFileName() + ".tmp");
         try {
-            Files.writeString(tmp, b, StandardCharsets.US_ASCII);
-            DataFolder.ownerOnly(tmp, "rw-------");
-            Files.move(tmp, file, StandardCopyOption.REPLACE_EXISTING, StandardCopyOption.ATOMIC_MOVE);
+            dev.litemem.internal.DurableFiles.replace(file, tmp, t -> {
+                Files.writeString(t, b, StandardCharsets.US_ASCII);
+                DataFolder.ownerOnly(t, "rw-------");
+            }, true);
         } catch (IOException | RuntimeException e) {
             LOG.warn("{} could not be written ({}): every tenant file is checked when opened next", file, e.toString());
         }
