@@ -5,6 +5,7 @@ import dev.litemem.index.IndexException;
 import dev.litemem.index.Metric;
 import dev.litemem.index.Neighbor;
 import dev.litemem.index.VectorIndex;
+import dev.litemem.index.internal.Vectors.Checked;
 import dev.litemem.index.internal.Vectors.Prepared;
 import java.io.OutputStream;
 import java.util.ArrayList;
@@ -64,7 +65,7 @@ public final class ExactVectorIndex implements VectorIndex {
 
     @Override
     public void add(long label, float[] vector) {
-        Prepared p = Vectors.prepare(vector, dimension, metric, "vector");
+        Checked p = Vectors.check(vector, dimension, metric, "vector");
         lock.writeLock().lock();
         try {
             put(label, p);
@@ -78,10 +79,10 @@ public final class ExactVectorIndex implements VectorIndex {
         if (labelsToAdd.length != toAdd.length) {
             throw new IndexException("addAll got " + labelsToAdd.length + " labels but " + toAdd.length + " vectors");
         }
-        Prepared[] prepared = new Prepared[toAdd.length];
+        Checked[] prepared = new Checked[toAdd.length];
         for (int i = 0; i < prepared.length; i++) {
             try {
-                prepared[i] = Vectors.prepare(toAdd[i], dimension, metric, "vector");
+                prepared[i] = Vectors.check(toAdd[i], dimension, metric, "vector");
             } catch (IndexException e) {
                 throw new IndexException("vector at position " + i + ": " + e.getMessage(), e);
             }
@@ -102,7 +103,7 @@ public final class ExactVectorIndex implements VectorIndex {
         }
     }
 
-    private void put(long label, Prepared p) {
+    private void put(long label, Checked p) {
         int slot = slots.getIfAbsent(label, -1);
         if (slot < 0) {
             if (size == labels.length) {
@@ -116,7 +117,7 @@ public final class ExactVectorIndex implements VectorIndex {
             labels[slot] = label;
         }
         sourceHashes[slot] = p.sourceHash();
-        System.arraycopy(p.vector(), 0, vectors, slot * dimension, dimension);
+        Vectors.copyAsSearched(p, metric, vectors, slot * dimension);
     }
 
     @Override

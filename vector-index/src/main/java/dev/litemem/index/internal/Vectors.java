@@ -20,6 +20,31 @@ final class Vectors {
     record Prepared(float[] vector, int sourceHash) {
     }
 
+    /**
+     * A validated vector, not copied: its squared norm and {@link SourceHash}, for an index that copies it into storage
+     * of its own with {@link #copyAsSearched} (the same floats as {@link #prepare}'s copy, one copy fewer).
+     */
+    record Checked(float[] source, double norm, int sourceHash) {
+    }
+
+    static Checked check(float[] source, int dimension, Metric metric, String what) {
+        double norm = checkedNorm(source, dimension, metric, what);
+        return new Checked(source, norm, SourceHash.of(source));
+    }
+
+    /** Writes the checked vector as searched (normalized for cosine) into {@code target} at {@code offset}. */
+    static void copyAsSearched(Checked c, Metric metric, float[] target, int offset) {
+        float[] source = c.source();
+        if (metric == Metric.COSINE) {
+            float inverse = inverse(c.norm());
+            for (int i = 0; i < source.length; i++) {
+                target[offset + i] = source[i] * inverse;
+            }
+        } else {
+            System.arraycopy(source, 0, target, offset, source.length);
+        }
+    }
+
     static Prepared prepare(float[] source, int dimension, Metric metric, String what) {
         double norm = checkedNorm(source, dimension, metric, what);
         float[] vector = source.clone();
@@ -76,9 +101,13 @@ final class Vectors {
         scale(vector, norm);
     }
 
+    private static float inverse(double norm) {
+        return (float) (1 / Math.sqrt(norm));
+    }
+
     /** Divides the vector by the square root of {@code norm}, its squared norm. */
     private static void scale(float[] vector, double norm) {
-        float inverse = (float) (1 / Math.sqrt(norm));
+        float inverse = inverse(norm);
         for (int i = 0; i < vector.length; i++) {
             vector[i] *= inverse;
         }
