@@ -51,6 +51,8 @@ public final class MemoryStore implements Memory {
     private static final int SWEEP_BATCH = 1_000;
     /** How many of the whole collection's nearest a large scope's near-duplicate check looks at before filtering. */
     private static final int UNFILTERED_PROBE = 16;
+    /** The graph walk's breadth for that probe. */
+    private static final int PROBE_EF = 64;
     /** Past this many changes the graph does not reflect yet, a near-duplicate search catches it up first. */
     private static final int MAX_BEHIND = 1_000;
 
@@ -457,8 +459,9 @@ public final class MemoryStore implements Memory {
             b.vectors().get(); // far behind (background indexing off, say): catch up with what is committed
             graph = b.vectorsAsIs().get();
         }
-        Near best = behind == 0 ? null : newest(h, scope, now, vector, graph.position());
-        List<Neighbor> top = graph.index().search(vector, UNFILTERED_PROBE, 64, null);
+        long[] bestRow = {-1};
+        double bestCosine = behind == 0 ? -2 : newest(h, scope, now, vector, graph.position(), bestRow);
+        List<Neighbor> top = graph.index().search(vector, UNFILTERED_PROBE, PROBE_EF, null);
         Neighbor inScope = null;
         if (!top.isEmpty()) {
             StringBuilder in = new StringBuilder("[");
@@ -482,8 +485,9 @@ public final class MemoryStore implements Memory {
                 }
             }
         }
-        if (inScope != null && (best == null || inScope.score() > best.cosine)
-                && (best == null || inScope.label() != best.stored.rowId())) {
+        boolean hasBest = bestRow[0] >= 0;
+        if (inScope != null && (!hasBest || inScope.score() > bestCosine)
+                && (!hasBest || inScope.label() != bestRow[0])) {
             if (inScope.score() < threshold) {
                 return List.of();
             }
@@ -491,8 +495,9 @@ public final class MemoryStore implements Memory {
             return MemoryRows.byRow(b.db(), h, found.label()).map(st -> List.of(new Near(st, found.score())))
                     .orElse(List.of());
         }
-        if (best != null && best.cosine >= threshold) {
-            return List.of(best);
+        if (hasBest && bestCosine >= threshold) {
+            return MemoryRows.byRow(b.db(), h, bestRow[0]).map(st -> List.of(new Near(st, bestCosine)))
+                    .orElse(List.of());
         }
         if (inScope != null || top.size() < UNFILTERED_PROBE || top.get(top.size() - 1).score() < threshold) {
             return List.of(); // whatever of the scope is not among them can only be farther
@@ -500,14 +505,17 @@ public final class MemoryStore implements Memory {
         return nearest(h, scope, vector, 1, now, count);
     }
 
-    /** The nearest of the scope's memories changed after {@code position} (which the graph may not hold), or null. */
-    private Near newest(Handle h, Scope scope, long now, float[] vector, long position) throws SQLException {
+    /**
+     * The nearest of the scope's memories changed after {@code position} (which the graph may not hold): its cosine,
+     * its row id put in {@code row} (-1 when there is none). Its row is read only if it is the answer.
+     */
+    private double newest(Handle h, Scope scope, long now, float[] vector, long position, long[] row)
+            throws SQLException {
         PreparedStatement q = b.db().prepared(h, CHANGED_AFTER);
         q.setLong(1, b.collectionId());
         q.setLong(2, position);
         bindScope(q, scope, 3);
         q.setLong(6, now);
-        long bestRow = -1;
         double bestCosine = -2;
         try (ResultSet rs = q.executeQuery()) {
             while (rs.next()) {
@@ -516,16 +524,12 @@ public final class MemoryStore implements Memory {
                     double c = cosine(vector, v);
                     if (c > bestCosine) {
                         bestCosine = c;
-                        bestRow = rs.getLong(1);
+                        row[0] = rs.getLong(1);
                     }
                 }
             }
         }
-        if (bestRow < 0) {
-            return null;
-        }
-        double cosine = bestCosine;
-        return MemoryRows.byRow(b.db(), h, bestRow).map(st -> new Near(st, cosine)).orElse(null);
+        return bestCosine;
     }
 
     private static double cosine(float[] a, float[] b) {
