@@ -25,6 +25,14 @@ final class MemoryRows {
     static final String SELECT = "SELECT r.row_id, r.id, r.text, r.metadata, r.embedding, r.created_at, r.updated_at,"
             + " m.user_id, m.agent_id, m.session_id, m.kind, m.importance, m.expires_at, m.valid_from, m.valid_to,"
             + " m.superseded_by, m.last_accessed_at FROM memories m JOIN records r ON r.row_id = m.row_id";
+    /**
+     * The memories of some ids (a JSON array), without their vectors: recall's hits. The ids are the outer loop (CROSS
+     * JOIN), each memory found by its unique id.
+     */
+    static final String BY_IDS_WITHOUT_VECTOR = "SELECT r.row_id, r.id, r.text, r.metadata, NULL AS embedding,"
+            + " r.created_at, r.updated_at, m.user_id, m.agent_id, m.session_id, m.kind, m.importance, m.expires_at,"
+            + " m.valid_from, m.valid_to, m.superseded_by, m.last_accessed_at FROM json_each(?) AS hit"
+            + " CROSS JOIN memories m ON m.id = hit.value JOIN records r ON r.row_id = m.row_id";
     /** Not expired at the instant bound to it. */
     static final String VISIBLE = "(m.expires_at IS NULL OR m.expires_at > ?)";
     /** One memory by row id. */

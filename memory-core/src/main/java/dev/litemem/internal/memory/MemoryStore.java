@@ -364,8 +364,8 @@ public final class MemoryStore implements Memory {
     private static final String BEHIND = "SELECT count(*) FROM (SELECT 1 FROM changes WHERE collection_id = ?"
             + " AND seq > ? LIMIT " + (MAX_BEHIND + 1) + ")";
     /** Which of some row ids (a JSON array) are current memories of a scope. */
-    private static final String IN_SCOPE = "SELECT m.row_id FROM memories m WHERE m.row_id IN"
-            + " (SELECT value FROM json_each(?)) AND " + CURRENT_IN_SCOPE;
+    private static final String IN_SCOPE = "SELECT m.row_id FROM json_each(?) AS candidate CROSS JOIN memories m"
+            + " ON m.row_id = candidate.value WHERE " + CURRENT_IN_SCOPE;
     /** The vectors of a scope's current memories changed after a position of the change log. */
     private static final String CHANGED_AFTER = "SELECT DISTINCT m.row_id, r.embedding FROM changes c"
             + " JOIN memories m ON m.row_id = c.row_id JOIN records r ON r.row_id = m.row_id"
@@ -573,11 +573,22 @@ public final class MemoryStore implements Memory {
         if (hits.isEmpty()) {
             return List.of();
         }
+        String hitIds = jsonArray(hits.stream().map(x -> x.record().id()).toList());
         Map<String, MemoryItem> items = b.db().read(h -> {
+            // One statement text whatever the hits, prepared once per connection; no vectors read.
             Map<String, MemoryItem> byId = new HashMap<>();
-            h.createQuery(MemoryRows.SELECT + " WHERE m.id IN (<ids>)")
-                    .bindList("ids", hits.stream().map(x -> x.record().id()).toList())
-                    .map((rs, ctx) -> MemoryRows.map(rs).item()).forEach(m -> byId.put(m.id(), m));
+            try {
+                PreparedStatement load = b.db().prepared(h, MemoryRows.BY_IDS_WITHOUT_VECTOR);
+                load.setString(1, hitIds);
+                try (ResultSet rs = load.executeQuery()) {
+                    while (rs.next()) {
+                        MemoryItem m = MemoryRows.map(rs).item();
+                        byId.put(m.id(), m);
+                    }
+                }
+            } catch (SQLException e) {
+                throw new LiteMemException("reading the recalled memories failed: " + e.getMessage(), e);
+            }
             return byId;
         });
         List<MemoryHit> ranked = Scoring.rank(hits, items, o, now);
@@ -818,6 +829,14 @@ public final class MemoryStore implements Memory {
     }
 
     // ---------------------------------------------------------------- helpers
+
+    private static String jsonArray(List<String> values) {
+        try {
+            return Json.MAPPER.writeValueAsString(values);
+        } catch (com.fasterxml.jackson.core.JsonProcessingException e) {
+            throw new LiteMemException("cannot write ids as JSON", e);
+        }
+    }
 
     private static boolean visible(MemoryItem m, long now) {
         return m.expiresAt() == null || m.expiresAt().toEpochMilli() > now;
