@@ -4,12 +4,15 @@ import com.fasterxml.jackson.core.JsonProcessingException;
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.node.ObjectNode;
 import dev.litemem.LiteMemException;
+import dev.litemem.internal.store.Database;
 import dev.litemem.internal.store.Json;
 import dev.litemem.internal.store.VectorCodec;
 import dev.litemem.memory.MemoryItem;
 import dev.litemem.memory.Scope;
+import java.sql.PreparedStatement;
 import java.sql.ResultSet;
 import java.sql.SQLException;
+import java.sql.Types;
 import java.time.Instant;
 import java.util.ArrayList;
 import java.util.List;
@@ -22,8 +25,26 @@ final class MemoryRows {
     static final String SELECT = "SELECT r.row_id, r.id, r.text, r.metadata, r.embedding, r.created_at, r.updated_at,"
             + " m.user_id, m.agent_id, m.session_id, m.kind, m.importance, m.expires_at, m.valid_from, m.valid_to,"
             + " m.superseded_by, m.last_accessed_at FROM memories m JOIN records r ON r.row_id = m.row_id";
+    /**
+     * The memories of some ids (a JSON array), without their vectors: recall's hits. The ids are the outer loop (CROSS
+     * JOIN), each memory found by its unique id.
+     */
+    static final String BY_IDS_WITHOUT_VECTOR = "SELECT r.row_id, r.id, r.text, r.metadata, NULL AS embedding,"
+            + " r.created_at, r.updated_at, m.user_id, m.agent_id, m.session_id, m.kind, m.importance, m.expires_at,"
+            + " m.valid_from, m.valid_to, m.superseded_by, m.last_accessed_at FROM json_each(?) AS hit"
+            + " CROSS JOIN memories m ON m.id = hit.value JOIN records r ON r.row_id = m.row_id";
     /** Not expired at the instant bound to it. */
     static final String VISIBLE = "(m.expires_at IS NULL OR m.expires_at > ?)";
+    /** One memory by row id. */
+    static final String BY_ROW = SELECT + " WHERE m.row_id = ?";
+    /** The current memory of one scope (user, agent, session as stored) with one text key: the unique key's row. */
+    static final String BY_TEXT_KEY = SELECT + " WHERE m.user_id = ? AND m.agent_id = ? AND m.session_id = ?"
+            + " AND m.text_key = ? AND m.valid_to IS NULL";
+    private static final String INSERT_RECORD = "INSERT INTO records (collection_id, id, text, metadata, embedding,"
+            + " created_at, updated_at) VALUES (?, ?, ?, ?, ?, ?, ?) RETURNING row_id";
+    private static final String INSERT_MEMORY = "INSERT INTO memories (row_id, id, user_id, agent_id, session_id, kind,"
+            + " importance, text_key, expires_at, valid_from, valid_to, superseded_by, superseded_actor,"
+            + " last_accessed_at) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, NULL, ?)";
 
     /** A memory as stored, with its row id and vector. */
     record Stored(long rowId, MemoryItem item, byte[] vector) {
@@ -77,33 +98,72 @@ final class MemoryRows {
         return h.createQuery(SELECT + " WHERE m.id = ?").bind(0, id).map((rs, ctx) -> map(rs)).findOne();
     }
 
-    /** The scope's current, visible memory with this text key, if any (the unique key's row). */
-    static Optional<Stored> byTextKey(Handle h, Scope scope, String key) {
-        List<Object> params = new ArrayList<>();
-        String sql = SELECT + " WHERE " + exactly(scope, params) + " AND m.text_key = ? AND m.valid_to IS NULL";
-        params.add(key);
-        var q = h.createQuery(sql);
-        for (int i = 0; i < params.size(); i++) {
-            q.bind(i, params.get(i));
-        }
-        return q.map((rs, ctx) -> map(rs)).findOne();
+    /**
+     * The scope's current memory with this text key, if any (the unique key's row). Plain JDBC on a statement prepared
+     * once per connection, like every statement of remember's path: preparing one cost about what running it did.
+     */
+    static Optional<Stored> byTextKey(Database db, Handle h, Scope scope, String key) throws SQLException {
+        PreparedStatement q = db.prepared(h, BY_TEXT_KEY);
+        q.setString(1, column(scope.user()));
+        q.setString(2, column(scope.agent()));
+        q.setString(3, column(scope.session()));
+        q.setString(4, key);
+        return one(q);
     }
 
-    static long insert(Handle h, long collectionId, MemoryItem m, String metadataJson, byte[] vector) {
-        long rowId = h.createQuery("INSERT INTO records (collection_id, id, text, metadata, embedding, created_at,"
-                        + " updated_at) VALUES (?, ?, ?, ?, ?, ?, ?) RETURNING row_id")
-                .bind(0, collectionId).bind(1, m.id()).bind(2, m.text()).bind(3, metadataJson).bind(4, vector)
-                .bind(5, m.createdAt().toEpochMilli()).bind(6, m.updatedAt().toEpochMilli())
-                .mapTo(Long.class).one();
-        h.createUpdate("INSERT INTO memories (row_id, id, user_id, agent_id, session_id, kind, importance, text_key,"
-                        + " expires_at, valid_from, valid_to, superseded_by, superseded_actor, last_accessed_at)"
-                        + " VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, NULL, ?)")
-                .bind(0, rowId).bind(1, m.id()).bind(2, column(m.scope().user())).bind(3, column(m.scope().agent()))
-                .bind(4, column(m.scope().session())).bind(5, m.kind()).bind(6, m.importance())
-                .bind(7, TextKey.of(m.text())).bind(8, millis(m.expiresAt())).bind(9, millis(m.validFrom()))
-                .bind(10, millis(m.validTo())).bind(11, m.supersededBy()).bind(12, millis(m.lastAccessedAt()))
-                .execute();
+    /** One memory by row id. */
+    static Optional<Stored> byRow(Database db, Handle h, long rowId) throws SQLException {
+        PreparedStatement q = db.prepared(h, BY_ROW);
+        q.setLong(1, rowId);
+        return one(q);
+    }
+
+    private static Optional<Stored> one(PreparedStatement q) throws SQLException {
+        try (ResultSet rs = q.executeQuery()) {
+            return rs.next() ? Optional.of(map(rs)) : Optional.empty();
+        }
+    }
+
+    /** Inserts the record and the memory row of {@code m}; returns the row id. */
+    static long insert(Database db, Handle h, long collectionId, MemoryItem m, String metadataJson, byte[] vector)
+            throws SQLException {
+        PreparedStatement r = db.prepared(h, INSERT_RECORD);
+        r.setLong(1, collectionId);
+        r.setString(2, m.id());
+        r.setString(3, m.text());
+        r.setString(4, metadataJson);
+        r.setBytes(5, vector);
+        r.setLong(6, m.createdAt().toEpochMilli());
+        r.setLong(7, m.updatedAt().toEpochMilli());
+        long rowId;
+        try (ResultSet rs = r.executeQuery()) {
+            rs.next();
+            rowId = rs.getLong(1);
+        }
+        PreparedStatement q = db.prepared(h, INSERT_MEMORY);
+        q.setLong(1, rowId);
+        q.setString(2, m.id());
+        q.setString(3, column(m.scope().user()));
+        q.setString(4, column(m.scope().agent()));
+        q.setString(5, column(m.scope().session()));
+        q.setString(6, m.kind());
+        q.setDouble(7, m.importance());
+        q.setString(8, TextKey.of(m.text()));
+        setLong(q, 9, millis(m.expiresAt()));
+        setLong(q, 10, millis(m.validFrom()));
+        setLong(q, 11, millis(m.validTo()));
+        q.setString(12, m.supersededBy());
+        setLong(q, 13, millis(m.lastAccessedAt()));
+        q.executeUpdate();
         return rowId;
+    }
+
+    static void setLong(PreparedStatement q, int index, Long value) throws SQLException {
+        if (value == null) {
+            q.setNull(index, Types.INTEGER);
+        } else {
+            q.setLong(index, value);
+        }
     }
 
     /** Rewrites a memory's rows to {@code m} (same id and scope); the vector is kept when {@code vector} is null. */

@@ -13,6 +13,7 @@ import dev.litemem.internal.filter.SqlWhere;
 import dev.litemem.internal.index.IndexAsIs;
 import dev.litemem.internal.search.Query;
 import dev.litemem.internal.store.ChangeLog;
+import dev.litemem.internal.store.Database;
 import dev.litemem.internal.store.EmbeddingCache;
 import dev.litemem.internal.store.Ids;
 import dev.litemem.internal.store.Json;
@@ -26,6 +27,8 @@ import dev.litemem.memory.RecallOptions;
 import dev.litemem.memory.RememberOptions;
 import dev.litemem.memory.RememberResult;
 import dev.litemem.memory.Scope;
+import java.sql.PreparedStatement;
+import java.sql.ResultSet;
 import java.sql.SQLException;
 import java.time.Instant;
 import java.util.ArrayList;
@@ -48,6 +51,8 @@ public final class MemoryStore implements Memory {
     private static final int SWEEP_BATCH = 1_000;
     /** How many of the whole collection's nearest a large scope's near-duplicate check looks at before filtering. */
     private static final int UNFILTERED_PROBE = 16;
+    /** The graph walk's breadth for that probe. */
+    private static final int PROBE_EF = 64;
     /** Past this many changes the graph does not reflect yet, a near-duplicate search catches it up first. */
     private static final int MAX_BEHIND = 1_000;
 
@@ -125,11 +130,11 @@ public final class MemoryStore implements Memory {
         Embedded decidedVector = decidedText;
         RememberResult result = b.db().write(h -> {
             long now = System.currentTimeMillis();
-            embedded.store(h, embedder, now);
+            embedded.store(b.db(), h, embedder, now);
             if (decidedVector != null) {
-                decidedVector.store(h, embedder, now);
+                decidedVector.store(b.db(), h, embedder, now);
             }
-            try (ChangeLog log = new ChangeLog(h)) {
+            try (ChangeLog log = new ChangeLog(h, b.db())) {
                 return rememberIn(h, log, scope, text, options, embedded, threshold, decided, decidedVector,
                         similarity, now);
             } catch (SQLException e) {
@@ -147,7 +152,7 @@ public final class MemoryStore implements Memory {
                                       Embedded decidedVector, Map<String, Double> similarity, long now)
             throws SQLException {
         // The exact repeat, by the unique key, in this transaction: nobody can have added it in between.
-        Optional<MemoryRows.Stored> same = MemoryRows.byTextKey(h, scope, TextKey.of(text));
+        Optional<MemoryRows.Stored> same = MemoryRows.byTextKey(b.db(), h, scope, TextKey.of(text));
         if (same.isPresent()) {
             MemoryItem m = same.get().item();
             if (visible(m, now)) {
@@ -212,7 +217,7 @@ public final class MemoryStore implements Memory {
         Embedded embedded = embed(embedder, text);
         RememberResult result = b.db().write(h -> {
             long now = System.currentTimeMillis();
-            embedded.store(h, embedder, now);
+            embedded.store(b.db(), h, embedder, now);
             MemoryRows.Stored old = MemoryRows.byId(h, id).filter(s -> s.item().current() && visible(s.item(), now))
                     .orElseThrow(() -> new InvalidInputException("id", "there is no current memory '" + id + "' to"
                             + " supersede: it does not exist, expired, or was superseded already"));
@@ -223,7 +228,7 @@ public final class MemoryStore implements Memory {
                 MemoryItem closed = new MemoryItem(o.id(), o.text(), o.metadata(), o.scope(), o.kind(), o.importance(),
                         o.createdAt(), at, o.lastAccessedAt(), o.expiresAt(), o.validFrom(), at, newId);
                 // First the old one stops being current, so the new text may even say the same in other words.
-                Optional<MemoryRows.Stored> same = MemoryRows.byTextKey(h, o.scope(), TextKey.of(text))
+                Optional<MemoryRows.Stored> same = MemoryRows.byTextKey(b.db(), h, o.scope(), TextKey.of(text))
                         .filter(s -> !s.item().id().equals(o.id()) && visible(s.item(), now));
                 if (same.isPresent()) {
                     closed = new MemoryItem(o.id(), o.text(), o.metadata(), o.scope(), o.kind(), o.importance(),
@@ -252,9 +257,10 @@ public final class MemoryStore implements Memory {
     /** Inserts a memory, keeps the version (nothing before it) and logs it. */
     private long add(Handle h, ChangeLog log, MemoryItem m, byte[] vector, String versionOp, long now, Long undoOf)
             throws SQLException {
-        long rowId = MemoryRows.insert(h, b.collectionId(), m, metadataJson(m), vector);
-        version(h, m.id(), m.scope(), versionOp, null, null, m, now, undoOf);
-        log.log(ENTITY, b.collectionId(), m.id(), rowId, "insert", actor(), now, MemoryRows.json(m), vector);
+        long rowId = MemoryRows.insert(b.db(), h, b.collectionId(), m, metadataJson(m), vector);
+        String image = MemoryRows.json(m); // the version's after and the log's image: one text, written once
+        versionOf(h, m.id(), m.scope(), versionOp, null, null, image, now, undoOf);
+        log.log(ENTITY, b.collectionId(), m.id(), rowId, "insert", actor(), now, image, vector);
         return rowId;
     }
 
@@ -285,16 +291,38 @@ public final class MemoryStore implements Memory {
 
     private long version(Handle h, String id, Scope scope, String op, MemoryItem before, byte[] beforeVector,
                          MemoryItem after, long now, Long undoOf) {
-        return h.createQuery("INSERT INTO memory_versions (memory_id, user_id, agent_id, session_id, op, before,"
-                        + " before_vector, after, at, actor, undo_of) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)"
-                        + " RETURNING version")
-                .bind(0, id).bind(1, MemoryRows.column(scope.user())).bind(2, MemoryRows.column(scope.agent()))
-                .bind(3, MemoryRows.column(scope.session())).bind(4, op)
-                .bind(5, before == null ? null : MemoryRows.json(before)).bind(6, beforeVector)
-                .bind(7, after == null ? null : MemoryRows.json(after)).bind(8, now).bind(9, actorId())
-                .bind(10, undoOf)
-                .mapTo(Long.class).one();
+        return versionOf(h, id, scope, op, before, beforeVector, after == null ? null : MemoryRows.json(after), now,
+                undoOf);
     }
+
+    /** Keeps a version of a memory: what it was ({@code before}) and its state after, as {@link MemoryRows#json}. */
+    private long versionOf(Handle h, String id, Scope scope, String op, MemoryItem before, byte[] beforeVector,
+                           String afterJson, long now, Long undoOf) {
+        try {
+            PreparedStatement q = b.db().prepared(h, INSERT_VERSION);
+            q.setString(1, id);
+            q.setString(2, MemoryRows.column(scope.user()));
+            q.setString(3, MemoryRows.column(scope.agent()));
+            q.setString(4, MemoryRows.column(scope.session()));
+            q.setString(5, op);
+            q.setString(6, before == null ? null : MemoryRows.json(before));
+            q.setBytes(7, beforeVector);
+            q.setString(8, afterJson);
+            q.setLong(9, now);
+            q.setString(10, actorId());
+            MemoryRows.setLong(q, 11, undoOf);
+            try (ResultSet rs = q.executeQuery()) {
+                rs.next();
+                return rs.getLong(1);
+            }
+        } catch (SQLException e) {
+            throw new LiteMemException("keeping a memory's version failed: " + e.getMessage(), e);
+        }
+    }
+
+    private static final String INSERT_VERSION = "INSERT INTO memory_versions (memory_id, user_id, agent_id, session_id,"
+            + " op, before, before_vector, after, at, actor, undo_of) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)"
+            + " RETURNING version";
 
     private static String metadataJson(MemoryItem m) {
         return Json.write(m.metadata(), "metadata");
@@ -314,11 +342,41 @@ public final class MemoryStore implements Memory {
      * How many memories the scope holds, current or not, counted up to {@link #EXACT_SCAN_LIMIT} + 1 on the scope's
      * index alone (no table rows read): it only chooses between the exact scan and the graph.
      */
-    private static long scopeSize(Handle h, Scope scope) {
-        List<Object> params = new ArrayList<>();
-        String where = MemoryRows.exactly(scope, params);
-        return bindAll(h.createQuery("SELECT count(*) FROM (SELECT 1 FROM memories m WHERE " + where + " LIMIT "
-                + (EXACT_SCAN_LIMIT + 1) + ")"), params).mapTo(Long.class).one();
+    private long scopeSize(Handle h, Scope scope) {
+        try {
+            PreparedStatement q = b.db().prepared(h, SCOPE_SIZE);
+            bindScope(q, scope, 1);
+            try (ResultSet rs = q.executeQuery()) {
+                rs.next();
+                return rs.getLong(1);
+            }
+        } catch (SQLException e) {
+            throw new LiteMemException("counting a scope's memories failed: " + e.getMessage(), e);
+        }
+    }
+
+    private static final String SCOPE_SIZE = "SELECT count(*) FROM (SELECT 1 FROM memories m WHERE m.user_id = ?"
+            + " AND m.agent_id = ? AND m.session_id = ? LIMIT " + (EXACT_SCAN_LIMIT + 1) + ")";
+    /** A memory of exactly one scope (user, agent, session as stored), current and not expired at the 4th parameter. */
+    private static final String CURRENT_IN_SCOPE = "m.user_id = ? AND m.agent_id = ? AND m.session_id = ?"
+            + " AND m.valid_to IS NULL AND " + MemoryRows.VISIBLE;
+    /** How many changes of the collection follow a position, counted up to {@link #MAX_BEHIND} + 1. */
+    private static final String BEHIND = "SELECT count(*) FROM (SELECT 1 FROM changes WHERE collection_id = ?"
+            + " AND seq > ? LIMIT " + (MAX_BEHIND + 1) + ")";
+    /** Which of some row ids (a JSON array) are current memories of a scope. */
+    private static final String IN_SCOPE = "SELECT m.row_id FROM json_each(?) AS candidate CROSS JOIN memories m"
+            + " ON m.row_id = candidate.value WHERE " + CURRENT_IN_SCOPE;
+    /** The vectors of a scope's current memories changed after a position of the change log. */
+    private static final String CHANGED_AFTER = "SELECT DISTINCT m.row_id, r.embedding FROM changes c"
+            + " JOIN memories m ON m.row_id = c.row_id JOIN records r ON r.row_id = m.row_id"
+            + " WHERE c.collection_id = ? AND c.seq > ? AND " + CURRENT_IN_SCOPE;
+
+    /** Binds the scope's three columns and {@code now} of {@link #CURRENT_IN_SCOPE} from {@code index} on. */
+    private static int bindScope(PreparedStatement q, Scope scope, int index) throws SQLException {
+        q.setString(index, MemoryRows.column(scope.user()));
+        q.setString(index + 1, MemoryRows.column(scope.agent()));
+        q.setString(index + 2, MemoryRows.column(scope.session()));
+        return index + 3;
     }
 
     private List<Near> nearest(Handle h, Scope scope, float[] vector, int n, long now, long count) {
@@ -382,32 +440,44 @@ public final class MemoryStore implements Memory {
      * (changed after its position, including this transaction's own). Only when all 16 reach the threshold and none is
      * the scope's (the fact is in many other scopes) does the scope-filtered walk run.
      */
-    private List<Near> nearestAtLeast(Handle h, Scope scope, float[] vector, double threshold, long now) {
+    private List<Near> nearestAtLeast(Handle h, Scope scope, float[] vector, double threshold, long now)
+            throws SQLException {
         long count = scopeSize(h, scope);
         if (count <= EXACT_SCAN_LIMIT) {
             return nearest(h, scope, vector, 1, now, count);
         }
-        List<Object> params = new ArrayList<>();
-        String where = MemoryRows.exactly(scope, params) + " AND m.valid_to IS NULL AND " + MemoryRows.VISIBLE;
-        params.add(now);
         IndexAsIs graph = b.vectorsAsIs().get();
-        long behind = h.createQuery("SELECT count(*) FROM (SELECT 1 FROM changes WHERE collection_id = ? AND seq > ?"
-                + " LIMIT " + (MAX_BEHIND + 1) + ")").bind(0, b.collectionId()).bind(1, graph.position())
-                .mapTo(Long.class).one();
+        PreparedStatement behindQuery = b.db().prepared(h, BEHIND);
+        behindQuery.setLong(1, b.collectionId());
+        behindQuery.setLong(2, graph.position());
+        long behind;
+        try (ResultSet rs = behindQuery.executeQuery()) {
+            rs.next();
+            behind = rs.getLong(1);
+        }
         if (behind > MAX_BEHIND) {
             b.vectors().get(); // far behind (background indexing off, say): catch up with what is committed
             graph = b.vectorsAsIs().get();
         }
-        Near best = newest(h, where, params, vector, graph.position());
-        List<Neighbor> top = graph.index().search(vector, UNFILTERED_PROBE, 64, null);
+        long[] bestRow = {-1};
+        double bestCosine = behind == 0 ? -2 : newest(h, scope, now, vector, graph.position(), bestRow);
+        List<Neighbor> top = graph.index().search(vector, UNFILTERED_PROBE, PROBE_EF, null);
         Neighbor inScope = null;
         if (!top.isEmpty()) {
-            StringBuilder in = new StringBuilder();
+            StringBuilder in = new StringBuilder("[");
             for (Neighbor nb : top) {
-                in.append(in.length() == 0 ? "" : ",").append(nb.label()); // row ids: longs we produced
+                in.append(in.length() == 1 ? "" : ",").append(nb.label()); // row ids: longs we produced
             }
-            java.util.Set<Long> kept = new java.util.HashSet<>(bindAll(h.createQuery("SELECT m.row_id FROM memories m"
-                    + " WHERE m.row_id IN (" + in + ") AND " + where), params).mapTo(Long.class).list());
+            PreparedStatement q = b.db().prepared(h, IN_SCOPE);
+            q.setString(1, in.append(']').toString());
+            bindScope(q, scope, 2);
+            q.setLong(5, now);
+            java.util.Set<Long> kept = new java.util.HashSet<>();
+            try (ResultSet rs = q.executeQuery()) {
+                while (rs.next()) {
+                    kept.add(rs.getLong(1));
+                }
+            }
             for (Neighbor nb : top) { // best first
                 if (kept.contains(nb.label())) {
                     inScope = nb;
@@ -415,18 +485,19 @@ public final class MemoryStore implements Memory {
                 }
             }
         }
-        if (inScope != null && (best == null || inScope.score() > best.cosine)
-                && (best == null || inScope.label() != best.stored.rowId())) {
+        boolean hasBest = bestRow[0] >= 0;
+        if (inScope != null && (!hasBest || inScope.score() > bestCosine)
+                && (!hasBest || inScope.label() != bestRow[0])) {
             if (inScope.score() < threshold) {
                 return List.of();
             }
             Neighbor found = inScope;
-            return h.createQuery(MemoryRows.SELECT + " WHERE m.row_id = ?").bind(0, found.label())
-                    .map((rs, ctx) -> MemoryRows.map(rs)).findOne()
-                    .map(st -> List.of(new Near(st, found.score()))).orElse(List.of());
+            return MemoryRows.byRow(b.db(), h, found.label()).map(st -> List.of(new Near(st, found.score())))
+                    .orElse(List.of());
         }
-        if (best != null && best.cosine >= threshold) {
-            return List.of(best);
+        if (hasBest && bestCosine >= threshold) {
+            return MemoryRows.byRow(b.db(), h, bestRow[0]).map(st -> List.of(new Near(st, bestCosine)))
+                    .orElse(List.of());
         }
         if (inScope != null || top.size() < UNFILTERED_PROBE || top.get(top.size() - 1).score() < threshold) {
             return List.of(); // whatever of the scope is not among them can only be farther
@@ -434,34 +505,31 @@ public final class MemoryStore implements Memory {
         return nearest(h, scope, vector, 1, now, count);
     }
 
-    /** The nearest of the scope's memories changed after {@code position} (which the graph may not hold), or null. */
-    private Near newest(Handle h, String where, List<Object> params, float[] vector, long position) {
-        List<Object> all = new ArrayList<>();
-        all.add(b.collectionId());
-        all.add(position);
-        all.addAll(params);
-        Near[] best = {null};
-        long[] bestRow = {-1};
-        double[] bestCosine = {-2};
-        bindAll(h.createQuery("SELECT DISTINCT m.row_id, r.embedding FROM changes c JOIN memories m ON m.row_id ="
-                + " c.row_id JOIN records r ON r.row_id = m.row_id WHERE c.collection_id = ? AND c.seq > ? AND "
-                + where), all).map((rs, ctx) -> {
-                    float[] v = MemoryRows.vector(rs.getBytes(2));
-                    if (v != null && v.length == vector.length) {
-                        double c = cosine(vector, v);
-                        if (c > bestCosine[0]) {
-                            bestCosine[0] = c;
-                            bestRow[0] = rs.getLong(1);
-                        }
+    /**
+     * The nearest of the scope's memories changed after {@code position} (which the graph may not hold): its cosine,
+     * its row id put in {@code row} (-1 when there is none). Its row is read only if it is the answer.
+     */
+    private double newest(Handle h, Scope scope, long now, float[] vector, long position, long[] row)
+            throws SQLException {
+        PreparedStatement q = b.db().prepared(h, CHANGED_AFTER);
+        q.setLong(1, b.collectionId());
+        q.setLong(2, position);
+        bindScope(q, scope, 3);
+        q.setLong(6, now);
+        double bestCosine = -2;
+        try (ResultSet rs = q.executeQuery()) {
+            while (rs.next()) {
+                float[] v = MemoryRows.vector(rs.getBytes(2));
+                if (v != null && v.length == vector.length) {
+                    double c = cosine(vector, v);
+                    if (c > bestCosine) {
+                        bestCosine = c;
+                        row[0] = rs.getLong(1);
                     }
-                    return null;
-                }).forEach(x -> { });
-        if (bestRow[0] >= 0) {
-            h.createQuery(MemoryRows.SELECT + " WHERE m.row_id = ?").bind(0, bestRow[0])
-                    .map((rs, ctx) -> MemoryRows.map(rs)).findOne()
-                    .ifPresent(st -> best[0] = new Near(st, bestCosine[0]));
+                }
+            }
         }
-        return best[0];
+        return bestCosine;
     }
 
     private static double cosine(float[] a, float[] b) {
@@ -505,11 +573,22 @@ public final class MemoryStore implements Memory {
         if (hits.isEmpty()) {
             return List.of();
         }
+        String hitIds = jsonArray(hits.stream().map(x -> x.record().id()).toList());
         Map<String, MemoryItem> items = b.db().read(h -> {
+            // One statement text whatever the hits, prepared once per connection; no vectors read.
             Map<String, MemoryItem> byId = new HashMap<>();
-            h.createQuery(MemoryRows.SELECT + " WHERE m.id IN (<ids>)")
-                    .bindList("ids", hits.stream().map(x -> x.record().id()).toList())
-                    .map((rs, ctx) -> MemoryRows.map(rs).item()).forEach(m -> byId.put(m.id(), m));
+            try {
+                PreparedStatement load = b.db().prepared(h, MemoryRows.BY_IDS_WITHOUT_VECTOR);
+                load.setString(1, hitIds);
+                try (ResultSet rs = load.executeQuery()) {
+                    while (rs.next()) {
+                        MemoryItem m = MemoryRows.map(rs).item();
+                        byId.put(m.id(), m);
+                    }
+                }
+            } catch (SQLException e) {
+                throw new LiteMemException("reading the recalled memories failed: " + e.getMessage(), e);
+            }
             return byId;
         });
         List<MemoryHit> ranked = Scoring.rank(hits, items, o, now);
@@ -642,7 +721,8 @@ public final class MemoryStore implements Memory {
                         log.log(ENTITY, b.collectionId(), before.id(), s.rowId(), "update", actor(), now,
                                 MemoryRows.json(before), beforeVector != null ? beforeVector : s.vector());
                     } else {
-                        long rowId = MemoryRows.insert(h, b.collectionId(), before, metadataJson(before), beforeVector);
+                        long rowId = MemoryRows.insert(b.db(), h, b.collectionId(), before, metadataJson(before),
+                                beforeVector);
                         undo = version(h, before.id(), before.scope(), "undo", null, null, before, now, version);
                         log.log(ENTITY, b.collectionId(), before.id(), rowId, "insert", actor(), now,
                                 MemoryRows.json(before), beforeVector);
@@ -750,6 +830,14 @@ public final class MemoryStore implements Memory {
 
     // ---------------------------------------------------------------- helpers
 
+    private static String jsonArray(List<String> values) {
+        try {
+            return Json.MAPPER.writeValueAsString(values);
+        } catch (com.fasterxml.jackson.core.JsonProcessingException e) {
+            throw new LiteMemException("cannot write ids as JSON", e);
+        }
+    }
+
     private static boolean visible(MemoryItem m, long now) {
         return m.expiresAt() == null || m.expiresAt().toEpochMilli() > now;
     }
@@ -774,7 +862,7 @@ public final class MemoryStore implements Memory {
     /** A text's vector, through the store's embedding cache. */
     private Embedded embed(Embedder embedder, String text) {
         EmbeddingCache.Result r = EmbeddingCache.embed(embedder, List.of(text),
-                hashes -> b.db().read(h -> EmbeddingCache.lookup(h, embedder, hashes)));
+                hashes -> b.db().read(h -> EmbeddingCache.lookup(b.db(), h, embedder, hashes)));
         float[] v = r.vectors().get(0);
         if (v.length != embedder.dimension()) {
             throw new LiteMemException("the embedder " + embedder.modelId() + " returned " + v.length
@@ -784,8 +872,8 @@ public final class MemoryStore implements Memory {
     }
 
     private record Embedded(float[] vector, EmbeddingCache.Result cache) {
-        void store(Handle h, Embedder embedder, long now) {
-            EmbeddingCache.store(h, embedder.modelId(), cache.computed(), now);
+        void store(Database db, Handle h, Embedder embedder, long now) {
+            EmbeddingCache.store(db, h, embedder.modelId(), cache.computed(), now);
         }
     }
 }

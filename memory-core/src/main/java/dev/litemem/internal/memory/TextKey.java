@@ -8,12 +8,14 @@ import java.util.Locale;
  * space, without the spaces and final punctuation around it. "Alice  likes tea." and "alice likes tea" are one fact.
  */
 final class TextKey {
+    private static final java.util.regex.Pattern SPACES = java.util.regex.Pattern.compile("\\s+");
+
     private TextKey() {
     }
 
     static String of(String text) {
         String s = Normalizer.normalize(text, Normalizer.Form.NFKC).toLowerCase(Locale.ROOT);
-        s = s.replaceAll("\\s+", " ").strip();
+        s = SPACES.matcher(s).replaceAll(" ").strip(); // compiled once: String.replaceAll compiles on every call
         int end = s.length();
         while (end > 0 && ".!?;,".indexOf(s.charAt(end - 1)) >= 0) {
             end--;

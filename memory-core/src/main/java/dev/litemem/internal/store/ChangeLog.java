@@ -33,6 +33,8 @@ public final class ChangeLog implements AutoCloseable {
     public static final String IMAGES_KEY = "change_images";
     private final Handle handle;
     private final PreparedStatement insert;
+    /** Whether {@link #insert} is this instance's own (closed with it) or the connection's kept statement. */
+    private final boolean ownsInsert;
     private final Map<Long, Boolean> collectionPolicies = new HashMap<>();
     private final Map<String, Boolean> entityPolicies = new HashMap<>();
     /** Whether this log writes a replica's changes, applied from its primary's feed (the only writer a replica takes). */
@@ -50,14 +52,33 @@ public final class ChangeLog implements AutoCloseable {
     public ChangeLog(Handle h, boolean replicaApply) {
         this.handle = h;
         this.replicaApply = replicaApply;
+        this.ownsInsert = true;
         try {
-            insert = h.getConnection().prepareStatement("INSERT INTO changes (at, entity, collection_id, record_id, row_id,"
-                    + " op, actor, on_behalf_of, model, authority, request_id, image, image_vector, before_sha256,"
-                    + " after_sha256, ledger) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?) RETURNING seq");
+            insert = h.getConnection().prepareStatement(INSERT);
         } catch (SQLException e) {
             throw new LiteMemException("cannot prepare the change-log statement: " + e.getMessage(), e);
         }
     }
+
+    /**
+     * A log on the statement {@code db} keeps prepared on the handle's connection ({@link Database#prepared}): for
+     * writers that log one or two changes per transaction many times a second (a memory's remember), where preparing
+     * the statement again each time cost about what the insert did.
+     */
+    public ChangeLog(Handle h, Database db) {
+        this.handle = h;
+        this.replicaApply = false;
+        this.ownsInsert = false;
+        try {
+            insert = db.prepared(h, INSERT);
+        } catch (SQLException e) {
+            throw new LiteMemException("cannot prepare the change-log statement: " + e.getMessage(), e);
+        }
+    }
+
+    private static final String INSERT = "INSERT INTO changes (at, entity, collection_id, record_id, row_id, op, actor,"
+            + " on_behalf_of, model, authority, request_id, image, image_vector, before_sha256, after_sha256, ledger)"
+            + " VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?) RETURNING seq";
 
     /** Logs one change without an after-image; see {@link #log(String, Long, String, Long, String, Actor, long, String, byte[])}. */
     public long log(String entity, Long collectionId, String key, Long rowId, String op, Actor actor, long now)
@@ -169,6 +190,9 @@ public final class ChangeLog implements AutoCloseable {
 
     @Override
     public void close() {
+        if (!ownsInsert) {
+            return; // the connection's kept statement: its result set was closed after each use
+        }
         try {
             insert.close();
         } catch (SQLException e) {

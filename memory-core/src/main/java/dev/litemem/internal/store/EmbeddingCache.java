@@ -55,7 +55,7 @@ public final class EmbeddingCache {
         Map<Hash, float[]> found = new HashMap<>();
         for (Hash hash : hashes) {
             if (!found.containsKey(hash)) {
-                h.createQuery("SELECT embedding FROM embedding_cache WHERE model = ? AND text_sha256 = ?")
+                h.createQuery(LOOKUP)
                         .bind(0, embedder.modelId()).bind(1, hash.bytes())
                         .mapTo(byte[].class).findOne()
                         // A damaged entry (changed outside LiteMem) counts as a miss and is replaced when stored.
@@ -65,6 +65,54 @@ public final class EmbeddingCache {
         }
         return found;
     }
+
+    /**
+     * Like {@link #lookup(Handle, Embedder, List)} on the statement {@code db} keeps prepared on the handle's connection:
+     * for callers that look up one text many times a second (a memory's remember).
+     */
+    public static Map<Hash, float[]> lookup(Database db, Handle h, Embedder embedder, List<Hash> hashes) {
+        Map<Hash, float[]> found = new HashMap<>();
+        try {
+            java.sql.PreparedStatement q = db.prepared(h, LOOKUP);
+            for (Hash hash : hashes) {
+                if (!found.containsKey(hash)) {
+                    q.setString(1, embedder.modelId());
+                    q.setBytes(2, hash.bytes());
+                    try (java.sql.ResultSet rs = q.executeQuery()) {
+                        // A damaged entry (changed outside LiteMem) counts as a miss and is replaced when stored.
+                        float[] v = rs.next() ? VectorCodec.decodeUsable(rs.getBytes(1), embedder.dimension(), false)
+                                : null;
+                        if (v != null) {
+                            found.put(hash, v);
+                        }
+                    }
+                }
+            }
+        } catch (java.sql.SQLException e) {
+            throw new LiteMemException("reading the embedding cache failed: " + e.getMessage(), e);
+        }
+        return found;
+    }
+
+    /** Like {@link #store(Handle, String, Map, long)} on the statement {@code db} keeps prepared. */
+    public static void store(Database db, Handle h, String model, Map<Hash, float[]> computed, long now) {
+        try {
+            java.sql.PreparedStatement q = db.prepared(h, STORE);
+            for (Map.Entry<Hash, float[]> e : computed.entrySet()) {
+                q.setString(1, model);
+                q.setBytes(2, e.getKey().bytes());
+                q.setBytes(3, VectorCodec.encode(e.getValue()));
+                q.setLong(4, now);
+                q.executeUpdate();
+            }
+        } catch (java.sql.SQLException e) {
+            throw new LiteMemException("writing the embedding cache failed: " + e.getMessage(), e);
+        }
+    }
+
+    private static final String LOOKUP = "SELECT embedding FROM embedding_cache WHERE model = ? AND text_sha256 = ?";
+    private static final String STORE = "INSERT OR REPLACE INTO embedding_cache (model, text_sha256, embedding,"
+            + " created_at) VALUES (?, ?, ?, ?)";
 
     /** Embeds the texts, taking what {@code lookup} finds from the cache and computing the rest once each. */
     public static Result embed(Embedder embedder, List<String> texts, Lookup lookup) {
@@ -106,7 +154,7 @@ public final class EmbeddingCache {
 
     public static void store(Handle h, String model, Map<Hash, float[]> computed, long now) {
         for (Map.Entry<Hash, float[]> e : computed.entrySet()) {
-            h.createUpdate("INSERT OR REPLACE INTO embedding_cache (model, text_sha256, embedding, created_at) VALUES (?, ?, ?, ?)")
+            h.createUpdate(STORE)
                     .bind(0, model).bind(1, e.getKey().bytes()).bind(2, VectorCodec.encode(e.getValue())).bind(3, now)
                     .execute();
         }
