@@ -72,6 +72,48 @@ final class FtsTokens {
     }
 
     /**
+     * The tokens FTS5 makes of each row's text, as term -> count per row (rows FTS5 makes no token of are absent): the
+     * texts go through the same tokenizer in one transaction of the private connection.
+     */
+    synchronized Map<Long, Map<String, Integer>> documents(Map<Long, String> texts) {
+        Map<Long, Map<String, Integer>> out = new java.util.HashMap<>();
+        try {
+            Connection c = connection();
+            try (Statement s = c.createStatement()) {
+                s.execute("BEGIN");
+                s.execute("INSERT INTO tokens (tokens) VALUES ('delete-all')");
+            }
+            try (PreparedStatement insert = c.prepareStatement("INSERT INTO tokens (rowid, text) VALUES (?, ?)")) {
+                for (Map.Entry<Long, String> e : texts.entrySet()) {
+                    insert.setLong(1, e.getKey());
+                    insert.setString(2, e.getValue());
+                    insert.execute();
+                }
+            }
+            try (Statement s = c.createStatement();
+                 ResultSet rs = s.executeQuery("SELECT term, doc FROM token_instances")) {
+                while (rs.next()) {
+                    out.computeIfAbsent(rs.getLong(2), k -> new java.util.HashMap<>()).merge(rs.getString(1), 1, Integer::sum);
+                }
+            }
+            try (Statement s = c.createStatement()) {
+                s.execute("INSERT INTO tokens (tokens) VALUES ('delete-all')");
+                s.execute("COMMIT");
+            }
+        } catch (SQLException e) {
+            if (connection != null) {
+                try (Statement s = connection.createStatement()) {
+                    s.execute("ROLLBACK");
+                } catch (SQLException rollback) {
+                    e.addSuppressed(rollback); // the transaction may not have begun
+                }
+            }
+            throw new LiteMemException("SQLite failed while tokenizing changed rows: " + e.getMessage(), e);
+        }
+        return out;
+    }
+
+    /**
      * bm25()'s idf of a phrase matching {@code hits} of {@code rows} rows, computed as fts5_aux.c does it, in SQLite:
      * {@code log((nRow - nHit + 0.5) / (nHit + 0.5))} (integer subtraction, then double), at least 1e-6. One statement
      * for all the values.

@@ -26,7 +26,12 @@ public final class KeywordIndex {
 
     private final byte[] averages;
     private final byte[] structure;
+    /** The change log at the build's snapshot: the file's incarnation, newest seq, and that change (at|id|row|op). */
+    private final String incarnation;
+    private final long seq;
+    private final String lastChange;
     private final long rows;
+    private final long tokens;
     private final double avgdl;
     /** Row ids ascending; a row's position here is its number in the postings. */
     private final long[] rowIds;
@@ -38,11 +43,16 @@ public final class KeywordIndex {
     private final int[] freqs;
     private final double[] idf;
 
-    private KeywordIndex(byte[] averages, byte[] structure, long rows, double avgdl, long[] rowIds, int[] lengths,
-                         Map<String, Integer> terms, int[] start, int[] postingRows, int[] freqs, double[] idf) {
+    private KeywordIndex(byte[] averages, byte[] structure, String[] log, long rows, long tokens, double avgdl,
+                         long[] rowIds, int[] lengths, Map<String, Integer> terms, int[] start, int[] postingRows,
+                         int[] freqs, double[] idf) {
         this.averages = averages;
         this.structure = structure;
+        this.incarnation = log[0];
+        this.seq = Long.parseLong(log[1]);
+        this.lastChange = log[2];
         this.rows = rows;
+        this.tokens = tokens;
         this.avgdl = avgdl;
         this.rowIds = rowIds;
         this.lengths = lengths;
@@ -69,6 +79,35 @@ public final class KeywordIndex {
         return rows;
     }
 
+    long tokens() {
+        return tokens;
+    }
+
+    String incarnation() {
+        return incarnation;
+    }
+
+    long seq() {
+        return seq;
+    }
+
+    String lastChange() {
+        return lastChange;
+    }
+
+    int rowCount() {
+        return rowIds.length;
+    }
+
+    /** A row's number here, or negative when the index does not hold it. */
+    int position(long rowId) {
+        return Arrays.binarySearch(rowIds, rowId);
+    }
+
+    int length(int position) {
+        return lengths[position];
+    }
+
     /** Distinct tokens. */
     public int terms() {
         return terms.size();
@@ -88,6 +127,15 @@ public final class KeywordIndex {
         String declared = h.createQuery("SELECT sql FROM sqlite_master WHERE name = 'records_fts'").mapTo(String.class)
                 .findOne().orElse("");
         if (!declared.contains("tokenize = '" + FtsTokens.TOKENIZE + "'")) {
+            return null;
+        }
+        String[] log = h.createQuery("SELECT (SELECT value FROM meta WHERE key = 'incarnation'),"
+                + " (SELECT coalesce(max(seq), 0) FROM changes),"
+                + " (SELECT at || '|' || record_id || '|' || coalesce(row_id, '') || '|' || op FROM changes"
+                + " ORDER BY seq DESC LIMIT 1)")
+                .map((rs, ctx) -> new String[] {rs.getString(1), String.valueOf(rs.getLong(2)),
+                        rs.getString(3) == null ? "" : rs.getString(3)}).one();
+        if (log[0] == null) {
             return null;
         }
         long[] totals = varints(records[0]);
@@ -171,42 +219,107 @@ public final class KeywordIndex {
         double[] idf = FtsTokens.get().idf(rows, hits);
         // As fts5_aux.c: avgdl = (double)nToken / (double)nRow.
         double avgdl = (double) tokens / (double) rows;
-        return new KeywordIndex(records[0], records[1], rows, avgdl, rowIds, lengths, terms, starts, postingRows.toArray(),
-                freqs.toArray(), idf);
+        return new KeywordIndex(records[0], records[1], log, rows, tokens, avgdl, rowIds, lengths, terms, starts,
+                postingRows.toArray(), freqs.toArray(), idf);
     }
 
     /**
      * Scores every row matching at least one of the phrases, each phrase given as its one token (one the index does
-     * not hold matches nothing). As bm25(): per row, {@code score += idf * (f * (k1 + 1)) / (f + k1 *
-     * (1 - b + b * D / avgdl))} over the phrases in query order (a phrase the row lacks adds 0, which changes nothing),
-     * so the sums are bit for bit FTS5's; the score here is -bm25 (higher is better).
+     * not hold matches nothing), at the snapshot of {@code overlay} (null: the build's). As bm25(): per row, {@code
+     * score += idf * (f * (k1 + 1)) / (f + k1 * (1 - b + b * D / avgdl))} over the phrases in query order (a phrase the
+     * row lacks adds 0, which changes nothing), so the sums are bit for bit FTS5's; the score here is -bm25 (higher is
+     * better). With an overlay, the replaced rows' postings are skipped, the changed rows' current ones added, and every
+     * phrase's row count (so its idf) and the average length are the overlay's snapshot's.
      */
-    public Ranking rank(List<String> phraseTokens) {
-        double[] score = new double[rowIds.length];
+    public Ranking rank(List<String> phraseTokens, Overlay overlay) {
+        int added = overlay == null ? 0 : overlay.addedRowIds.length;
+        double[] score = new double[rowIds.length + added];
+        double averageLength = overlay == null ? avgdl : overlay.avgdl;
+        double[] phraseIdf = overlay == null ? null : overlayIdf(phraseTokens, overlay);
         int[] matched = new int[0];
         int count = 0;
-        for (String token : phraseTokens) {
+        for (int i = 0; i < phraseTokens.size(); i++) {
+            String token = phraseTokens.get(i);
             Integer t = terms.get(token);
-            if (t == null) {
+            int[][] more = overlay == null ? null : overlay.addedPostings.get(token);
+            if (t == null && more == null) {
                 continue;
             }
-            double termIdf = idf[t];
-            int from = start[t];
-            int to = start[t + 1];
-            if (matched.length < count + (to - from)) {
-                matched = Arrays.copyOf(matched, Math.max(matched.length * 2, count + (to - from)));
+            double termIdf = overlay == null ? idf[t] : phraseIdf[i];
+            int from = t == null ? 0 : start[t];
+            int to = t == null ? 0 : start[t + 1];
+            int size = (to - from) + (more == null ? 0 : more.length);
+            if (matched.length < count + size) {
+                matched = Arrays.copyOf(matched, Math.max(matched.length * 2, count + size));
             }
             for (int p = from; p < to; p++) {
                 int row = postingRows[p];
-                double f = freqs[p];
-                double d = lengths[row];
+                if (overlay != null && overlay.isRemoved[row]) {
+                    continue;
+                }
                 if (score[row] == 0.0) {
                     matched[count++] = row;
                 }
-                score[row] += termIdf * ((f * (K1 + 1.0)) / (f + K1 * (1 - B + B * d / avgdl)));
+                score[row] += bm25Term(termIdf, freqs[p], lengths[row], averageLength);
+            }
+            if (more != null) {
+                for (int[] posting : more) {
+                    int row = rowIds.length + posting[0];
+                    if (score[row] == 0.0) {
+                        matched[count++] = row;
+                    }
+                    score[row] += bm25Term(termIdf, posting[1], overlay.addedLengths[posting[0]], averageLength);
+                }
             }
         }
-        return new Ranking(score, Arrays.copyOf(matched, count), rowIds);
+        return new Ranking(score, Arrays.copyOf(matched, count), rowIds, overlay == null ? new long[0] : overlay.addedRowIds);
+    }
+
+    /** One phrase's term of fts5_aux.c's sum, in its order of operations. */
+    private static double bm25Term(double idf, double f, double d, double avgdl) {
+        return idf * ((f * (K1 + 1.0)) / (f + K1 * (1 - B + B * d / avgdl)));
+    }
+
+    /**
+     * Each phrase's idf at the overlay's snapshot: its row count there (the base's, minus replaced rows that held it,
+     * plus changed rows that hold it now) and the snapshot's row count, through SQLite's ln() as bm25() computes it.
+     */
+    private double[] overlayIdf(List<String> phraseTokens, Overlay overlay) {
+        double[] out = new double[phraseTokens.size()];
+        List<Integer> missing = new java.util.ArrayList<>();
+        for (int i = 0; i < out.length; i++) {
+            long[] known = overlay.statistics(phraseTokens.get(i));
+            if (known != null) {
+                out[i] = Double.longBitsToDouble(known[1]);
+            } else {
+                missing.add(i);
+            }
+        }
+        if (missing.isEmpty()) {
+            return out;
+        }
+        long[] hits = new long[missing.size()];
+        for (int m = 0; m < hits.length; m++) {
+            String token = phraseTokens.get(missing.get(m));
+            Integer t = terms.get(token);
+            long df = 0;
+            if (t != null) {
+                df = start[t + 1] - start[t];
+                for (int r : overlay.removed) {
+                    if (Arrays.binarySearch(postingRows, start[t], start[t + 1], r) >= 0) {
+                        df--;
+                    }
+                }
+            }
+            int[][] more = overlay.addedPostings.get(token);
+            hits[m] = df + (more == null ? 0 : more.length);
+        }
+        double[] computed = FtsTokens.get().idf(overlay.nRow, hits);
+        for (int m = 0; m < hits.length; m++) {
+            out[missing.get(m)] = computed[m];
+            overlay.remember(phraseTokens.get(missing.get(m)), new long[] {hits[m], Double.doubleToRawLongBits(computed[m])});
+        }
+        return out;
     }
 
     /** Every unsigned SQLite varint of a record (FTS5's averages and docsize records). */

@@ -39,11 +39,15 @@ public final class KeywordIndexes implements AutoCloseable {
     /** Heap for the in-memory keyword indexes of all open files; -Dlitemem.keyword.indexBudgetMb=N sets it. */
     static final long BUDGET = Long.getLong("litemem.keyword.indexBudgetMb", 512) << 20;
     static final int REBUILD_SPACING = 10;
+    /** A rebuild is scheduled once a catch-up holds a hundredth of the rows (at least 500). */
+    static final int REBUILD_AT_DIVISOR = 100;
+    static final int REBUILD_AT_MIN = 500;
     private static final AtomicLong USED = new AtomicLong();
     private static final String RECORDS = "SELECT id, block FROM records_fts_data WHERE id IN (1, 10)";
 
     private final Database db;
     private volatile KeywordIndex current;
+    private volatile Overlay overlay;
     private boolean scheduled;
     private boolean closed;
     private long nextBuildAt = System.nanoTime();
@@ -65,7 +69,7 @@ public final class KeywordIndexes implements AutoCloseable {
      * is large enough). The caller runs one read transaction on {@code h} that it began itself (no uncommitted change of
      * its own), and does all its reads for the search in it.
      */
-    public KeywordIndex current(Handle h) {
+    public KeywordView current(Handle h) {
         if (!ENABLED) {
             return null;
         }
@@ -79,14 +83,57 @@ public final class KeywordIndexes implements AutoCloseable {
             return null;
         }
         KeywordIndex index = current;
-        if (index != null && index.matches(records[0], records[1])) {
-            return index;
+        if (index != null) {
+            if (index.matches(records[0], records[1])) {
+                return new KeywordView(index, null);
+            }
+            KeywordView view = caughtUp(h, index, records);
+            if (view != null) {
+                return view;
+            }
         }
         long[] totals = KeywordIndex.varints(records[0]);
         if (totals.length > 0 && totals[0] >= Math.max(1, minRows)) {
             schedule(records[1]);
         }
         return null;
+    }
+
+    /**
+     * The index caught up to {@code h}'s snapshot from the change log ({@link Overlay}), reusing the last catch-up
+     * when FTS5 is as it saw it; null when it cannot be (then a rebuild is scheduled). Past a hundredth of the rows changed
+     * rows a rebuild is scheduled while the catch-up goes on serving.
+     */
+    private KeywordView caughtUp(Handle h, KeywordIndex index, byte[][] records) {
+        Overlay last = overlay;
+        if (last != null && last.base == index && last.matches(records[0], records[1])) {
+            return new KeywordView(index, last);
+        }
+        Overlay fresh;
+        try {
+            fresh = Overlay.of(h, index, last != null && last.base == index ? last : null, records, limit(index));
+        } catch (SQLException e) {
+            throw new LiteMemException("SQLite failed while catching up the keyword index: " + e.getMessage(), e);
+        }
+        if (fresh == null) {
+            schedule(records[1]);
+            return null;
+        }
+        synchronized (this) {
+            Overlay now = overlay;
+            if (now == null || now.base != index || now.seq <= fresh.seq) {
+                overlay = fresh;
+            }
+        }
+        if (fresh.size() >= Math.max(REBUILD_AT_MIN, index.rows() / REBUILD_AT_DIVISOR)) {
+            schedule(records[1]);
+        }
+        return new KeywordView(index, fresh);
+    }
+
+    /** Most changed rows a catch-up applies: a tenth of the rows (at least 2,000); past it, searches use FTS5. */
+    private static int limit(KeywordIndex index) {
+        return (int) Math.max(2_000, index.rows() / 10);
     }
 
     /** Sets the row threshold of every file (tests and benchmarks: 0 builds an index for any file); the old one. */
@@ -173,6 +220,7 @@ public final class KeywordIndexes implements AutoCloseable {
             }
             USED.addAndGet(built.bytes() - old);
             current = built;
+            overlay = null;
             builds++;
             notifyAll();
         }
@@ -200,6 +248,7 @@ public final class KeywordIndexes implements AutoCloseable {
         if (current != null) {
             USED.addAndGet(-current.bytes());
             current = null;
+            overlay = null;
         }
     }
 }

@@ -7,13 +7,20 @@ package dev.litemem.internal.keyword;
 public final class Ranking {
     private final double[] score;
     private final int[] matched;
+    /** Row ids of the numbers below rowIds.length, then those of rows added since the index was built. */
     private final long[] rowIds;
+    private final long[] addedRowIds;
     private int taken;
 
-    Ranking(double[] score, int[] matched, long[] rowIds) {
+    Ranking(double[] score, int[] matched, long[] rowIds, long[] addedRowIds) {
         this.score = score;
         this.matched = matched;
         this.rowIds = rowIds;
+        this.addedRowIds = addedRowIds;
+    }
+
+    private long rowId(int row) {
+        return row < rowIds.length ? rowIds[row] : addedRowIds[row - rowIds.length];
     }
 
     /** How many rows match. */
@@ -35,7 +42,7 @@ public final class Ranking {
         int[] best = best(upTo);
         int n = 0;
         for (int i = taken; i < upTo; i++) {
-            ids[n] = rowIds[best[i]];
+            ids[n] = rowId(best[i]);
             scores[n++] = score[best[i]];
         }
         taken = upTo;
@@ -68,11 +75,11 @@ public final class Ranking {
         return heap;
     }
 
-    /** Whether row a ranks before row b: a higher score, or an equal one and a lower row id (numbers follow ids). */
+    /** Whether row a ranks before row b: a higher score, or an equal one and a lower row id. */
     private boolean better(int a, int b) {
         double sa = score[a];
         double sb = score[b];
-        return sa > sb || (sa == sb && a < b);
+        return sa > sb || (sa == sb && rowId(a) < rowId(b));
     }
 
     private void up(int[] heap, int i) {

@@ -5,6 +5,7 @@ import dev.litemem.internal.filter.SqlWhere;
 import dev.litemem.internal.keyword.KeywordIndex;
 import dev.litemem.internal.keyword.KeywordIndexes;
 import dev.litemem.internal.keyword.Ranking;
+import dev.litemem.internal.keyword.KeywordView;
 import dev.litemem.internal.store.Database;
 import java.sql.PreparedStatement;
 import java.sql.ResultSet;
@@ -75,7 +76,7 @@ public final class KeywordSearch {
      * filter is checked on them in batches, in this read transaction, as the semantic side checks its candidates.
      */
     static List<Scored> indexed(Database db, Handle h, SqlWhere where, List<String> phrases, int n) {
-        KeywordIndex index = KeywordIndexes.of(db).current(h);
+        KeywordView index = KeywordIndexes.of(db).current(h);
         if (index == null) {
             return null;
         }
