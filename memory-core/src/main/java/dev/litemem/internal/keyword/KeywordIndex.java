@@ -236,7 +236,13 @@ public final class KeywordIndex {
         double[] score = new double[rowIds.length + added];
         double averageLength = overlay == null ? avgdl : overlay.avgdl;
         double[] phraseIdf = overlay == null ? null : overlayIdf(phraseTokens, overlay);
-        int[] matched = new int[0];
+        long postings = 0;
+        for (String token : phraseTokens) {
+            Integer t = terms.get(token);
+            int[][] more = overlay == null ? null : overlay.addedPostings.get(token);
+            postings += (t == null ? 0 : start[t + 1] - start[t]) + (more == null ? 0 : more.length);
+        }
+        int[] matched = new int[(int) Math.min(postings, score.length)];
         int count = 0;
         for (int i = 0; i < phraseTokens.size(); i++) {
             String token = phraseTokens.get(i);
@@ -248,10 +254,6 @@ public final class KeywordIndex {
             double termIdf = overlay == null ? idf[t] : phraseIdf[i];
             int from = t == null ? 0 : start[t];
             int to = t == null ? 0 : start[t + 1];
-            int size = (to - from) + (more == null ? 0 : more.length);
-            if (matched.length < count + size) {
-                matched = Arrays.copyOf(matched, Math.max(matched.length * 2, count + size));
-            }
             for (int p = from; p < to; p++) {
                 int row = postingRows[p];
                 if (overlay != null && overlay.isRemoved[row]) {
