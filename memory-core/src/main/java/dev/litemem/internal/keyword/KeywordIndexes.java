@@ -34,7 +34,7 @@ public final class KeywordIndexes implements AutoCloseable {
     /** -Dlitemem.keyword.index=false: never built, every search on FTS5 (for comparisons). */
     static final boolean ENABLED = !"false".equals(System.getProperty("litemem.keyword.index"));
     /** Below this many rows FTS5 alone is fast enough; -Dlitemem.keyword.indexMinRows=N sets it (0: always). */
-    public static final long MIN_ROWS = Long.getLong("litemem.keyword.indexMinRows", 50_000);
+    public static final long MIN_ROWS = Long.getLong("litemem.keyword.indexMinRows", 10_000);
     private static volatile long minRows = MIN_ROWS;
     /** Heap for the in-memory keyword indexes of all open files; -Dlitemem.keyword.indexBudgetMb=N sets it. */
     static final long BUDGET = Long.getLong("litemem.keyword.indexBudgetMb", 512) << 20;
