@@ -224,6 +224,8 @@ public final class KeywordIndexes implements AutoCloseable {
             builds++;
             notifyAll();
         }
+        LOG.debug("Keyword index of {} built: {} rows, {} terms, about {} MB, {} ms", db.file().getFileName(), built.rows(),
+                built.terms(), built.bytes() >> 20, (System.nanoTime() - started) / 1_000_000);
     }
 
     /** FTS5's averages and structure records, or null when the table has none (never written). */
