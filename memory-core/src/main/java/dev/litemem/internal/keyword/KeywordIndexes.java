@@ -21,8 +21,9 @@ import org.slf4j.LoggerFactory;
  * and uses the index only when both equal the records it was built from. FTS5 rewrites its structure record at every
  * commit that changes the table (the pending terms become a new segment, the record's write counter grows), whatever
  * wrote it (this process through any path, another process, a replica apply, a restore through SQLite); a merge rewrites
- * it without a content change, which only costs a rebuild. Uncommitted changes of the caller's own transaction are not
- * in those records, so a search inside a transaction never uses the index (the caller checks that).
+ * it without a content change, which only costs a rebuild. Uncommitted changes of the caller's own transaction sit in
+ * FTS5's pending terms until the commit, not in a segment, so a search inside a transaction never uses the index (the
+ * caller checks that).
  *
  * <p>Memory: the indexes of all open files share a budget ({@link #BUDGET}); a build that does not fit is dropped
  * (searches stay on FTS5). About 25 MB per 100,000 rows of short texts (see docs/ARCHITECTURE.md). Released when the

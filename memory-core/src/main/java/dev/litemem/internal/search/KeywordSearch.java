@@ -47,7 +47,8 @@ public final class KeywordSearch {
         // One read transaction: the bounds, the rounds and a fallback all see the same snapshot of the index (a
         // commit between them could otherwise leave a bound computed from older counts).
         // The in-memory index only in a transaction begun here: the caller's own may hold uncommitted changes to FTS5.
-        List<Scored> best = db.read(h -> h.isInTransaction() ? best(h, where, phrases, match, n)
+        // (LiteMem's write transactions are BEGIN IMMEDIATE on an auto-commit connection, which Jdbi does not see.)
+        List<Scored> best = db.read(h -> db.inWriteTransaction() || h.isInTransaction() ? best(h, where, phrases, match, n)
                 : h.inTransaction(t -> {
                     List<Scored> indexed = indexed(db, t, where, phrases, n);
                     return indexed != null ? indexed : best(t, where, phrases, match, n);

@@ -10,6 +10,8 @@ import dev.litemem.LiteMem;
 import dev.litemem.LiteMemInternals;
 import dev.litemem.LiteMemOptions;
 import dev.litemem.Record;
+import dev.litemem.SearchMode;
+import dev.litemem.SearchRequest;
 import dev.litemem.internal.filter.SqlWhere;
 import dev.litemem.internal.keyword.KeywordIndexes;
 import dev.litemem.internal.keyword.KeywordView;
@@ -236,6 +238,30 @@ class KeywordIndexTest {
             // Deleted by the other store: gone at once too.
             second.collection("docs").delete("fresh");
             assertTrue(db.read(h -> h.inTransaction(t -> KeywordSearch.indexed(db, t, where, KeywordSearch.phrases("qqqfresh"), 5))).isEmpty());
+        }
+    }
+
+    @Test
+    void aSearchInsideTheCallersTransactionSeesItsUncommittedRows() throws Exception {
+        Path file = stores.path("kw-tx.db");
+        Random random = new Random(13);
+        try (LiteMem mem = stores.open(file, OPTIONS)) {
+            write(mem, random, 300, 0, 0, "0");
+            Database db = LiteMemInternals.database(mem);
+            KeywordIndexes indexes = KeywordIndexes.of(db);
+            compare(db, random, 1);
+            awaitBuild(indexes, 1);
+            Collection docs = mem.collection("docs");
+            SearchRequest request = SearchRequest.text("qqqpending w1").mode(SearchMode.KEYWORD).k(3);
+            assertTrue(docs.search(request).stream().noneMatch(hit -> hit.record().id().equals("pending")));
+            // FTS5 holds the uncommitted row in its pending terms until the commit: a search in the caller's
+            // transaction goes to FTS5 in that transaction (it once tried to begin another one there, and failed).
+            String first = mem.inTransaction(h -> {
+                docs.upsert(Record.of("pending", "qqqpending words", Map.of()));
+                return docs.search(request).get(0).record().id();
+            });
+            assertEquals("pending", first);
+            assertEquals("pending", docs.search(request).get(0).record().id(), "committed: found after the commit too");
         }
     }
 }
