@@ -66,8 +66,8 @@ public final class KeywordIndexes implements AutoCloseable {
     }
 
     /**
-     * The index when it is exactly FTS5's at {@code h}'s snapshot, else null (then a build is scheduled when the table
-     * is large enough). The caller runs one read transaction on {@code h} that it began itself (no uncommitted change of
+     * The index as FTS5's is at {@code h}'s snapshot (as built, or caught up from the change log), else null (then a
+     * build is scheduled when the table is large enough). The caller runs one read transaction on {@code h} that it began itself (no uncommitted change of
      * its own), and does all its reads for the search in it.
      */
     public KeywordView current(Handle h) {
@@ -102,8 +102,8 @@ public final class KeywordIndexes implements AutoCloseable {
 
     /**
      * The index caught up to {@code h}'s snapshot from the change log ({@link Overlay}), reusing the last catch-up
-     * when FTS5 is as it saw it; null when it cannot be (then a rebuild is scheduled). Past a hundredth of the rows changed
-     * rows a rebuild is scheduled while the catch-up goes on serving.
+     * when FTS5 is as it saw it; null when it cannot be (then a rebuild is scheduled). Once a hundredth of the rows
+     * changed, a rebuild is scheduled while the catch-up goes on serving.
      */
     private KeywordView caughtUp(Handle h, KeywordIndex index, byte[][] records) {
         Overlay last = overlay;
