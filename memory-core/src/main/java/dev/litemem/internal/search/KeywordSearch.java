@@ -1,8 +1,17 @@
 package dev.litemem.internal.search;
 
+import dev.litemem.LiteMemException;
 import dev.litemem.internal.filter.SqlWhere;
+import dev.litemem.internal.keyword.KeywordIndex;
+import dev.litemem.internal.keyword.KeywordIndexes;
+import dev.litemem.internal.keyword.Ranking;
+import dev.litemem.internal.keyword.KeywordView;
 import dev.litemem.internal.store.Database;
+import java.sql.PreparedStatement;
+import java.sql.ResultSet;
+import java.sql.SQLException;
 import java.util.ArrayList;
+import java.util.HashSet;
 import java.util.LinkedHashSet;
 import java.util.List;
 import java.util.Locale;
@@ -37,8 +46,13 @@ public final class KeywordSearch {
         String match = String.join(" OR ", phrases);
         // One read transaction: the bounds, the rounds and a fallback all see the same snapshot of the index (a
         // commit between them could otherwise leave a bound computed from older counts).
-        List<Scored> best = db.read(h -> h.isInTransaction() ? best(h, where, phrases, match, n)
-                : h.inTransaction(t -> best(t, where, phrases, match, n)));
+        // The in-memory index only in a transaction begun here: the caller's own may hold uncommitted changes to FTS5.
+        // (LiteMem's write transactions are BEGIN IMMEDIATE on an auto-commit connection, which Jdbi does not see.)
+        List<Scored> best = db.read(h -> db.inWriteTransaction() || h.isInTransaction() ? best(h, where, phrases, match, n)
+                : h.inTransaction(t -> {
+                    List<Scored> indexed = indexed(db, t, where, phrases, n);
+                    return indexed != null ? indexed : best(t, where, phrases, match, n);
+                }));
         int rank = 0;
         for (Scored s : best) {
             Candidate c = candidates.computeIfAbsent(s.rowId(), Candidate::new);
@@ -50,6 +64,88 @@ public final class KeywordSearch {
     private static List<Scored> best(Handle h, SqlWhere where, List<String> phrases, String match, int n) {
         List<Scored> pruned = pruned(h, where, phrases, match, n, MIN_ROWS);
         return pruned != null ? pruned : ranked(h, where, match, n, null);
+    }
+
+    /** The first batch of ranked rows checked against the filter is this many times n (then doubling). */
+    static final int CHECK_FACTOR = 2;
+    /** Past this many times n rows checked, the filter keeps few of the best rows: FTS5 with the filter in its query. */
+    static final int CHECK_LIMIT_FACTOR = 16;
+
+    /**
+     * The exact top {@code n} from the file's in-memory keyword index ({@link KeywordIndexes}) when it is current at
+     * {@code h}'s snapshot and every phrase is one FTS5 token, else null. Rows come best first from the index and the
+     * filter is checked on them in batches, in this read transaction, as the semantic side checks its candidates.
+     */
+    static List<Scored> indexed(Database db, Handle h, SqlWhere where, List<String> phrases, int n) {
+        KeywordView index = KeywordIndexes.of(db).current(h);
+        if (index == null) {
+            return null;
+        }
+        List<String> tokens = new ArrayList<>(phrases.size());
+        for (String phrase : phrases) {
+            String token = KeywordIndex.singleToken(phrase.substring(1, phrase.length() - 1));
+            if (token == null) {
+                return null;
+            }
+            tokens.add(token);
+        }
+        Ranking ranking = index.rank(tokens);
+        List<Scored> out = new ArrayList<>(n);
+        int batch = Math.max(CHECK_FACTOR * n, 20);
+        long[] ids = new long[0];
+        double[] scores = new double[0];
+        while (out.size() < n && ranking.taken() < ranking.matches()) {
+            if (ranking.taken() >= (long) CHECK_LIMIT_FACTOR * n) {
+                return null;
+            }
+            if (ids.length < batch) {
+                ids = new long[batch];
+                scores = new double[batch];
+            }
+            int got = ranking.next(batch, ids, scores);
+            Set<Long> pass = passing(db, h, where, ids, got);
+            for (int i = 0; i < got && out.size() < n; i++) {
+                if (pass.contains(ids[i])) {
+                    out.add(new Scored(ids[i], scores[i]));
+                }
+            }
+            batch *= 2;
+        }
+        return out;
+    }
+
+    /** Which of the first {@code count} rows of {@code ids} are rows of {@code where}: one statement, plain JDBC. */
+    private static Set<Long> passing(Database db, Handle h, SqlWhere where, long[] ids, int count) {
+        StringBuilder json = new StringBuilder(count * 7 + 2).append('[');
+        for (int i = 0; i < count; i++) {
+            json.append(i == 0 ? "" : ",").append(ids[i]);
+        }
+        SqlWhere.OwnRows own = where.ownRows();
+        String sql = own != null
+                ? "SELECT " + own.alias() + ".row_id FROM " + own.table() + " WHERE " + own.alias() + ".row_id IN"
+                        + " (SELECT value FROM json_each(?)) AND (" + own.clause() + ")"
+                : "SELECT r.row_id FROM " + where.from() + " WHERE r.row_id IN (SELECT value FROM json_each(?)) AND "
+                        + where.sql();
+        Set<Long> pass = new HashSet<>();
+        try {
+            PreparedStatement statement = db.prepared(h, sql);
+            statement.setString(1, json.append(']').toString());
+            if (own != null) {
+                for (int i = 0; i < own.params().size(); i++) {
+                    statement.setObject(2 + i, own.params().get(i));
+                }
+            } else {
+                where.bind(statement, 2);
+            }
+            try (ResultSet rs = statement.executeQuery()) {
+                while (rs.next()) {
+                    pass.add(rs.getLong(1));
+                }
+            }
+        } catch (SQLException e) {
+            throw new LiteMemException("SQLite failed while checking keyword candidates: " + e.getMessage(), e);
+        }
+        return pass;
     }
 
     /** A row and its score (-bm25: higher is better). */

@@ -59,6 +59,8 @@ public final class Database implements AutoCloseable {
             new java.util.concurrent.ConcurrentHashMap<>();
     /** Set once reads and writes met: reads use reader connections from then on (see {@link #onReader}). */
     private volatile boolean readersWanted;
+    /** Derived in-memory state kept per open file (see {@link #attachment}), closed with it. */
+    private final java.util.Map<Class<?>, AutoCloseable> attachments = new java.util.concurrent.ConcurrentHashMap<>();
 
     private Database(Path file, LiteMemOptions options, int schemaVersion) {
         this.file = file;
@@ -555,12 +557,28 @@ public final class Database implements AutoCloseable {
         return e;
     }
 
+    /**
+     * This file's one {@code type} of derived in-memory state (an in-memory keyword index), created by {@code create} on
+     * first use; closed, so its memory released, when the file closes (after the maintenance tasks that may build it).
+     */
+    public <T extends AutoCloseable> T attachment(Class<T> type, java.util.function.Supplier<T> create) {
+        return type.cast(attachments.computeIfAbsent(type, t -> create.get()));
+    }
+
     @Override
     public void close() {
         if (lifecycle.getReadHoldCount() > 0) {
             throw new IllegalStateException("close() was called from inside an operation on the same store");
         }
         maintenance.close(); // waits for a running task, which may still use the connections
+        for (AutoCloseable attached : attachments.values()) {
+            try {
+                attached.close();
+            } catch (Exception e) {
+                throw new LiteMemException("closing derived state of " + file + " failed: " + e.getMessage(), e);
+            }
+        }
+        attachments.clear();
         lifecycle.writeLock().lock();
         try {
             if (closed) {
