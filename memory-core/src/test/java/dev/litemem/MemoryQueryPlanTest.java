@@ -51,24 +51,65 @@ class MemoryQueryPlanTest {
             }
             // The recall's candidate check and hit load, the remember's probe check.
             assertTrue(listed.size() >= 3, "statements with id lists: " + listed);
-            for (String sql : new ArrayList<>(new java.util.LinkedHashSet<>(listed))) {
-                List<String> plan = mem.database().read(h -> { // unbound parameters are NULL: the plan is the same
-                    List<String> steps = new ArrayList<>();
-                    try (var statement = h.getConnection().prepareStatement("EXPLAIN QUERY PLAN " + sql);
-                         var rs = statement.executeQuery()) {
-                        while (rs.next()) {
-                            steps.add(rs.getString("detail"));
-                        }
-                    } catch (java.sql.SQLException e) {
-                        throw new IllegalStateException(e);
-                    }
-                    return steps;
-                });
-                for (String step : plan) {
-                    // An index of the memories used with the row id too is a seek per listed row; without, a walk.
-                    assertFalse((step.contains("memories_by") && !step.contains("rowid=?")) || step.startsWith("SCAN m"),
-                            "a listed row is found by its key, not by walking the scope: " + plan + " for " + sql);
+            assertFindsListedRowsByKey(mem, listed);
+        }
+    }
+
+    /**
+     * The keyword side's check of its best rows against the scope (the in-memory keyword index answers from 10,000
+     * rows; here it is built for a small file) finds them by key too: it had the same plan as the semantic side's.
+     */
+    @Test
+    void theKeywordIndexsCandidateCheckFindsRowsByTheirKey() throws Exception {
+        LiteMemOptions options = LiteMemOptions.builder()
+                .embedder(new WordHashEmbedder("test-words-256", 256, Integer.MAX_VALUE, 1)).build();
+        long minRows = dev.litemem.internal.keyword.KeywordIndexes.minRows(1);
+        try (LiteMem mem = stores.open("plan-keyword.db", options)) {
+            Memory memory = mem.memory();
+            mem.inTransaction(h -> {
+                for (int i = 0; i < 300; i++) {
+                    memory.remember(ALICE, "coffee fact " + i + " word" + (i * 7919 % 1000));
                 }
+                return null;
+            });
+            var indexes = dev.litemem.internal.keyword.KeywordIndexes.of(mem.database());
+            memory.recall(ALICE, "coffee", 5); // finds no keyword index: schedules its build
+            assertTrue(indexes.awaitBuilds(1, java.time.Duration.ofSeconds(60)), "the keyword index was not built");
+            List<String> statements = new CopyOnWriteArrayList<>();
+            mem.database().onStatement(statements::add);
+            assertEquals(5, memory.recall(ALICE, "coffee fact", 5).size());
+            List<String> listed = new ArrayList<>();
+            for (String sql : statements) {
+                if (sql.contains("json_each") && sql.contains("memories m") && !sql.contains("records_fts")) {
+                    listed.add(sql);
+                }
+            }
+            // The semantic side's check, the keyword side's check (now one statement for both) and the hit load.
+            assertTrue(listed.size() >= 3, "statements with id lists: " + listed);
+            assertFindsListedRowsByKey(mem, listed);
+        } finally {
+            dev.litemem.internal.keyword.KeywordIndexes.minRows(minRows);
+        }
+    }
+
+    private static void assertFindsListedRowsByKey(LiteMem mem, List<String> listed) {
+        for (String sql : new ArrayList<>(new java.util.LinkedHashSet<>(listed))) {
+            List<String> plan = mem.database().read(h -> { // unbound parameters are NULL: the plan is the same
+                List<String> steps = new ArrayList<>();
+                try (var statement = h.getConnection().prepareStatement("EXPLAIN QUERY PLAN " + sql);
+                     var rs = statement.executeQuery()) {
+                    while (rs.next()) {
+                        steps.add(rs.getString("detail"));
+                    }
+                } catch (java.sql.SQLException e) {
+                    throw new IllegalStateException(e);
+                }
+                return steps;
+            });
+            for (String step : plan) {
+                // An index of the memories used with the row id too is a seek per listed row; without, a walk.
+                assertFalse((step.contains("memories_by") && !step.contains("rowid=?")) || step.startsWith("SCAN m"),
+                        "a listed row is found by its key, not by walking the scope: " + plan + " for " + sql);
             }
         }
     }

@@ -1,17 +1,12 @@
 package dev.litemem.internal.search;
 
-import dev.litemem.LiteMemException;
 import dev.litemem.internal.filter.SqlWhere;
 import dev.litemem.internal.keyword.KeywordIndex;
 import dev.litemem.internal.keyword.KeywordIndexes;
 import dev.litemem.internal.keyword.Ranking;
 import dev.litemem.internal.keyword.KeywordView;
 import dev.litemem.internal.store.Database;
-import java.sql.PreparedStatement;
-import java.sql.ResultSet;
-import java.sql.SQLException;
 import java.util.ArrayList;
-import java.util.HashSet;
 import java.util.LinkedHashSet;
 import java.util.List;
 import java.util.Locale;
@@ -103,7 +98,7 @@ public final class KeywordSearch {
                 scores = new double[batch];
             }
             int got = ranking.next(batch, ids, scores);
-            Set<Long> pass = passing(db, h, where, ids, got);
+            Set<Long> pass = CandidateCheck.passing(db, h, where, ids, got);
             for (int i = 0; i < got && out.size() < n; i++) {
                 if (pass.contains(ids[i])) {
                     out.add(new Scored(ids[i], scores[i]));
@@ -112,40 +107,6 @@ public final class KeywordSearch {
             batch *= 2;
         }
         return out;
-    }
-
-    /** Which of the first {@code count} rows of {@code ids} are rows of {@code where}: one statement, plain JDBC. */
-    private static Set<Long> passing(Database db, Handle h, SqlWhere where, long[] ids, int count) {
-        StringBuilder json = new StringBuilder(count * 7 + 2).append('[');
-        for (int i = 0; i < count; i++) {
-            json.append(i == 0 ? "" : ",").append(ids[i]);
-        }
-        SqlWhere.OwnRows own = where.ownRows();
-        String sql = own != null
-                ? "SELECT " + own.alias() + ".row_id FROM " + own.table() + " WHERE " + own.alias() + ".row_id IN"
-                        + " (SELECT value FROM json_each(?)) AND (" + own.clause() + ")"
-                : "SELECT r.row_id FROM " + where.from() + " WHERE r.row_id IN (SELECT value FROM json_each(?)) AND "
-                        + where.sql();
-        Set<Long> pass = new HashSet<>();
-        try {
-            PreparedStatement statement = db.prepared(h, sql);
-            statement.setString(1, json.append(']').toString());
-            if (own != null) {
-                for (int i = 0; i < own.params().size(); i++) {
-                    statement.setObject(2 + i, own.params().get(i));
-                }
-            } else {
-                where.bind(statement, 2);
-            }
-            try (ResultSet rs = statement.executeQuery()) {
-                while (rs.next()) {
-                    pass.add(rs.getLong(1));
-                }
-            }
-        } catch (SQLException e) {
-            throw new LiteMemException("SQLite failed while checking keyword candidates: " + e.getMessage(), e);
-        }
-        return pass;
     }
 
     /** A row and its score (-bm25: higher is better). */

@@ -214,43 +214,11 @@ public final class Searcher {
 
     /** Which of the candidates the clause keeps: one statement (row ids as a JSON array), plain JDBC (it is hot). */
     private java.util.Set<Long> check(SqlWhere where, List<Neighbor> candidates) {
-        StringBuilder ids = new StringBuilder("[");
-        for (Neighbor n : candidates) {
-            ids.append(ids.length() == 1 ? "" : ",").append(n.label());
+        long[] ids = new long[candidates.size()];
+        for (int i = 0; i < ids.length; i++) {
+            ids[i] = candidates.get(i).label();
         }
-        String rowIds = ids.append(']').toString();
-        // The candidates are the collection index's rows: when the joined table says all the clause says, it alone
-        // is read (no record rows, which hold the vectors and are many pages apart).
-        SqlWhere.OwnRows own = where.ownRows();
-        // CROSS JOIN keeps the candidates the outer loop, each row found by its row id: with "row_id IN (json_each)"
-        // SQLite chose the clause's index (a memory scope's) and read every row it keeps, 100,000 at issue 12's bar.
-        String sql = own != null
-                ? "SELECT " + own.alias() + ".row_id FROM json_each(?) AS candidate CROSS JOIN " + own.table() + " ON "
-                        + own.alias() + ".row_id = candidate.value WHERE (" + own.clause() + ")"
-                : "SELECT r.row_id FROM json_each(?) AS candidate CROSS JOIN " + where.from()
-                        + " WHERE r.row_id = candidate.value AND " + where.sql();
-        return db.read(h -> {
-            java.util.Set<Long> pass = new java.util.HashSet<>();
-            try {
-                PreparedStatement statement = db.prepared(h, sql);
-                statement.setString(1, rowIds);
-                if (own != null) {
-                    for (int i = 0; i < own.params().size(); i++) {
-                        statement.setObject(2 + i, own.params().get(i));
-                    }
-                } else {
-                    where.bind(statement, 2);
-                }
-                try (ResultSet rs = statement.executeQuery()) {
-                    while (rs.next()) {
-                        pass.add(rs.getLong(1));
-                    }
-                }
-            } catch (SQLException e) {
-                throw new LiteMemException("SQLite failed while checking search candidates: " + e.getMessage(), e);
-            }
-            return pass;
-        });
+        return db.read(h -> CandidateCheck.passing(db, h, where, ids, ids.length));
     }
 
     /** How many times the wanted depth a search with a checked clause takes from the index before checking. */
