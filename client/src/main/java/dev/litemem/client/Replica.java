@@ -636,15 +636,16 @@ public final class Replica implements MemoryClient {
         }
         // Durable before it replaces the old file: a crash after the swap must not leave a file whose pages never
         // reached the disk (the snapshot was written through the page cache).
-        dev.litemem.internal.DurableFiles.fsync(next);
+        force(next, false);
         swap.writeLock().lock();
         try {
             if (local != null) {
                 local.close();
             }
             deleteWithSidecars(file);
-            dev.litemem.internal.DurableFiles.move(next, file, true);
-            dev.litemem.internal.DurableFiles.fsyncFolder(file.toAbsolutePath().getParent());
+            Files.move(next, file, java.nio.file.StandardCopyOption.ATOMIC_MOVE,
+                    java.nio.file.StandardCopyOption.REPLACE_EXISTING);
+            force(file.toAbsolutePath().getParent(), true); // the rename itself durable
             local = LiteMem.open(file, options);
             ReplicaFile.State s = local.replicaFile().state().orElseThrow();
             position = s.position();
@@ -655,6 +656,21 @@ public final class Replica implements MemoryClient {
         }
         synchronized (progress) {
             progress.notifyAll();
+        }
+    }
+
+    /**
+     * Forces a file's bytes, or a folder's entries, to the device. A folder that cannot be opened for it (Windows) is
+     * left to the OS. (The client carries core's public packages only, so not core's internal DurableFiles.)
+     */
+    private static void force(Path path, boolean folder) throws IOException {
+        try (java.nio.channels.FileChannel channel = java.nio.channels.FileChannel.open(path,
+                folder ? java.nio.file.StandardOpenOption.READ : java.nio.file.StandardOpenOption.WRITE)) {
+            channel.force(true);
+        } catch (java.nio.file.AccessDeniedException | UnsupportedOperationException e) {
+            if (!folder) {
+                throw e;
+            }
         }
     }
 
