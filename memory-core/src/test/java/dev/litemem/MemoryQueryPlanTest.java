@@ -43,12 +43,7 @@ class MemoryQueryPlanTest {
             mem.database().onStatement(statements::add);
             assertEquals(5, memory.recall(ALICE, "coffee fact", 5).size());
             memory.remember(ALICE, "tea fact new");
-            List<String> listed = new ArrayList<>();
-            for (String sql : statements) {
-                if (sql.contains("json_each") && sql.contains("memories m") && !sql.contains("records_fts")) {
-                    listed.add(sql);
-                }
-            }
+            List<String> listed = idListStatements(statements);
             // The recall's candidate check and hit load, the remember's probe check.
             assertTrue(listed.size() >= 3, "statements with id lists: " + listed);
             assertFindsListedRowsByKey(mem, listed);
@@ -78,18 +73,24 @@ class MemoryQueryPlanTest {
             List<String> statements = new CopyOnWriteArrayList<>();
             mem.database().onStatement(statements::add);
             assertEquals(5, memory.recall(ALICE, "coffee fact", 5).size());
-            List<String> listed = new ArrayList<>();
-            for (String sql : statements) {
-                if (sql.contains("json_each") && sql.contains("memories m") && !sql.contains("records_fts")) {
-                    listed.add(sql);
-                }
-            }
+            List<String> listed = idListStatements(statements);
             // The semantic side's check, the keyword side's check (now one statement for both) and the hit load.
             assertTrue(listed.size() >= 3, "statements with id lists: " + listed);
             assertFindsListedRowsByKey(mem, listed);
         } finally {
             dev.litemem.internal.keyword.KeywordIndexes.minRows(minRows);
         }
+    }
+
+    /** The statements that take a list of ids (a JSON array) and read memories: the ones whose plan matters here. */
+    private static List<String> idListStatements(List<String> statements) {
+        List<String> listed = new ArrayList<>();
+        for (String sql : statements) {
+            if (sql.contains("json_each") && sql.contains("memories m") && !sql.contains("records_fts")) {
+                listed.add(sql);
+            }
+        }
+        return listed;
     }
 
     private static void assertFindsListedRowsByKey(LiteMem mem, List<String> listed) {
