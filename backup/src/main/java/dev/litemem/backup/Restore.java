@@ -6,12 +6,10 @@ import com.fasterxml.jackson.core.JsonToken;
 import com.fasterxml.jackson.databind.JsonNode;
 import dev.litemem.LiteMem;
 import dev.litemem.changes.RowImages;
+import dev.litemem.internal.DurableFiles;
 import java.io.IOException;
-import java.nio.channels.FileChannel;
 import java.nio.file.Files;
 import java.nio.file.Path;
-import java.nio.file.StandardCopyOption;
-import java.nio.file.StandardOpenOption;
 import java.sql.Connection;
 import java.sql.DriverManager;
 import java.sql.PreparedStatement;
@@ -103,7 +101,7 @@ public final class Restore {
             }
             Map<String, Long> rows = new LinkedHashMap<>();
             StateHash restored = verify(temp, plan.expected, version, rows);
-            fsync(temp);
+            DurableFiles.fsync(temp);
             if (Files.exists(absolute) && !force) {
                 throw new BackupException(target + " appeared while restoring: it was left unchanged; restore again"
                         + " with --force to replace it");
@@ -111,8 +109,8 @@ public final class Restore {
             // A write-ahead log of the file being replaced must not be applied to the restored one.
             Files.deleteIfExists(Path.of(absolute + "-wal"));
             Files.deleteIfExists(Path.of(absolute + "-shm"));
-            Files.move(temp, absolute, StandardCopyOption.ATOMIC_MOVE, StandardCopyOption.REPLACE_EXISTING);
-            fsyncFolder(folder);
+            DurableFiles.move(temp, absolute, true);
+            DurableFiles.fsyncFolder(folder);
             return new Result(tenant, plan.seq, plan.base.seq(), counts[0], counts[1], incarnation, restored.hex(),
                     (System.nanoTime() - started) / 1_000_000, version, Map.copyOf(rows));
         } catch (IOException e) {
@@ -504,18 +502,6 @@ public final class Restore {
             } catch (IOException e) {
                 // A left temp file is removed by the next restore to this target.
             }
-        }
-    }
-
-    private static void fsync(Path file) throws IOException {
-        try (FileChannel ch = FileChannel.open(file, StandardOpenOption.WRITE)) {
-            ch.force(true);
-        }
-    }
-
-    private static void fsyncFolder(Path folder) throws IOException {
-        try (FileChannel ch = FileChannel.open(folder, StandardOpenOption.READ)) {
-            ch.force(true);
         }
     }
 }
