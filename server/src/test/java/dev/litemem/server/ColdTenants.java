@@ -186,6 +186,22 @@ final class ColdTenants {
         return b.append("]}").toString();
     }
 
+    /**
+     * The HTTP client the first queries are sent with: {@code lean} (the default), HTTP/1.1 keep-alive on a plain socket
+     * per client, as wrk sends them, so that the figures are the server's and not the client's; or {@code jdk},
+     * java.net.http's client, whose own CPU time and JIT compilation share the machine's cores with the server.
+     * Chosen with {@code -Dcold.client=lean|jdk}.
+     */
+    static final String CLIENT = System.getProperty("cold.client", "lean");
+
+    /** Sends one search and answers its status code and body. */
+    private interface SearchClient {
+        Answer search(String baseUrl, String path, String key, String body) throws IOException, InterruptedException;
+    }
+
+    private record Answer(int status, String body) {
+    }
+
     /** The first search of every tenant, from {@code clients} threads at once, each with its own HTTP client. */
     static Result firstQueries(String baseUrl, int tenants, int clients) throws InterruptedException {
         AtomicInteger next = new AtomicInteger();
@@ -193,43 +209,63 @@ final class ColdTenants {
         ConcurrentLinkedQueue<Long> nanos = new ConcurrentLinkedQueue<>();
         CountDownLatch done = new CountDownLatch(clients);
         // The clients' HTTP clients, kept reachable until the CPU is counted (their selector threads live as long).
-        List<HttpClient> httpClients = new ArrayList<>();
+        List<SearchClient> searchClients = new ArrayList<>();
+        List<AutoCloseable> toClose = new ArrayList<>();
         for (int c = 0; c < clients; c++) {
-            int client = c;
-            httpClients.add(HttpClient.newBuilder().connectTimeout(Duration.ofSeconds(10))
-                    .executor(java.util.concurrent.Executors.newSingleThreadExecutor(r -> {
-                        Thread t = new Thread(r, "cold-client-" + client + "-http");
-                        t.setDaemon(true);
-                        return t;
-                    })).build());
+            if (CLIENT.equals("jdk")) {
+                int client = c;
+                java.util.concurrent.ExecutorService executor = java.util.concurrent.Executors.newSingleThreadExecutor(r -> {
+                    Thread t = new Thread(r, "cold-client-" + client + "-http");
+                    t.setDaemon(true);
+                    return t;
+                });
+                toClose.add(executor::shutdown);
+                HttpClient http = HttpClient.newBuilder().version(HttpClient.Version.HTTP_1_1)
+                        .connectTimeout(Duration.ofSeconds(10)).executor(executor).build();
+                searchClients.add((base, path, key, body) -> {
+                    HttpResponse<String> r = http.send(HttpRequest.newBuilder(URI.create(base + path))
+                            .timeout(Duration.ofSeconds(60))
+                            .header("Authorization", "Bearer " + key).header("Content-Type", "application/json")
+                            .POST(HttpRequest.BodyPublishers.ofString(body, StandardCharsets.UTF_8)).build(),
+                            HttpResponse.BodyHandlers.ofString());
+                    return new Answer(r.statusCode(), r.body());
+                });
+            } else if (CLIENT.equals("lean")) {
+                LeanHttpClient lean = new LeanHttpClient(URI.create(baseUrl).getPort());
+                toClose.add(lean);
+                searchClients.add((base, path, key, body) -> lean.post(path, key, body.getBytes(StandardCharsets.UTF_8)));
+            } else {
+                throw new IllegalArgumentException("-Dcold.client=" + CLIENT + ": use lean or jdk");
+            }
         }
         java.util.concurrent.atomic.AtomicLong clientNanos = new java.util.concurrent.atomic.AtomicLong();
+        ConcurrentLinkedQueue<long[]> timeline = new ConcurrentLinkedQueue<>();
         CpuClock clock = new CpuClock();
         long started = System.nanoTime();
         for (int c = 0; c < clients; c++) {
             int client = c;
             Thread thread = new Thread(() -> {
-                HttpClient http = httpClients.get(client);
+                SearchClient http = searchClients.get(client);
                 Random random = new Random(client);
                 try {
                     for (int t = next.getAndIncrement(); t < tenants; t = next.getAndIncrement()) {
-                        HttpRequest request = HttpRequest.newBuilder(URI.create(baseUrl + "/v1/tenants/" + name(t)
-                                        + "/collections/notes/search"))
-                                .timeout(Duration.ofSeconds(60))
-                                .header("Authorization", "Bearer " + key(t)).header("Content-Type", "application/json")
-                                .POST(HttpRequest.BodyPublishers.ofString(searchBody(random), StandardCharsets.UTF_8)).build();
+                        String path = "/v1/tenants/" + name(t) + "/collections/notes/search";
+                        String body = searchBody(random);
                         long start = System.nanoTime();
                         try {
-                            HttpResponse<String> r = http.send(request, HttpResponse.BodyHandlers.ofString());
+                            Answer r = http.search(baseUrl, path, key(t), body);
                             nanos.add(System.nanoTime() - start);
-                            if (r.statusCode() != 200 || !r.body().contains("\"id\"")) {
+                            timeline.add(new long[] {start - started, System.nanoTime() - start});
+                            if (r.status() != 200 || !r.body().contains("\"id\"")) {
                                 if (errors.incrementAndGet() <= 5) {
-                                    System.err.println("tenant " + name(t) + ": " + r.statusCode() + " " + r.body());
+                                    System.err.println("tenant " + name(t) + ": " + r.status() + " " + r.body());
                                 }
                             }
                         } catch (IOException e) {
                             nanos.add(System.nanoTime() - start);
-                            errors.incrementAndGet();
+                            if (errors.incrementAndGet() <= 5) {
+                                System.err.println("tenant " + name(t) + ": " + e);
+                            }
                         }
                     }
                 } catch (InterruptedException e) {
@@ -253,9 +289,104 @@ final class ColdTenants {
         }
         Cpu cpu = clock.since(clientThreads, clientNanos.get());
         long[] sorted = nanos.stream().mapToLong(Long::longValue).sorted().toArray();
+        if (Boolean.getBoolean("cold.timeline")) {
+            // The slowest queries by when they started, in tenths of the round: are they early (the JIT) or spread?
+            long end = (long) (seconds * 1e9);
+            long threshold = sorted[Math.max(0, (int) Math.ceil(0.98 * sorted.length) - 1)];
+            int[] slow = new int[10];
+            int[] all = new int[10];
+            for (long[] q : timeline) {
+                int tenth = (int) Math.min(9, q[0] * 10 / Math.max(1, end));
+                all[tenth]++;
+                if (q[1] >= threshold) {
+                    slow[tenth]++;
+                }
+            }
+            System.out.println("slowest 2% (>= " + threshold / 1_000_000 + " ms) by tenth of the round: "
+                    + java.util.Arrays.toString(slow) + " of " + java.util.Arrays.toString(all));
+        }
         Result result = new Result(tenants, clients, sorted, errors.get(), openFds(), seconds, cpu);
-        httpClients.forEach(h -> ((java.util.concurrent.ExecutorService) h.executor().orElseThrow()).shutdown());
+        for (AutoCloseable c : toClose) {
+            try {
+                c.close();
+            } catch (Exception e) {
+                throw new IllegalStateException("closing a client", e);
+            }
+        }
         return result;
+    }
+
+    /** HTTP/1.1 keep-alive POSTs on one loopback socket; answers with a Content-Length body (as the server sends). */
+    private static final class LeanHttpClient implements AutoCloseable {
+        private final int port;
+        private java.net.Socket socket;
+        private java.io.InputStream in;
+        private java.io.OutputStream out;
+
+        LeanHttpClient(int port) {
+            this.port = port;
+        }
+
+        Answer post(String path, String key, byte[] body) throws IOException {
+            if (socket == null) {
+                socket = new java.net.Socket(java.net.InetAddress.getLoopbackAddress(), port);
+                socket.setSoTimeout(60_000);
+                socket.setTcpNoDelay(true);
+                in = new java.io.BufferedInputStream(socket.getInputStream());
+                out = new java.io.BufferedOutputStream(socket.getOutputStream());
+            }
+            out.write(("POST " + path + " HTTP/1.1\r\nHost: 127.0.0.1:" + port + "\r\nAuthorization: Bearer " + key
+                    + "\r\nContent-Type: application/json\r\nContent-Length: " + body.length + "\r\n\r\n")
+                    .getBytes(StandardCharsets.US_ASCII));
+            out.write(body);
+            out.flush();
+            String status = line();
+            if (!status.startsWith("HTTP/1.1 ") || status.length() < 12) {
+                throw new IOException("not an HTTP/1.1 answer: " + status);
+            }
+            int length = -1;
+            boolean close = false;
+            for (String header = line(); !header.isEmpty(); header = line()) {
+                String h = header.toLowerCase(java.util.Locale.ROOT);
+                if (h.startsWith("content-length:")) {
+                    length = Integer.parseInt(h.substring("content-length:".length()).trim());
+                } else if (h.startsWith("connection:") && h.contains("close")) {
+                    close = true;
+                }
+            }
+            if (length < 0) {
+                throw new IOException("an answer without Content-Length (" + status + ")");
+            }
+            byte[] answer = in.readNBytes(length);
+            if (answer.length < length) {
+                throw new IOException("the connection closed mid-answer");
+            }
+            if (close) {
+                close();
+            }
+            return new Answer(Integer.parseInt(status.substring(9, 12)), new String(answer, StandardCharsets.UTF_8));
+        }
+
+        private String line() throws IOException {
+            StringBuilder b = new StringBuilder();
+            for (int c = in.read(); c != '\n'; c = in.read()) {
+                if (c < 0) {
+                    throw new IOException("the connection closed mid-answer");
+                }
+                if (c != '\r') {
+                    b.append((char) c);
+                }
+            }
+            return b.toString();
+        }
+
+        @Override
+        public void close() throws IOException {
+            if (socket != null) {
+                socket.close();
+                socket = null;
+            }
+        }
     }
 
     static long openFds() {
@@ -291,10 +422,15 @@ final class ColdTenants {
             if (serverJvm) {
                 try (ServerProcess server = ServerProcess.start(data, port, dir.resolve("server-" + round + ".log"))) {
                     long cpuBefore = server.cpuNanos();
+                    Map<String, Long> threadsBefore = server.cpuNanosByThreadKind();
                     Result r = firstQueries(server.baseUrl, tenants, clients);
                     double serverCpu = (server.cpuNanos() - cpuBefore) / 1e6 / tenants;
+                    StringBuilder kinds = new StringBuilder();
+                    server.cpuNanosByThreadKind().forEach((kind, nanos) -> kinds.append(kinds.length() == 0 ? "" : ", ")
+                            .append(String.format("%s %.2f", kind, (nanos - threadsBefore.getOrDefault(kind, 0L)) / 1e6 / tenants)));
                     System.out.printf("round %d (server JVM ready in %.1f s): %s; server process CPU per first query"
-                            + " %.2f ms, its open fds %d%n", round, server.readySeconds, r, serverCpu, server.openFds());
+                            + " %.2f ms (%s), its open fds %d%n", round, server.readySeconds, r, serverCpu, kinds,
+                            server.openFds());
                 }
             } else {
                 try (MemoryServer server = MemoryServer.start(ServerConfig.builder(data).port(port).adminKey(ADMIN).build())) {
@@ -363,6 +499,30 @@ final class ColdTenants {
             String stat = Files.readString(Path.of("/proc/" + process.pid() + "/stat"));
             String[] f = stat.substring(stat.lastIndexOf(')') + 2).split(" ");
             return (Long.parseLong(f[11]) + Long.parseLong(f[12])) * 10_000_000L;
+        }
+
+        /**
+         * The server's CPU time by kind of thread (JIT compilers, garbage collector, the rest: request handling and
+         * maintenance), from /proc/PID/task; threads that ended are not counted.
+         */
+        Map<String, Long> cpuNanosByThreadKind() throws IOException {
+            Map<String, Long> byKind = new java.util.TreeMap<>();
+            try (Stream<Path> tasks = Files.list(Path.of("/proc/" + process.pid() + "/task"))) {
+                for (Path task : (Iterable<Path>) tasks::iterator) {
+                    try {
+                        String stat = Files.readString(task.resolve("stat"));
+                        String comm = stat.substring(stat.indexOf('(') + 1, stat.lastIndexOf(')'));
+                        String[] f = stat.substring(stat.lastIndexOf(')') + 2).split(" ");
+                        String kind = comm.startsWith("C2 Compiler") ? "C2" : comm.startsWith("C1 Compiler") ? "C1"
+                                : comm.startsWith("G1") || comm.startsWith("GC Thread") || comm.startsWith("VM Thread")
+                                ? "GC/VM" : "other";
+                        byKind.merge(kind, (Long.parseLong(f[11]) + Long.parseLong(f[12])) * 10_000_000L, Long::sum);
+                    } catch (java.nio.file.NoSuchFileException ended) {
+                        // the thread ended between the listing and the read
+                    }
+                }
+            }
+            return byKind;
         }
 
         long openFds() throws IOException {

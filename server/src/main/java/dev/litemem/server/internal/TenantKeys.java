@@ -171,6 +171,14 @@ public final class TenantKeys {
         return names.size() > limit ? new ArrayList<>(names.subList(0, limit + 1)) : names;
     }
 
+    /**
+     * Drops the cached hash of {@code name}: its next lookup reads the key file again, as a restarted server's first
+     * lookup does. For the warm-up, whose scratch tenants would otherwise read their key files once.
+     */
+    void forgetCached(String name) {
+        hashes.remove(name);
+    }
+
     private Optional<byte[]> hash(String name) {
         checkName(name);
         byte[] cached = hashes.get(name);

@@ -44,6 +44,7 @@ public final class WarmUp {
     static final long BUSY_MILLIS = 1_000;
     static final long WINDOW_MILLIS = 250;
     static final int SETTLED_PERCENT = 5;
+    static final int REQUESTS_PER_CONNECTION = 16;
     private static final String ADMIN_KEY = "litemem-warm-up-admin-key";
 
     /** What a warm-up did: first queries answered, failed ones, its wall time, and whether the JIT caught up. */
@@ -100,7 +101,7 @@ public final class WarmUp {
             try {
                 api.markReady();
                 // The budget is for the queries: setting up (classes loaded, Jetty started) comes on top of it.
-                return ask(app.port(), keys, budget, started);
+                return ask(app.port(), api.keys, keys, budget, started);
             } finally {
                 app.stop();
             }
@@ -136,7 +137,8 @@ public final class WarmUp {
      * The first query of tenant after tenant (each opened anew: more tenants than may be open), from
      * {@link #BUSY_CLIENTS} threads, then one, until the JIT has caught up or the budget has passed.
      */
-    private static Result ask(int port, List<String> keys, Duration budget, long started) throws InterruptedException {
+    private static Result ask(int port, TenantKeys tenantKeys, List<String> keys, Duration budget, long started)
+            throws InterruptedException {
         long begin = System.nanoTime();
         long deadline = begin + budget.toNanos();
         AtomicInteger next = new AtomicInteger();
@@ -150,8 +152,15 @@ public final class WarmUp {
             Random random = new Random(c);
             Thread thread = new Thread(() -> {
                 try (LoopbackClient http = new LoopbackClient(port)) {
-                    while (client < allowed.get() && errors.get() < 10) {
+                    for (int sent = 0; client < allowed.get() && errors.get() < 10; sent++) {
+                        if (sent % REQUESTS_PER_CONNECTION == 0) {
+                            // A new connection now and then: the first request of a connection takes branches of
+                            // the HTTP parser that later ones skip, and real clients' first requests come on new
+                            // connections. Compiled without them, that code would be thrown away on those requests.
+                            http.disconnect();
+                        }
                         int t = Math.floorMod(next.getAndIncrement(), keys.size());
+                        tenantKeys.forgetCached("warm-up-" + t); // a cold tenant's first query reads its key file
                         try {
                             int status = http.post("/v1/tenants/warm-up-" + t + "/collections/notes/search", keys.get(t),
                                     searchBody(random).getBytes(StandardCharsets.UTF_8));
