@@ -5,6 +5,7 @@ import dev.litemem.LiteMem;
 import dev.litemem.LiteMemOptions;
 import dev.litemem.Record;
 import dev.litemem.index.Metric;
+import dev.litemem.server.internal.LoopbackClient;
 import java.io.IOException;
 import java.net.URI;
 import java.net.http.HttpClient;
@@ -231,9 +232,12 @@ final class ColdTenants {
                     return new Answer(r.statusCode(), r.body());
                 });
             } else if (CLIENT.equals("lean")) {
-                LeanHttpClient lean = new LeanHttpClient(URI.create(baseUrl).getPort());
+                LoopbackClient lean = new LoopbackClient(URI.create(baseUrl).getPort(), 60_000);
                 toClose.add(lean);
-                searchClients.add((base, path, key, body) -> lean.post(path, key, body.getBytes(StandardCharsets.UTF_8)));
+                searchClients.add((base, path, key, body) -> {
+                    LoopbackClient.Answer a = lean.post(path, key, body.getBytes(StandardCharsets.UTF_8));
+                    return new Answer(a.status(), a.text());
+                });
             } else {
                 throw new IllegalArgumentException("-Dcold.client=" + CLIENT + ": use lean or jdk");
             }
@@ -314,79 +318,6 @@ final class ColdTenants {
             }
         }
         return result;
-    }
-
-    /** HTTP/1.1 keep-alive POSTs on one loopback socket; answers with a Content-Length body (as the server sends). */
-    private static final class LeanHttpClient implements AutoCloseable {
-        private final int port;
-        private java.net.Socket socket;
-        private java.io.InputStream in;
-        private java.io.OutputStream out;
-
-        LeanHttpClient(int port) {
-            this.port = port;
-        }
-
-        Answer post(String path, String key, byte[] body) throws IOException {
-            if (socket == null) {
-                socket = new java.net.Socket(java.net.InetAddress.getLoopbackAddress(), port);
-                socket.setSoTimeout(60_000);
-                socket.setTcpNoDelay(true);
-                in = new java.io.BufferedInputStream(socket.getInputStream());
-                out = new java.io.BufferedOutputStream(socket.getOutputStream());
-            }
-            out.write(("POST " + path + " HTTP/1.1\r\nHost: 127.0.0.1:" + port + "\r\nAuthorization: Bearer " + key
-                    + "\r\nContent-Type: application/json\r\nContent-Length: " + body.length + "\r\n\r\n")
-                    .getBytes(StandardCharsets.US_ASCII));
-            out.write(body);
-            out.flush();
-            String status = line();
-            if (!status.startsWith("HTTP/1.1 ") || status.length() < 12) {
-                throw new IOException("not an HTTP/1.1 answer: " + status);
-            }
-            int length = -1;
-            boolean close = false;
-            for (String header = line(); !header.isEmpty(); header = line()) {
-                String h = header.toLowerCase(java.util.Locale.ROOT);
-                if (h.startsWith("content-length:")) {
-                    length = Integer.parseInt(h.substring("content-length:".length()).trim());
-                } else if (h.startsWith("connection:") && h.contains("close")) {
-                    close = true;
-                }
-            }
-            if (length < 0) {
-                throw new IOException("an answer without Content-Length (" + status + ")");
-            }
-            byte[] answer = in.readNBytes(length);
-            if (answer.length < length) {
-                throw new IOException("the connection closed mid-answer");
-            }
-            if (close) {
-                close();
-            }
-            return new Answer(Integer.parseInt(status.substring(9, 12)), new String(answer, StandardCharsets.UTF_8));
-        }
-
-        private String line() throws IOException {
-            StringBuilder b = new StringBuilder();
-            for (int c = in.read(); c != '\n'; c = in.read()) {
-                if (c < 0) {
-                    throw new IOException("the connection closed mid-answer");
-                }
-                if (c != '\r') {
-                    b.append((char) c);
-                }
-            }
-            return b.toString();
-        }
-
-        @Override
-        public void close() throws IOException {
-            if (socket != null) {
-                socket.close();
-                socket = null;
-            }
-        }
     }
 
     static long openFds() {

@@ -151,7 +151,7 @@ public final class WarmUp {
             int client = c;
             Random random = new Random(c);
             Thread thread = new Thread(() -> {
-                try (LoopbackClient http = new LoopbackClient(port)) {
+                try (LoopbackClient http = new LoopbackClient(port, 10_000)) {
                     for (int sent = 0; client < allowed.get() && errors.get() < 10; sent++) {
                         if (sent % REQUESTS_PER_CONNECTION == 0) {
                             // A new connection now and then: the first request of a connection takes branches of
@@ -163,7 +163,7 @@ public final class WarmUp {
                         tenantKeys.forgetCached("warm-up-" + t); // a cold tenant's first query reads its key file
                         try {
                             int status = http.post("/v1/tenants/warm-up-" + t + "/collections/notes/search", keys.get(t),
-                                    searchBody(random).getBytes(StandardCharsets.UTF_8));
+                                    searchBody(random).getBytes(StandardCharsets.UTF_8)).status();
                             (status == 200 ? queries : errors).incrementAndGet();
                         } catch (IOException | RuntimeException e) {
                             errors.incrementAndGet();
@@ -209,123 +209,6 @@ public final class WarmUp {
             }
         }
         return new Result(queries.get(), errors.get(), millisSince(started), settled);
-    }
-
-    /**
-     * The warm-up's HTTP/1.1 client: keep-alive requests on one loopback socket. Not java.net.http's client, whose
-     * code the JIT of this JVM would compile during the warm-up (a sixth of what it compiled), which is for the
-     * server's code.
-     */
-    private static final class LoopbackClient implements AutoCloseable {
-        private final int port;
-        private java.net.Socket socket;
-        private java.io.InputStream in;
-        private java.io.OutputStream out;
-
-        LoopbackClient(int port) {
-            this.port = port;
-        }
-
-        /** Sends a JSON POST and reads the whole answer; its status code. */
-        int post(String path, String key, byte[] body) throws IOException {
-            if (socket == null) {
-                socket = new java.net.Socket(java.net.InetAddress.getLoopbackAddress(), port);
-                socket.setSoTimeout(10_000);
-                socket.setTcpNoDelay(true);
-                in = new java.io.BufferedInputStream(socket.getInputStream());
-                out = new java.io.BufferedOutputStream(socket.getOutputStream());
-            }
-            out.write(("POST " + path + " HTTP/1.1\r\nHost: 127.0.0.1:" + port + "\r\nAuthorization: Bearer " + key
-                    + "\r\nContent-Type: application/json\r\nContent-Length: " + body.length + "\r\n\r\n")
-                    .getBytes(StandardCharsets.US_ASCII));
-            out.write(body);
-            out.flush();
-            String status = line();
-            if (!status.startsWith("HTTP/1.1 ") || status.length() < 12) {
-                throw new IOException("not an HTTP/1.1 answer");
-            }
-            long length = -1;
-            boolean chunked = false;
-            boolean close = false;
-            for (String header = line(); !header.isEmpty(); header = line()) {
-                String h = header.toLowerCase(java.util.Locale.ROOT);
-                if (h.startsWith("content-length:")) {
-                    length = Long.parseLong(h.substring("content-length:".length()).trim());
-                } else if (h.startsWith("transfer-encoding:") && h.contains("chunked")) {
-                    chunked = true;
-                } else if (h.startsWith("connection:") && h.contains("close")) {
-                    close = true;
-                }
-            }
-            if (chunked) {
-                for (long size = chunkSize(); size > 0; size = chunkSize()) {
-                    skip(size);
-                    line();
-                }
-                while (!line().isEmpty()) {
-                    // trailers
-                }
-            } else if (length >= 0) {
-                skip(length);
-            } else {
-                close = true; // the body ends with the connection
-                while (in.read() >= 0) {
-                    // drain
-                }
-            }
-            if (close) {
-                disconnect();
-            }
-            return Integer.parseInt(status.substring(9, 12));
-        }
-
-        private long chunkSize() throws IOException {
-            String size = line();
-            int extension = size.indexOf(';');
-            return Long.parseLong((extension < 0 ? size : size.substring(0, extension)).trim(), 16);
-        }
-
-        private String line() throws IOException {
-            StringBuilder b = new StringBuilder();
-            for (int c = in.read(); c != '\n'; c = in.read()) {
-                if (c < 0) {
-                    throw new IOException("the connection closed mid-answer");
-                }
-                if (c != '\r') {
-                    b.append((char) c);
-                }
-            }
-            return b.toString();
-        }
-
-        private void skip(long n) throws IOException {
-            for (long left = n; left > 0; ) {
-                long skipped = in.skip(left);
-                if (skipped <= 0) {
-                    if (in.read() < 0) {
-                        throw new IOException("the connection closed mid-answer");
-                    }
-                    skipped = 1;
-                }
-                left -= skipped;
-            }
-        }
-
-        void disconnect() {
-            if (socket != null) {
-                try {
-                    socket.close();
-                } catch (IOException e) {
-                    LOG.debug("closing a warm-up connection: {}", e.toString());
-                }
-                socket = null;
-            }
-        }
-
-        @Override
-        public void close() {
-            disconnect();
-        }
     }
 
     private static String searchBody(Random random) {
