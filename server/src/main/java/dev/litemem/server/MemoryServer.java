@@ -67,6 +67,9 @@ public final class MemoryServer implements AutoCloseable {
                 c.startup.showOldJavalinVersionWarning = false;
                 c.jetty.host = config.host;
                 c.jetty.port = config.port;
+                if (config.jettyThreadPool != null) {
+                    c.jetty.threadPool = config.jettyThreadPool;
+                }
                 configured.configure(c);
                 c.jetty.modifyServer(configured::configureJetty);
             });

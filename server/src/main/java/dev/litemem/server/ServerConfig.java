@@ -37,6 +37,8 @@ public final class ServerConfig {
     final java.time.Duration replicaHold;
     final java.time.Duration idempotencyKeyTtl;
     final java.time.Duration warmUp;
+    /** Jetty's thread pool, for tests that must see how Jetty schedules a connection's work; null: Javalin's own. */
+    final org.eclipse.jetty.util.thread.ThreadPool jettyThreadPool;
 
     private ServerConfig(Builder b) {
         this.dataDir = b.dataDir;
@@ -62,6 +64,7 @@ public final class ServerConfig {
         this.ledgerPoll = b.ledgerPoll;
         this.replicaHold = b.replicaHold;
         this.idempotencyKeyTtl = b.idempotencyKeyTtl;
+        this.jettyThreadPool = b.jettyThreadPool;
         this.warmUp = b.warmUp;
     }
 
@@ -153,6 +156,8 @@ public final class ServerConfig {
         private java.time.Duration idempotencyKeyTtl = java.time.Duration.ofHours(24);
         private java.time.Duration warmUp = java.time.Duration.ofMillis(
                 Math.max(0, Long.getLong(WARM_UP_PROPERTY, DEFAULT_WARM_UP_MILLIS)));
+
+        private org.eclipse.jetty.util.thread.ThreadPool jettyThreadPool;
 
         private Builder(Path dataDir) {
             this.dataDir = Objects.requireNonNull(dataDir, "dataDir");
@@ -337,6 +342,12 @@ public final class ServerConfig {
                 throw new IllegalArgumentException("warmUp must not be negative, was " + budget);
             }
             this.warmUp = budget;
+            return this;
+        }
+
+        /** Package-private: the thread pool Jetty runs on (tests only; the default is Javalin's). */
+        Builder jettyThreadPool(org.eclipse.jetty.util.thread.ThreadPool pool) {
+            this.jettyThreadPool = pool;
             return this;
         }
 

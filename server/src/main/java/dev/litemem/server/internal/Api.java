@@ -177,6 +177,10 @@ public final class Api {
         config.routes.error(405, "*", ctx -> problem(ctx, new ServerException(405, "method-not-allowed", null,
                 "this route does not accept this method: see /openapi.json")));
         config.routes.exception(Exception.class, (e, ctx) -> problem(ctx, e));
+        // Javalin's own connector (host, port, HTTP/1.1), with connections that parse on one thread at a time: see
+        // SerializedHttpConnections for the Jetty race it closes. Host and port are read when the server starts.
+        config.jetty.addConnector((server, http) -> SerializedHttpConnections.connector(server, http, config.jetty.host,
+                config.jetty.port));
     }
 
     /** Jetty's own error answers (for requests refused before routing) as problem+json too. */
