@@ -126,8 +126,7 @@ final class ClosedFiles {
     }
 
     private static boolean hasWal(Path db) throws IOException {
-        Path wal = db.resolveSibling(db.getFileName() + "-wal");
-        return Files.exists(wal) && Files.size(wal) > 0;
+        return dev.litemem.internal.store.FileCheck.walHoldsPages(db);
     }
 
     private static Fingerprint fingerprint(Path db) throws IOException {

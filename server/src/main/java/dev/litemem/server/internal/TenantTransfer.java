@@ -168,7 +168,7 @@ final class TenantTransfer {
         }
         // Closing the last connection folds the WAL into the file and removes it; only the file itself moves on.
         Path wal = target.resolveSibling(target.getFileName() + "-wal");
-        if (Files.exists(wal) && Files.size(wal) > 0) {
+        if (dev.litemem.internal.store.FileCheck.walHoldsPages(target)) {
             throw new ServerException("the checked snapshot left a write-ahead log behind; the import was not done", null);
         }
         Files.deleteIfExists(wal);
