@@ -66,7 +66,7 @@ public final class FileCheck {
                 throw new IncompatibleFileException(file + " is not a SQLite database, so it cannot be a LiteMem file;"
                         + " it was left unchanged: give the path of a LiteMem file, or a new path to create one");
             }
-            if (walHoldsPages(file)) {
+            if (dev.litemem.internal.SqliteFiles.walHoldsPages(file)) {
                 // Committed changes may still sit in the WAL: ask SQLite, which reads through it.
                 return probe(file);
             }
@@ -84,26 +84,12 @@ public final class FileCheck {
     }
 
     /**
-     * Whether the write-ahead log beside {@code file} exists and holds anything. A log that disappears while it is looked
-     * at counts as none: the last connection of another store on the file (a tenant closing while it is opened again)
-     * checkpointed it into the file and deleted it, which is not an error.
-     */
-    public static boolean walHoldsPages(Path file) throws IOException {
-        Path wal = file.resolveSibling(file.getFileName() + "-wal");
-        try {
-            return Files.size(wal) > 0;
-        } catch (java.nio.file.NoSuchFileException gone) {
-            return false;
-        }
-    }
-
-    /**
      * A 0-byte file is a new store only when the caller allows it and no write-ahead log beside it holds pages: SQLite
      * writes a store's first page before anything reaches its WAL, so an empty file with a non-empty WAL was truncated
      * (and SQLite would rebuild a torn database from the WAL alone).
      */
     private static State empty(Path file, boolean create) throws IOException {
-        if (walHoldsPages(file)) {
+        if (dev.litemem.internal.SqliteFiles.walHoldsPages(file)) {
             throw new IncompatibleFileException(file + " is empty (0 bytes) while its write-ahead log is not: it was"
                     + " truncated or damaged; it was left unchanged: restore it from a backup");
         }

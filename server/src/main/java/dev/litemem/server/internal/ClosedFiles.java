@@ -126,7 +126,7 @@ final class ClosedFiles {
     }
 
     private static boolean hasWal(Path db) throws IOException {
-        return dev.litemem.internal.store.FileCheck.walHoldsPages(db);
+        return dev.litemem.internal.SqliteFiles.walHoldsPages(db);
     }
 
     private static Fingerprint fingerprint(Path db) throws IOException {

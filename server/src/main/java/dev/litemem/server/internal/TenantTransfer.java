@@ -167,8 +167,8 @@ final class TenantTransfer {
             Files.deleteIfExists(target.resolveSibling(target.getFileName() + "-shm"));
         }
         // Closing the last connection folds the WAL into the file and removes it; only the file itself moves on.
-        Path wal = target.resolveSibling(target.getFileName() + "-wal");
-        if (dev.litemem.internal.store.FileCheck.walHoldsPages(target)) {
+        Path wal = dev.litemem.internal.SqliteFiles.wal(target);
+        if (dev.litemem.internal.SqliteFiles.walHoldsPages(target)) {
             throw new ServerException("the checked snapshot left a write-ahead log behind; the import was not done", null);
         }
         Files.deleteIfExists(wal);
