@@ -197,17 +197,13 @@ final class ColdTenants {
 
     /** Sends one search and answers its status code and body. */
     private interface SearchClient {
-        Answer search(String baseUrl, String path, String key, String body) throws IOException, InterruptedException;
-    }
-
-    private record Answer(int status, String body) {
+        LoopbackClient.Answer search(String path, String key, String body) throws IOException, InterruptedException;
     }
 
     /** The first search of every tenant, from {@code clients} threads at once, each with its own HTTP client. */
     static Result firstQueries(String baseUrl, int tenants, int clients) throws InterruptedException {
         AtomicInteger next = new AtomicInteger();
         AtomicInteger errors = new AtomicInteger();
-        ConcurrentLinkedQueue<Long> nanos = new ConcurrentLinkedQueue<>();
         CountDownLatch done = new CountDownLatch(clients);
         // The clients' HTTP clients, kept reachable until the CPU is counted (their selector threads live as long).
         List<SearchClient> searchClients = new ArrayList<>();
@@ -223,26 +219,24 @@ final class ColdTenants {
                 toClose.add(executor::shutdown);
                 HttpClient http = HttpClient.newBuilder().version(HttpClient.Version.HTTP_1_1)
                         .connectTimeout(Duration.ofSeconds(10)).executor(executor).build();
-                searchClients.add((base, path, key, body) -> {
-                    HttpResponse<String> r = http.send(HttpRequest.newBuilder(URI.create(base + path))
+                searchClients.add((path, key, body) -> {
+                    HttpResponse<byte[]> r = http.send(HttpRequest.newBuilder(URI.create(baseUrl + path))
                             .timeout(Duration.ofSeconds(60))
                             .header("Authorization", "Bearer " + key).header("Content-Type", "application/json")
                             .POST(HttpRequest.BodyPublishers.ofString(body, StandardCharsets.UTF_8)).build(),
-                            HttpResponse.BodyHandlers.ofString());
-                    return new Answer(r.statusCode(), r.body());
+                            HttpResponse.BodyHandlers.ofByteArray());
+                    return new LoopbackClient.Answer(r.statusCode(), r.body());
                 });
             } else if (CLIENT.equals("lean")) {
                 LoopbackClient lean = new LoopbackClient(URI.create(baseUrl).getPort(), 60_000);
                 toClose.add(lean);
-                searchClients.add((base, path, key, body) -> {
-                    LoopbackClient.Answer a = lean.post(path, key, body.getBytes(StandardCharsets.UTF_8));
-                    return new Answer(a.status(), a.text());
-                });
+                searchClients.add((path, key, body) -> lean.post(path, key, body.getBytes(StandardCharsets.UTF_8)));
             } else {
                 throw new IllegalArgumentException("-Dcold.client=" + CLIENT + ": use lean or jdk");
             }
         }
         java.util.concurrent.atomic.AtomicLong clientNanos = new java.util.concurrent.atomic.AtomicLong();
+        // Each query's start (since the round's) and latency, in nanoseconds.
         ConcurrentLinkedQueue<long[]> timeline = new ConcurrentLinkedQueue<>();
         CpuClock clock = new CpuClock();
         long started = System.nanoTime();
@@ -257,16 +251,15 @@ final class ColdTenants {
                         String body = searchBody(random);
                         long start = System.nanoTime();
                         try {
-                            Answer r = http.search(baseUrl, path, key(t), body);
-                            nanos.add(System.nanoTime() - start);
+                            LoopbackClient.Answer r = http.search(path, key(t), body);
                             timeline.add(new long[] {start - started, System.nanoTime() - start});
-                            if (r.status() != 200 || !r.body().contains("\"id\"")) {
+                            if (r.status() != 200 || !r.text().contains("\"id\"")) {
                                 if (errors.incrementAndGet() <= 5) {
-                                    System.err.println("tenant " + name(t) + ": " + r.status() + " " + r.body());
+                                    System.err.println("tenant " + name(t) + ": " + r.status() + " " + r.text());
                                 }
                             }
                         } catch (IOException e) {
-                            nanos.add(System.nanoTime() - start);
+                            timeline.add(new long[] {start - started, System.nanoTime() - start});
                             if (errors.incrementAndGet() <= 5) {
                                 System.err.println("tenant " + name(t) + ": " + e);
                             }
@@ -292,7 +285,7 @@ final class ColdTenants {
             }
         }
         Cpu cpu = clock.since(clientThreads, clientNanos.get());
-        long[] sorted = nanos.stream().mapToLong(Long::longValue).sorted().toArray();
+        long[] sorted = timeline.stream().mapToLong(q -> q[1]).sorted().toArray();
         if (Boolean.getBoolean("cold.timeline")) {
             // The slowest queries by when they started, in tenths of the round: are they early (the JIT) or spread?
             long end = (long) (seconds * 1e9);
@@ -427,7 +420,11 @@ final class ColdTenants {
 
         /** User and system CPU time of the server process (/proc/PID/stat, in clock ticks of 10 ms). */
         long cpuNanos() throws IOException {
-            String stat = Files.readString(Path.of("/proc/" + process.pid() + "/stat"));
+            return statCpuNanos(Files.readString(Path.of("/proc/" + process.pid() + "/stat")));
+        }
+
+        /** User and system time in a /proc stat line (fields 14 and 15, after the command name in parentheses). */
+        private static long statCpuNanos(String stat) {
             String[] f = stat.substring(stat.lastIndexOf(')') + 2).split(" ");
             return (Long.parseLong(f[11]) + Long.parseLong(f[12])) * 10_000_000L;
         }
@@ -443,11 +440,10 @@ final class ColdTenants {
                     try {
                         String stat = Files.readString(task.resolve("stat"));
                         String comm = stat.substring(stat.indexOf('(') + 1, stat.lastIndexOf(')'));
-                        String[] f = stat.substring(stat.lastIndexOf(')') + 2).split(" ");
                         String kind = comm.startsWith("C2 Compiler") ? "C2" : comm.startsWith("C1 Compiler") ? "C1"
                                 : comm.startsWith("G1") || comm.startsWith("GC Thread") || comm.startsWith("VM Thread")
                                 ? "GC/VM" : "other";
-                        byKind.merge(kind, (Long.parseLong(f[11]) + Long.parseLong(f[12])) * 10_000_000L, Long::sum);
+                        byKind.merge(kind, statCpuNanos(stat), Long::sum);
                     } catch (java.nio.file.NoSuchFileException ended) {
                         // the thread ended between the listing and the read
                     }

@@ -1,6 +1,7 @@
 package dev.litemem.internal.store;
 
 import dev.litemem.IncompatibleFileException;
+import dev.litemem.internal.SqliteFiles;
 import java.io.IOException;
 import java.io.InputStream;
 import java.nio.ByteBuffer;
@@ -66,7 +67,7 @@ public final class FileCheck {
                 throw new IncompatibleFileException(file + " is not a SQLite database, so it cannot be a LiteMem file;"
                         + " it was left unchanged: give the path of a LiteMem file, or a new path to create one");
             }
-            if (dev.litemem.internal.SqliteFiles.walHoldsPages(file)) {
+            if (SqliteFiles.walHoldsPages(file)) {
                 // Committed changes may still sit in the WAL: ask SQLite, which reads through it.
                 return probe(file);
             }
@@ -89,7 +90,7 @@ public final class FileCheck {
      * (and SQLite would rebuild a torn database from the WAL alone).
      */
     private static State empty(Path file, boolean create) throws IOException {
-        if (dev.litemem.internal.SqliteFiles.walHoldsPages(file)) {
+        if (SqliteFiles.walHoldsPages(file)) {
             throw new IncompatibleFileException(file + " is empty (0 bytes) while its write-ahead log is not: it was"
                     + " truncated or damaged; it was left unchanged: restore it from a backup");
         }

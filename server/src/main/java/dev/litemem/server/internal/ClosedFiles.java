@@ -1,5 +1,6 @@
 package dev.litemem.server.internal;
 
+import dev.litemem.internal.SqliteFiles;
 import java.io.IOException;
 import java.nio.ByteBuffer;
 import java.nio.channels.FileChannel;
@@ -126,7 +127,7 @@ final class ClosedFiles {
     }
 
     private static boolean hasWal(Path db) throws IOException {
-        return dev.litemem.internal.SqliteFiles.walHoldsPages(db);
+        return SqliteFiles.walHoldsPages(db);
     }
 
     private static Fingerprint fingerprint(Path db) throws IOException {

@@ -2,6 +2,7 @@ package dev.litemem.server.internal;
 
 import java.io.BufferedInputStream;
 import java.io.BufferedOutputStream;
+import java.io.ByteArrayOutputStream;
 import java.io.IOException;
 import java.io.InputStream;
 import java.io.OutputStream;
@@ -9,6 +10,8 @@ import java.net.InetAddress;
 import java.net.Socket;
 import java.nio.charset.StandardCharsets;
 import java.util.Locale;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
 
 /**
  * HTTP/1.1 keep-alive requests on one loopback socket, for the start-up warm-up (and the cold-tenant measurements in
@@ -16,6 +19,8 @@ import java.util.Locale;
  * warm-up compiled), and whose CPU would compete with the server's for the same cores. One thread at a time.
  */
 public final class LoopbackClient implements AutoCloseable {
+    private static final Logger LOG = LoggerFactory.getLogger(LoopbackClient.class);
+
     /** An answer: its status code and its body (decoded from chunks when it came chunked). */
     public record Answer(int status, byte[] body) {
         public String text() {
@@ -67,7 +72,7 @@ public final class LoopbackClient implements AutoCloseable {
         }
         byte[] answer;
         if (chunked) {
-            java.io.ByteArrayOutputStream chunks = new java.io.ByteArrayOutputStream();
+            ByteArrayOutputStream chunks = new ByteArrayOutputStream();
             for (long size = chunkSize(); size > 0; size = chunkSize()) {
                 chunks.write(bytes(size));
                 line();
@@ -125,7 +130,7 @@ public final class LoopbackClient implements AutoCloseable {
                 socket.close();
             } catch (IOException e) {
                 // Nothing was in flight: the next request opens a new connection either way.
-                org.slf4j.LoggerFactory.getLogger(LoopbackClient.class).debug("closing a loopback connection: {}", e.toString());
+                LOG.debug("closing a loopback connection: {}", e.toString());
             }
             socket = null;
         }

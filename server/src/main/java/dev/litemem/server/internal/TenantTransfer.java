@@ -2,6 +2,7 @@ package dev.litemem.server.internal;
 
 import dev.litemem.LiteMem;
 import dev.litemem.LiteMemOptions;
+import dev.litemem.internal.SqliteFiles;
 import dev.litemem.server.ServerException;
 import java.io.IOException;
 import java.io.InputStream;
@@ -167,8 +168,8 @@ final class TenantTransfer {
             Files.deleteIfExists(target.resolveSibling(target.getFileName() + "-shm"));
         }
         // Closing the last connection folds the WAL into the file and removes it; only the file itself moves on.
-        Path wal = dev.litemem.internal.SqliteFiles.wal(target);
-        if (dev.litemem.internal.SqliteFiles.walHoldsPages(target)) {
+        Path wal = SqliteFiles.wal(target);
+        if (SqliteFiles.walHoldsPages(target)) {
             throw new ServerException("the checked snapshot left a write-ahead log behind; the import was not done", null);
         }
         Files.deleteIfExists(wal);

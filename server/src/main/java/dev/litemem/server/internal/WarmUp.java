@@ -160,9 +160,10 @@ public final class WarmUp {
                             http.disconnect();
                         }
                         int t = Math.floorMod(next.getAndIncrement(), keys.size());
-                        tenantKeys.forgetCached("warm-up-" + t); // a cold tenant's first query reads its key file
+                        String tenant = "warm-up-" + t;
+                        tenantKeys.forgetCached(tenant); // a cold tenant's first query reads its key file
                         try {
-                            int status = http.post("/v1/tenants/warm-up-" + t + "/collections/notes/search", keys.get(t),
+                            int status = http.post("/v1/tenants/" + tenant + "/collections/notes/search", keys.get(t),
                                     searchBody(random).getBytes(StandardCharsets.UTF_8)).status();
                             (status == 200 ? queries : errors).incrementAndGet();
                         } catch (IOException | RuntimeException e) {
